@@ -1,0 +1,156 @@
+// Configuration: read once from the environment at start-up and validated with zod.
+// Variable names are the operator interface of DESIGN.md section 6: keep them stable.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const SAMPLE_CONTEST_FILE = path.join(projectRoot, "contests", "sample", "contest.yaml");
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const onOff = z
+  .enum(["on", "off", "true", "false", "1", "0"], { message: "phải là on hoặc off" })
+  .transform((v) => v === "on" || v === "true" || v === "1");
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default("0.0.0.0"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DATA_DIR: z.string().default("./data"),
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must start with postgresql://")
+        .optional(),
+    ),
+    REDIS_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+        .optional(),
+    ),
+    PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    CONTEST_FILE: z.string().default(SAMPLE_CONTEST_FILE),
+    SIMULATOR: optionalString.pipe(onOff.optional()),
+    ADMIN_TOKEN: optionalString,
+    SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(60 * 60 * 24 * 30),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    TELEGRAM_BOT_TOKEN: optionalString,
+    TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, "1–256 characters from A-Z a-z 0-9 _ -")
+        .optional(),
+    ),
+    TELEGRAM_MODE: z.enum(["webhook", "polling"]).default("webhook"),
+    TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+    ZALO_APP_ID: optionalString,
+    ZALO_APP_SECRET: optionalString,
+    ZALO_OA_SECRET_KEY: optionalString,
+    ZALO_REFRESH_TOKEN: optionalString,
+    ZALO_API_BASE: z.url().default("https://openapi.zalo.me"),
+    ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
+  });
+
+type Env = z.infer<typeof schema>;
+
+const isSet = (source: NodeJS.ProcessEnv, name: string) => (source[name] ?? "").trim() !== "";
+
+/** Rules between variables, checked on the raw values so they are reported alongside type errors. */
+function dependencyProblems(source: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const mode = source.TELEGRAM_MODE ?? "webhook";
+  if (isSet(source, "TELEGRAM_BOT_TOKEN") && mode === "webhook" && !isSet(source, "TELEGRAM_WEBHOOK_SECRET")) {
+    problems.push("TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_BOT_TOKEN is set and TELEGRAM_MODE=webhook");
+  }
+  if (isSet(source, "ZALO_APP_ID")) {
+    for (const name of ["ZALO_APP_SECRET", "ZALO_OA_SECRET_KEY"]) {
+      if (!isSet(source, name)) problems.push(`${name}: required when ZALO_APP_ID is set`);
+    }
+  }
+  return problems;
+}
+
+export interface Config {
+  env: Env["NODE_ENV"];
+  port: number;
+  host: string;
+  logLevel: Env["LOG_LEVEL"];
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  publicUrl?: string;
+  contestFile: string;
+  simulator: boolean;
+  adminToken?: string;
+  sessionTtlSeconds: number;
+  shutdownTimeoutMs: number;
+  telegram?: { token: string; webhookSecret?: string; mode: "webhook" | "polling"; apiRoot: string };
+  zalo?: {
+    appId: string;
+    appSecret: string;
+    oaSecretKey: string;
+    refreshToken?: string;
+    apiBase: string;
+    oauthBase: string;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every wrong or missing variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(source);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".") || "(environment)"}: ${i.message}`)),
+    ...dependencyProblems(source),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    dataDir: path.resolve(env.DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    publicUrl: env.PUBLIC_URL,
+    contestFile: path.resolve(env.CONTEST_FILE),
+    simulator: env.SIMULATOR ?? env.NODE_ENV !== "production",
+    adminToken: env.ADMIN_TOKEN,
+    sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    telegram: env.TELEGRAM_BOT_TOKEN
+      ? {
+          token: env.TELEGRAM_BOT_TOKEN,
+          webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
+          mode: env.TELEGRAM_MODE,
+          apiRoot: env.TELEGRAM_API_ROOT,
+        }
+      : undefined,
+    zalo:
+      env.ZALO_APP_ID && env.ZALO_APP_SECRET && env.ZALO_OA_SECRET_KEY
+        ? {
+            appId: env.ZALO_APP_ID,
+            appSecret: env.ZALO_APP_SECRET,
+            oaSecretKey: env.ZALO_OA_SECRET_KEY,
+            refreshToken: env.ZALO_REFRESH_TOKEN,
+            apiBase: env.ZALO_API_BASE,
+            oauthBase: env.ZALO_OAUTH_BASE,
+          }
+        : undefined,
+  };
+}

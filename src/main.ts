@@ -1,0 +1,26 @@
+// Entry point of `npm start`.
+import { ConfigError, loadConfig } from "./config.js";
+import { bootstrap } from "./bootstrap.js";
+import { createLogger } from "./logger.js";
+import { onShutdownSignal } from "./server/lifecycle.js";
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const running = await bootstrap(config, logger);
+  onShutdownSignal(logger, running.stop);
+}
+
+main().catch((error: unknown) => {
+  console.error("start-up failed:", error);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+// The express application: shared middleware, health endpoints, then each feature's router
+// (channels, simulator, admin API) in the order given.
+import express, { type ErrorRequestHandler, type Router } from "express";
+import { pinoHttp } from "pino-http";
+import type { Logger } from "../logger.js";
+import { healthRouter, type Check } from "./health.js";
+
+declare module "http" {
+  interface IncomingMessage {
+    /** Exact request bytes, kept for webhook signatures computed over the raw body. */
+    rawBody?: Buffer;
+  }
+}
+
+export interface AppOptions {
+  logger: Logger;
+  checks: Record<string, Check>;
+  routers?: Router[];
+}
+
+export function createApp({ logger, checks, routers = [] }: AppOptions): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", true);
+  app.use(
+    pinoHttp({
+      logger,
+      // Log the path only: query strings may carry tokens or personal data.
+      serializers: {
+        req: (req: { method: string; url: string; id: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split("?")[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
+    }),
+  );
+  app.use(
+    express.json({
+      limit: "1mb",
+      verify: (req, _res, buf) => {
+        req.rawBody = buf;
+      },
+    }),
+  );
+  app.use(healthRouter(checks));
+  for (const router of routers) app.use(router);
+  app.use((_req, res) => {
+    res.status(404).json({ error: "not found" });
+  });
+  const onError: ErrorRequestHandler = (error, req, res, _next) => {
+    const status = typeof error.status === "number" && error.status < 500 ? error.status : 500;
+    if (status >= 500) req.log.error({ err: error }, "request failed");
+    res.status(status).json({ error: status >= 500 ? "internal error" : error.message });
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,42 @@
+// Liveness and readiness. /readyz checks each dependency with a short timeout so a hung
+// connection answers 503 instead of hanging the probe.
+import { Router } from "express";
+
+export type Check = () => Promise<void>;
+
+async function withTimeout(check: Check, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function healthRouter(checks: Record<string, Check>, timeoutMs = 2_000): Router {
+  const router = Router();
+  router.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  router.get("/readyz", async (req, res) => {
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await withTimeout(check, timeoutMs);
+          return [name, "ok"] as const;
+        } catch (error) {
+          req.log.warn({ check: name, err: (error as Error).message }, "readiness check failed");
+          return [name, "unavailable"] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, state]) => state === "ok");
+    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks: Object.fromEntries(results) });
+  });
+  return router;
+}

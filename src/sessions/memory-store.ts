@@ -1,0 +1,87 @@
+// In-process store: the default when REDIS_URL is unset. Values are kept serialised so callers
+// never share object references (same semantics as Redis). Not shared between processes.
+import type { SessionStore } from "./store.js";
+
+interface Entry {
+  json: string;
+  expiresAt: number;
+}
+
+export class MemorySessionStore implements SessionStore {
+  readonly kind = "memory" as const;
+  private readonly entries = new Map<string, Entry>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly now: () => number = Date.now) {
+    // Expired keys are dropped on read; the sweep bounds memory for keys never read again.
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private write(key: string, value: unknown, ttlSeconds: number): void {
+    this.entries.set(key, { json: JSON.stringify(value), expiresAt: this.now() + ttlSeconds * 1000 });
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const entry = this.live(key);
+    return entry ? (JSON.parse(entry.json) as T) : undefined;
+  }
+
+  async set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
+    this.write(key, value, ttlSeconds);
+  }
+
+  async delete(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+
+  async setIfAbsent<T>(key: string, value: T, ttlSeconds: number): Promise<boolean> {
+    if (this.live(key)) return false;
+    this.write(key, value, ttlSeconds);
+    return true;
+  }
+
+  async update<T>(
+    key: string,
+    fn: (current: T | undefined) => T | undefined,
+    ttlSeconds: number,
+  ): Promise<T | undefined> {
+    // Synchronous between read and write, hence atomic in one process.
+    const entry = this.live(key);
+    const next = fn(entry ? (JSON.parse(entry.json) as T) : undefined);
+    if (next === undefined) this.entries.delete(key);
+    else this.write(key, next, ttlSeconds);
+    return next;
+  }
+
+  async increment(key: string, ttlSeconds: number): Promise<number> {
+    const entry = this.live(key);
+    const count = entry ? (JSON.parse(entry.json) as number) + 1 : 1;
+    this.entries.set(key, {
+      json: JSON.stringify(count),
+      expiresAt: entry ? entry.expiresAt : this.now() + ttlSeconds * 1000,
+    });
+    return count;
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.entries.clear();
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [key, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(key);
+  }
+}

@@ -1,0 +1,108 @@
+// Opens the database: PGlite in DATA_DIR when no DATABASE_URL is set (zero set-up), otherwise a
+// PostgreSQL server through node-postgres. Both get the same migrations, then a Prisma client
+// on the matching driver adapter.
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { pgliteAdapter } from "./pglite-adapter.js";
+import { PrismaClient } from "../generated/prisma/client.js";
+import type { Logger } from "../logger.js";
+import { applyMigrations, type SqlRunner } from "./migrate.js";
+
+export type { PrismaClient };
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: "pglite" | "postgres";
+  /** Applies pending migrations (done on open unless disabled); returns the names applied. */
+  migrate(): Promise<string[]>;
+  /** Resolves when a trivial query succeeds. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  logger: Logger;
+  /** Apply pending migrations before opening (default true). */
+  migrate?: boolean;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  const dir = path.join(options.dataDir, "pglite");
+  await mkdir(dir, { recursive: true });
+  const started = Date.now();
+  const client = await PGlite.create(dir);
+  options.logger.info({ dir, ms: Date.now() - started }, "embedded database (PGlite) opened");
+  const migrate = () => applyMigrations(pgliteRunner(client), options.logger);
+  if (options.migrate !== false) await migrate();
+  const prisma = new PrismaClient({ adapter: pgliteAdapter(client) });
+  return {
+    prisma,
+    kind: "pglite",
+    migrate,
+    ping: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await client.close();
+    },
+  };
+}
+
+export function pgliteRunner(client: PGlite): SqlRunner {
+  return {
+    query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
+      (await client.query<T>(sql, params)).rows,
+    script: async (sql: string) => {
+      await client.exec(sql);
+    },
+  };
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on("error", (error) => options.logger.error({ err: error }, "PostgreSQL pool error"));
+  const migrate = async () => {
+    const conn = await pool.connect();
+    try {
+      return await applyMigrations(pgClientRunner(conn), options.logger);
+    } finally {
+      conn.release();
+    }
+  };
+  if (options.migrate !== false) await migrate();
+  options.logger.info("PostgreSQL server connected");
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    kind: "postgres",
+    migrate,
+    ping: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+export function pgClientRunner(client: pg.ClientBase): SqlRunner {
+  return {
+    query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
+      (await client.query<T>(sql, params)).rows,
+    script: async (sql: string) => {
+      await client.query(sql);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+// The contract every SessionStore implementation must pass (memory and Redis).
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SessionStore } from "../../src/sessions/store.js";
+
+export function sessionStoreContract(name: string, create: () => Promise<SessionStore>): void {
+  describe(`SessionStore contract: ${name}`, () => {
+    let store: SessionStore;
+    const key = (k: string) => `${randomUUID()}:${k}`;
+
+    beforeAll(async () => {
+      store = await create();
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    it("round-trips JSON values and deletes them", async () => {
+      const k = key("a");
+      expect(await store.get(k)).toBeUndefined();
+      await store.set(k, { step: "name", draft: { fullName: "Nguyễn Văn A" }, n: 3 }, 60);
+      expect(await store.get(k)).toEqual({ step: "name", draft: { fullName: "Nguyễn Văn A" }, n: 3 });
+      await store.delete(k);
+      expect(await store.get(k)).toBeUndefined();
+    });
+
+    it("returns copies, not shared references", async () => {
+      const k = key("copy");
+      const value = { list: [1] };
+      await store.set(k, value, 60);
+      value.list.push(2);
+      const read = await store.get<{ list: number[] }>(k);
+      read!.list.push(3);
+      expect(await store.get(k)).toEqual({ list: [1] });
+    });
+
+    it("expires values after their TTL", async () => {
+      const k = key("ttl");
+      await store.set(k, 1, 1);
+      expect(await store.get(k)).toBe(1);
+      await new Promise((r) => setTimeout(r, 1_200));
+      expect(await store.get(k)).toBeUndefined();
+    });
+
+    it("setIfAbsent lets exactly one of many concurrent callers win", async () => {
+      const k = key("nx");
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfAbsent(k, i, 60)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = results.indexOf(true);
+      expect(await store.get(k)).toBe(winner);
+    });
+
+    it("update is atomic per key: concurrent increments lose nothing", async () => {
+      const k = key("upd");
+      await Promise.all(
+        Array.from({ length: 25 }, () => store.update<{ n: number }>(k, (cur) => ({ n: (cur?.n ?? 0) + 1 }), 60)),
+      );
+      expect(await store.get(k)).toEqual({ n: 25 });
+    });
+
+    it("update returning undefined deletes the key", async () => {
+      const k = key("del");
+      await store.set(k, 5, 60);
+      expect(await store.update(k, () => undefined, 60)).toBeUndefined();
+      expect(await store.get(k)).toBeUndefined();
+    });
+
+    it("increment counts atomically and expires as a window", async () => {
+      const k = key("inc");
+      const counts = await Promise.all(Array.from({ length: 10 }, () => store.increment(k, 1)));
+      expect([...counts].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      await new Promise((r) => setTimeout(r, 1_200));
+      expect(await store.increment(k, 1)).toBe(1);
+    });
+
+    it("answers ping", async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
