@@ -1,0 +1,193 @@
+// Contest definition file (YAML or JSON): schema, parsing with line numbers in errors, and
+// resolution of the round schedule into UTC instants.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { DateTime } from "luxon";
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { z } from "zod";
+
+const localDateTime = z
+  .string()
+  .regex(/^(today|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?)$/, "expected YYYY-MM-DD, YYYY-MM-DDTHH:mm or today");
+
+const prize = z.object({ name: z.string().min(1), count: z.number().int().positive() });
+
+const unit = z.object({
+  code: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "1–32 characters from A-Z a-z 0-9 _ -"),
+  name: z.string().min(1),
+  kind: z.string().min(1).default("unit"),
+  parent: z.string().optional(),
+  headcount: z.number().int().nonnegative().optional(),
+  target: z.number().int().nonnegative().optional(),
+});
+
+export const REGISTRATION_FIELDS = ["fullName", "birthDate", "phone", "unit"] as const;
+export const RANKING_KEYS = ["score", "prediction", "duration", "submittedAt"] as const;
+export type RankingKey = (typeof RANKING_KEYS)[number];
+
+export const contestSchema = z
+  .object({
+    slug: z.string().regex(/^[a-z0-9-]{3,64}$/, "3–64 characters from a-z 0-9 -"),
+    title: z.string().min(1),
+    organizer: z.string().min(1),
+    rules: z.string().min(1),
+    timezone: z
+      .string()
+      .default("Asia/Ho_Chi_Minh")
+      .refine((tz) => DateTime.local().setZone(tz).isValid, "unknown time zone"),
+    start: localDateTime,
+    end: localDateTime.optional(),
+    rounds: z.union([
+      z.object({ weekly: z.object({ count: z.number().int().positive().max(104).optional() }) }),
+      z.object({ list: z.array(z.object({ opens: localDateTime, closes: localDateTime })).min(1) }),
+    ]),
+    questionsPerAttempt: z.number().int().min(1).max(100),
+    timeLimitMinutes: z.number().positive().max(24 * 60),
+    minimumAge: z.number().int().min(0).max(120).default(0),
+    prediction: z
+      .object({
+        enabled: z.boolean().default(true),
+        question: z.string().min(1),
+        predicts: z.enum(["perfect_attempts", "participants", "perfect_percentage"]).default("perfect_attempts"),
+      })
+      .default({ enabled: false, question: "-", predicts: "perfect_attempts" }),
+    ranking: z
+      .object({
+        keys: z.array(z.enum(RANKING_KEYS)).min(1).default([...RANKING_KEYS]),
+        perfectScoreRequiredForPrize: z.boolean().default(false),
+      })
+      .default({ keys: [...RANKING_KEYS], perfectScoreRequiredForPrize: false }),
+    prizes: z.array(prize).default([]),
+    registration: z
+      .object({ fields: z.array(z.enum(REGISTRATION_FIELDS)).default([...REGISTRATION_FIELDS]) })
+      .default({ fields: [...REGISTRATION_FIELDS] }),
+    audiences: z
+      .array(z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), name: z.string().min(1), prizes: z.array(prize).optional() }))
+      .default([]),
+    units: z.array(unit).default([]),
+    /** Phone numbers of the organizing board, jury and secretariat: never ranked. */
+    excludedPhones: z.array(z.string()).default([]),
+    /** Question bank spreadsheet (CSV or XLSX), relative to the definition file. */
+    questionBank: z.string().optional(),
+  })
+  .superRefine((c, ctx) => {
+    const codes = new Set<string>();
+    c.units.forEach((u, i) => {
+      if (codes.has(u.code.toUpperCase())) ctx.addIssue({ code: "custom", path: ["units", i, "code"], message: `duplicate unit code ${u.code}` });
+      codes.add(u.code.toUpperCase());
+    });
+    c.units.forEach((u, i) => {
+      if (u.parent && !codes.has(u.parent.toUpperCase()))
+        ctx.addIssue({ code: "custom", path: ["units", i, "parent"], message: `unknown parent unit ${u.parent}` });
+    });
+    if ("weekly" in c.rounds && !c.end && !c.rounds.weekly.count)
+      ctx.addIssue({ code: "custom", path: ["rounds", "weekly"], message: "weekly rounds need an end date or a count" });
+  });
+
+export type ContestDefinition = z.infer<typeof contestSchema>;
+
+export class DefinitionError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "DefinitionError";
+  }
+}
+
+/** Finds the YAML node at a zod issue path to report its line. */
+function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, issuePath: PropertyKey[]): number | undefined {
+  let node: unknown = doc.contents;
+  let lastRange: [number, number, number] | undefined = (node as Node | null)?.range ?? undefined;
+  for (const key of issuePath) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      node = pair?.value;
+    } else if (isSeq(node) && typeof key === "number") {
+      node = node.items[key];
+    } else break;
+    const range = (node as Node | undefined)?.range;
+    if (!range) break;
+    lastRange = range;
+  }
+  return lastRange ? counter.linePos(lastRange[0]).line : undefined;
+}
+
+export function parseDefinition(text: string, file = "contest"): ContestDefinition {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new DefinitionError(file, doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`));
+  }
+  const parsed = contestSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    throw new DefinitionError(
+      file,
+      parsed.error.issues.map((issue) => {
+        const line = lineOf(doc, counter, issue.path);
+        return `${line ? `line ${line}: ` : ""}${issue.path.join(".") || "(root)"}: ${issue.message}`;
+      }),
+    );
+  }
+  return parsed.data;
+}
+
+export async function readDefinition(file: string): Promise<{ definition: ContestDefinition; dir: string }> {
+  const definition = parseDefinition(await readFile(file, "utf8"), file);
+  return { definition, dir: path.dirname(file) };
+}
+
+export interface RoundWindow {
+  number: number;
+  opensAt: Date;
+  closesAt: Date;
+}
+
+/** `today` means 00:00 of the load day in the contest's zone (for demo contests). */
+function toInstant(value: string, zone: string, now: Date, endOfDay: boolean): DateTime {
+  const base =
+    value === "today"
+      ? DateTime.fromJSDate(now, { zone }).startOf("day")
+      : DateTime.fromISO(value, { zone });
+  if (!base.isValid) throw new Error(`invalid date ${value}`);
+  return endOfDay && !value.includes("T") ? base.endOf("day") : base;
+}
+
+export interface Schedule {
+  startsAt: Date;
+  endsAt: Date;
+  rounds: RoundWindow[];
+}
+
+/** Resolves the schedule: weekly rounds run Monday-to-Sunday style, 7 days from the start each. */
+export function resolveSchedule(def: ContestDefinition, now: Date): Schedule {
+  const zone = def.timezone;
+  const start = toInstant(def.start, zone, now, false);
+  let rounds: RoundWindow[];
+  if ("weekly" in def.rounds) {
+    const end = def.end ? toInstant(def.end, zone, now, true) : undefined;
+    const count = def.rounds.weekly.count ?? Math.ceil(end!.diff(start, "weeks").weeks);
+    rounds = Array.from({ length: count }, (_, i) => {
+      const opens = start.plus({ weeks: i });
+      let closes = opens.plus({ weeks: 1 }).minus({ milliseconds: 1 });
+      if (end && closes > end) closes = end;
+      return { number: i + 1, opensAt: opens.toJSDate(), closesAt: closes.toJSDate() };
+    });
+  } else {
+    rounds = def.rounds.list.map((r, i) => ({
+      number: i + 1,
+      opensAt: toInstant(r.opens, zone, now, false).toJSDate(),
+      closesAt: toInstant(r.closes, zone, now, true).toJSDate(),
+    }));
+  }
+  for (const r of rounds) {
+    if (r.closesAt <= r.opensAt) throw new Error(`round ${r.number} closes before it opens`);
+  }
+  const last = rounds[rounds.length - 1]!;
+  return {
+    startsAt: start.toJSDate(),
+    endsAt: def.end ? toInstant(def.end, zone, now, true).toJSDate() : last.closesAt,
+    rounds,
+  };
+}

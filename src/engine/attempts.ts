@@ -1,0 +1,188 @@
+// Attempts in the database: start (one per participant per round, by unique constraint),
+// answer (idempotent per question), prediction, finalisation and the deadline sweep.
+import type { Attempt, AttemptQuestion, PrismaClient, Question, Round } from "../generated/prisma/client.js";
+import { isUniqueViolation } from "../storage/errors.js";
+import type { ContestContext } from "./contest-context.js";
+import { cryptoRandom, drawQuestions, type Random } from "./draw.js";
+
+export type AttemptWithQuestions = Attempt & {
+  round: Round;
+  questions: (AttemptQuestion & { question: Question })[];
+};
+
+export type AnswerOutcome = "recorded" | "duplicate" | "late" | "closed";
+
+export class AttemptService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly contest: ContestContext,
+    private readonly random: Random = cryptoRandom,
+  ) {}
+
+  openRound(now: Date): Promise<Round | null> {
+    return this.prisma.round.findFirst({
+      where: { contestId: this.contest.id, opensAt: { lte: now }, closesAt: { gt: now } },
+      orderBy: { number: "asc" },
+    });
+  }
+
+  nextRound(now: Date): Promise<Round | null> {
+    return this.prisma.round.findFirst({
+      where: { contestId: this.contest.id, opensAt: { gt: now } },
+      orderBy: { opensAt: "asc" },
+    });
+  }
+
+  load(attemptId: string): Promise<AttemptWithQuestions | null> {
+    return this.prisma.attempt.findUnique({
+      where: { id: attemptId },
+      include: { round: true, questions: { include: { question: true }, orderBy: { position: "asc" } } },
+    });
+  }
+
+  async forRound(roundId: string, participantId: string): Promise<AttemptWithQuestions | null> {
+    const found = await this.prisma.attempt.findUnique({
+      where: { roundId_participantId: { roundId, participantId } },
+      select: { id: true },
+    });
+    return found ? this.load(found.id) : null;
+  }
+
+  /**
+   * Starts the participant's attempt for the round, or returns the one that exists. Two
+   * concurrent starts (double tap, two platforms) meet at the unique (round, participant).
+   */
+  async start(
+    round: Round,
+    participant: { id: string; excluded: boolean; audienceId: string | null },
+    accountId: string,
+    now: Date,
+  ): Promise<{ attempt: AttemptWithQuestions; created: boolean }> {
+    const existing = await this.forRound(round.id, participant.id);
+    if (existing) return { attempt: existing, created: false };
+    const audienceCode = this.contest.audiences.find((a) => a.id === participant.audienceId)?.code;
+    const pool = await this.prisma.question.findMany({
+      where: {
+        contestId: this.contest.id,
+        status: "APPROVED",
+        ...(audienceCode ? { OR: [{ audiences: { isEmpty: true } }, { audiences: { has: audienceCode } }] } : {}),
+      },
+      select: { id: true, topic: true, options: true },
+    });
+    if (pool.length === 0) throw new Error(`contest ${this.contest.slug} has no approved questions`);
+    const seen = await this.prisma.attemptQuestion.findMany({
+      where: { attempt: { participantId: participant.id } },
+      select: { questionId: true },
+    });
+    const drawn = drawQuestions(
+      pool.map((q) => ({ id: q.id, topic: q.topic, optionCount: q.options.length })),
+      this.contest.def.questionsPerAttempt,
+      new Set(seen.map((s) => s.questionId)),
+      this.random,
+    );
+    const limitMs = this.contest.def.timeLimitMinutes * 60_000;
+    const deadline = new Date(Math.min(now.getTime() + limitMs, round.closesAt.getTime()));
+    try {
+      const created = await this.prisma.attempt.create({
+        data: {
+          roundId: round.id,
+          participantId: participant.id,
+          accountId,
+          ranked: !participant.excluded,
+          startedAt: now,
+          deadlineAt: deadline,
+          questions: { create: drawn.map((d, position) => ({ position, ...d })) },
+        },
+        select: { id: true },
+      });
+      return { attempt: (await this.load(created.id))!, created: true };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await this.forRound(round.id, participant.id);
+      if (!winner) throw error;
+      return { attempt: winner, created: false };
+    }
+  }
+
+  /** Records the answer at `position` (shown option `shown`) unless it was answered already. */
+  async answer(attempt: AttemptWithQuestions, position: number, shown: number, now: Date): Promise<AnswerOutcome> {
+    if (attempt.status !== "IN_PROGRESS") return "closed";
+    if (now >= attempt.deadlineAt) {
+      await this.finalize(attempt.id, now);
+      return "late";
+    }
+    const aq = attempt.questions.find((q) => q.position === position);
+    const chosen = aq?.optionOrder[shown];
+    if (!aq || chosen === undefined) return "duplicate";
+    const updated = await this.prisma.attemptQuestion.updateMany({
+      where: { id: aq.id, chosen: null, attempt: { status: "IN_PROGRESS" } },
+      data: { chosen, correct: chosen === aq.question.correct, answeredAt: now },
+    });
+    return updated.count === 1 ? "recorded" : "duplicate";
+  }
+
+  async setPrediction(attemptId: string, prediction: number): Promise<boolean> {
+    const updated = await this.prisma.attempt.updateMany({
+      where: { id: attemptId, status: "IN_PROGRESS" },
+      data: { prediction },
+    });
+    return updated.count === 1;
+  }
+
+  /**
+   * Scores and closes the attempt once: SUBMITTED when handed in before the deadline, EXPIRED
+   * otherwise. Time taken never exceeds the deadline. Returns the final row.
+   */
+  async finalize(attemptId: string, now: Date): Promise<Attempt> {
+    return this.prisma.$transaction(async (tx) => {
+      const attempt = await tx.attempt.findUniqueOrThrow({ where: { id: attemptId } });
+      if (attempt.status !== "IN_PROGRESS") return attempt;
+      const score = await tx.attemptQuestion.count({ where: { attemptId, correct: true } });
+      const expired = now >= attempt.deadlineAt;
+      const finishedAt = expired ? attempt.deadlineAt : now;
+      await tx.attempt.updateMany({
+        where: { id: attemptId, status: "IN_PROGRESS" },
+        data: {
+          status: expired ? "EXPIRED" : "SUBMITTED",
+          finishedAt,
+          score,
+          durationMs: finishedAt.getTime() - attempt.startedAt.getTime(),
+        },
+      });
+      return tx.attempt.findUniqueOrThrow({ where: { id: attemptId } });
+    });
+  }
+
+  /** Finalises every attempt whose deadline has passed (run periodically by the server). */
+  async finalizeExpired(now: Date): Promise<number> {
+    const due = await this.prisma.attempt.findMany({
+      where: { status: "IN_PROGRESS", deadlineAt: { lte: now }, round: { contestId: this.contest.id } },
+      select: { id: true },
+    });
+    for (const a of due) await this.finalize(a.id, now);
+    return due.length;
+  }
+
+  /** The value the prediction question asked for, as of now (frozen at round close by the caller). */
+  async predictionActual(roundId: string): Promise<number> {
+    const n = this.contest.def.questionsPerAttempt;
+    const where = { roundId, ranked: true, status: { in: ["SUBMITTED", "EXPIRED"] as ("SUBMITTED" | "EXPIRED")[] } };
+    const [perfect, participants] = await Promise.all([
+      this.prisma.attempt.count({ where: { ...where, score: n } }),
+      this.prisma.attempt.count({ where }),
+    ]);
+    switch (this.contest.def.prediction.predicts) {
+      case "perfect_attempts":
+        return perfect;
+      case "participants":
+        return participants;
+      case "perfect_percentage":
+        return participants === 0 ? 0 : Math.round((perfect / participants) * 100);
+    }
+  }
+}
+
+/** First position without an answer, or undefined when all are answered. */
+export function nextPosition(attempt: AttemptWithQuestions): number | undefined {
+  return attempt.questions.find((q) => q.chosen === null)?.position;
+}

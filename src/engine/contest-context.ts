@@ -1,0 +1,33 @@
+// The loaded contest as the engine needs it: definition plus the rows it refers to.
+import type { ContestDefinition } from "../contest/definition.js";
+import type { Audience, PrismaClient, Unit } from "../generated/prisma/client.js";
+
+export interface ContestContext {
+  id: string;
+  slug: string;
+  title: string;
+  organizer: string;
+  rules: string;
+  timezone: string;
+  def: ContestDefinition;
+  units: Unit[];
+  audiences: Audience[];
+}
+
+export async function loadContestContext(prisma: PrismaClient, slug: string): Promise<ContestContext> {
+  const contest = await prisma.contest.findUniqueOrThrow({
+    where: { slug },
+    include: { units: { orderBy: { code: "asc" } }, audiences: { orderBy: { code: "asc" } } },
+  });
+  return {
+    id: contest.id,
+    slug: contest.slug,
+    title: contest.title,
+    organizer: contest.organizer,
+    rules: contest.rulesText,
+    timezone: contest.timezone,
+    def: contest.definition as unknown as ContestDefinition,
+    units: contest.units,
+    audiences: contest.audiences,
+  };
+}

@@ -1,0 +1,120 @@
+// The bot's words: every text a participant reads lives here, in Vietnamese (NFC).
+
+export const BUTTONS = {
+  consentYes: "✅ Tôi đồng ý",
+  consentNo: "Không đồng ý",
+  shareContact: "📱 Chia sẻ số điện thoại",
+  confirm: "✅ Xác nhận",
+  editName: "✏️ Sửa họ tên",
+  editBirth: "✏️ Sửa ngày sinh",
+  editPhone: "✏️ Sửa số điện thoại",
+  editUnit: "✏️ Sửa đơn vị",
+  editAudience: "✏️ Sửa đối tượng",
+  start: "📝 Bắt đầu thi",
+  results: "🏆 Kết quả của tôi",
+  profile: "👤 Hồ sơ",
+  help: "❓ Hướng dẫn",
+  editProfile: "✏️ Sửa thông tin",
+  chooseThisUnit: "✅ Chọn đơn vị này",
+  back: "↩️ Quay lại",
+  submit: "📨 Nộp bài",
+  editPrediction: "✏️ Sửa dự đoán",
+  more: "Xem thêm ▶",
+} as const;
+
+export const M = {
+  welcome: (title: string, organizer: string, unitName?: string) =>
+    `Xin chào! Đây là ${title}, do ${organizer} tổ chức.` +
+    (unitName ? `\n\nBạn tham gia qua đường dẫn của đơn vị: ${unitName}.` : ""),
+  rulesSummary: (rules: string) => `📋 Thể lệ tóm tắt:\n${rules.trim()}`,
+  consent:
+    "🔒 Để tham gia, Ban Tổ chức cần thu thập họ tên, ngày sinh, số điện thoại và đơn vị của bạn, " +
+    "chỉ để xác minh người dự thi, xếp hạng và trao giải, theo quy định về bảo vệ dữ liệu cá nhân. " +
+    "Thông tin không được công khai; bảng xếp hạng chỉ hiện tên viết tắt và đơn vị.\n\nBạn có đồng ý không?",
+  consentRefused:
+    "Bạn đã không đồng ý nên Ban Tổ chức không lưu thông tin nào của bạn. Nếu đổi ý, hãy gửi /start để bắt đầu lại. Cảm ơn bạn!",
+  askName: "Bước 1/4. Vui lòng nhập họ và tên đầy đủ của bạn (có dấu), ví dụ: Nguyễn Thị Lan.",
+  nameTooShort: "Họ tên cần có ít nhất 2 chữ cái. Vui lòng nhập lại họ và tên đầy đủ.",
+  nameTooLong: "Họ tên dài quá 100 ký tự. Vui lòng nhập lại.",
+  nameInvalid: "Họ tên chỉ gồm chữ cái và khoảng trắng, không có số hay ký hiệu. Vui lòng nhập lại, ví dụ: Nguyễn Thị Lan.",
+  askBirth: "Bước 2/4. Vui lòng nhập ngày sinh theo dạng ngày/tháng/năm, ví dụ: 05/03/1990.",
+  birthFormat: "Chưa đọc được ngày sinh. Vui lòng nhập theo dạng ngày/tháng/năm, ví dụ: 05/03/1990.",
+  birthImpossible: "Ngày sinh này không có thật. Vui lòng kiểm tra lại ngày, tháng, năm.",
+  birthFuture: "Ngày sinh không thể ở tương lai. Vui lòng nhập lại.",
+  birthTooYoung: (minimumAge: number) => `Rất tiếc, cuộc thi dành cho người từ đủ ${minimumAge} tuổi trở lên.`,
+  askPhoneContact: "Bước 3/4. Vui lòng bấm nút «📱 Chia sẻ số điện thoại» bên dưới để xác nhận số điện thoại của bạn.",
+  askPhoneTyped: "Bước 3/4. Vui lòng nhập số điện thoại di động của bạn, ví dụ: 0912 345 678.",
+  phoneInvalid: "Số điện thoại chưa đúng. Vui lòng nhập số di động Việt Nam gồm 10 chữ số, ví dụ: 0912 345 678.",
+  phoneUseButton: "Để bảo đảm chính xác, vui lòng dùng nút «📱 Chia sẻ số điện thoại» bên dưới thay vì gõ số.",
+  contactNotOwn: "Đây không phải số điện thoại của chính bạn. Vui lòng bấm nút «📱 Chia sẻ số điện thoại» để chia sẻ số của mình.",
+  phoneTaken: "Số điện thoại này đã được đăng ký bởi một tài khoản khác trong cuộc thi. Nếu đó là bạn, hãy dùng lại tài khoản đó hoặc liên hệ Ban Tổ chức.",
+  linkedExisting: (name: string) =>
+    `Số điện thoại này đã đăng ký dự thi với tên ${name}. Tài khoản này đã được liên kết với hồ sơ đó; lượt thi vẫn tính chung cho một người.`,
+  askUnit: "Bước 4/4. Vui lòng chọn đơn vị của bạn (cơ quan, trường học hoặc tổ dân phố). Bạn cũng có thể gõ tên đơn vị để tìm.",
+  askUnitIn: (name: string) => `Đơn vị trực thuộc ${name}. Chọn đơn vị của bạn, hoặc chọn chính ${name}:`,
+  unitSearchResults: (query: string) => `Các đơn vị khớp với «${query}»:`,
+  unitNotFound: (query: string) => `Không tìm thấy đơn vị nào khớp với «${query}». Vui lòng chọn trong danh sách hoặc gõ tên khác.`,
+  unitFromReferral: (name: string) => `Đơn vị của bạn: ${name} (theo đường dẫn bạn đã dùng).`,
+  unknownReferral: "Mã đơn vị trong đường dẫn không đúng; bạn sẽ chọn đơn vị ở bước sau.",
+  askAudience: "Bạn tham gia với tư cách nào?",
+  confirmProfile: (p: { fullName: string; birth: string; phone: string; unit: string; audience?: string }) =>
+    `Vui lòng kiểm tra lại thông tin:\n👤 Họ tên: ${p.fullName}\n🎂 Ngày sinh: ${p.birth}\n📱 Số điện thoại: ${p.phone}\n🏢 Đơn vị: ${p.unit}` +
+    (p.audience ? `\n👥 Đối tượng: ${p.audience}` : "") +
+    "\n\nNếu đúng, bấm «Xác nhận». Nếu cần sửa, bấm nút tương ứng.",
+  registered: (name: string) => `🎉 Đăng ký thành công! Chào mừng ${name}.`,
+  profileUpdated: "Đã cập nhật thông tin của bạn.",
+  menu: "Bạn muốn làm gì tiếp theo?",
+  welcomeBack: (name: string) => `Chào ${name}! Bạn đã đăng ký dự thi.`,
+  profile: (p: { fullName: string; birth: string; phone: string; unit: string; audience?: string }) =>
+    `👤 Hồ sơ dự thi\nHọ tên: ${p.fullName}\nNgày sinh: ${p.birth}\nSố điện thoại: ${p.phone}\nĐơn vị: ${p.unit}` +
+    (p.audience ? `\nĐối tượng: ${p.audience}` : ""),
+  phoneLocked: "Số điện thoại là định danh dự thi nên không sửa được sau khi đăng ký. Nếu cần đổi, vui lòng liên hệ Ban Tổ chức.",
+  help: (limitMinutes: number, count: number, prediction: boolean) =>
+    `❓ Hướng dẫn\n• /start – bắt đầu, đăng ký\n• /thi – bắt đầu lượt thi của vòng đang mở\n• /ketqua – xem kết quả của bạn\n• /hoso – xem, sửa hồ sơ\n\n` +
+    `Mỗi lượt thi gồm ${count} câu hỏi${prediction ? " và 1 câu dự đoán" : ""}, làm trong tối đa ${limitMinutes} phút. ` +
+    "Bấm nút để chọn đáp án (hoặc gõ A, B, C, D). Mỗi vòng chỉ được thi một lần.",
+  notRegistered: "Bạn chưa đăng ký dự thi. Gửi /start để đăng ký.",
+  noOpenRound: (next?: string) =>
+    next ? `Hiện chưa có vòng thi nào đang mở. Vòng tiếp theo mở lúc ${next}.` : "Cuộc thi hiện không có vòng thi nào đang mở hoặc sắp mở.",
+  alreadyAttempted: (round: number, next?: string) =>
+    `Bạn đã hoàn thành lượt thi vòng ${round}.` + (next ? ` Vòng tiếp theo mở lúc ${next}.` : ""),
+  attemptIntro: (round: number, count: number, limitMinutes: number, deadline: string) =>
+    `📝 Vòng ${round}: ${count} câu hỏi, thời gian tối đa ${limitMinutes} phút (hết giờ lúc ${deadline}). Chúc bạn thi tốt!`,
+  resumeAttempt: "Bạn đang làm dở lượt thi. Tiếp tục nhé:",
+  question: (k: number, n: number, left: string, text: string, options: string[]) =>
+    `Câu ${k}/${n} · ⏱ còn ${left}\n\n${text}\n\n${options.map((o, i) => `${"ABCDEF"[i]}. ${o}`).join("\n")}`,
+  answerHint: "Vui lòng bấm một đáp án (hoặc gõ A, B, C, D).",
+  answerRecorded: "Đã ghi nhận câu trả lời.",
+  staleButton: "Nút này thuộc câu hỏi đã trả lời hoặc lượt thi khác; câu trả lời đã ghi không thay đổi.",
+  timeUp: "⏰ Đã hết thời gian làm bài. Câu trả lời gửi sau thời hạn không được tính; bài thi được chấm với các câu bạn đã trả lời.",
+  askPrediction: (question: string) => `🔮 Câu hỏi dự đoán: ${question}\nVui lòng nhập một số nguyên, ví dụ: 125.`,
+  predictionInvalid: "Vui lòng nhập một số nguyên không âm (chỉ gồm chữ số), ví dụ: 125.",
+  confirmSubmit: (answered: number, total: number, prediction?: number) =>
+    `Bạn đã trả lời ${answered}/${total} câu.` +
+    (prediction !== undefined ? ` Dự đoán của bạn: ${prediction}.` : "") +
+    "\nBấm «Nộp bài» để hoàn thành. Sau khi nộp không sửa được.",
+  result: (score: number, total: number, duration: string, reveal: string) =>
+    `✅ Bạn đã nộp bài: đúng ${score}/${total} câu, thời gian ${duration}.\nĐáp án và xếp hạng sẽ được công bố sau khi vòng thi kết thúc (${reveal}).`,
+  expiredResult: (score: number, total: number) =>
+    `Bài thi đã được chấm khi hết giờ: đúng ${score}/${total} câu.`,
+  myResults: (lines: string[]) => (lines.length ? `🏆 Kết quả của bạn:\n${lines.join("\n")}` : "Bạn chưa có lượt thi nào."),
+  resultLine: (round: number, score: number, total: number, duration: string, status: string) =>
+    `• Vòng ${round}: ${score}/${total} câu, ${duration}${status ? ` (${status})` : ""}`,
+  inProgressLine: (round: number) => `• Vòng ${round}: đang làm bài`,
+  practiceNote: "Bạn thuộc Ban Tổ chức/Ban Giám khảo: bạn có thể thi thử nhưng kết quả không được xếp hạng.",
+  unsupported: "Bot chỉ đọc được tin nhắn chữ và các nút bấm. Vui lòng trả lời bằng chữ hoặc bấm nút.",
+  unknownText: "Mình chưa hiểu yêu cầu này. Vui lòng chọn một mục bên dưới.",
+  useButtons: "Vui lòng bấm một trong các nút bên dưới.",
+  commandDuringRegistration: "Bạn đang đăng ký dở. Hoàn thành bước hiện tại trước nhé (hoặc gửi /start để làm lại từ đầu).",
+  busy: "Hệ thống đang xử lý yêu cầu trước của bạn, vui lòng thử lại sau giây lát.",
+} as const;
+
+export type ValidationMessageKey =
+  | "nameTooShort"
+  | "nameTooLong"
+  | "nameInvalid"
+  | "birthFormat"
+  | "birthImpossible"
+  | "birthFuture"
+  | "phoneInvalid"
+  | "predictionInvalid";

@@ -1,0 +1,50 @@
+// Platform-neutral shapes exchanged between channels and the conversation engine.
+
+export type PlatformName = "TELEGRAM" | "ZALO" | "SIMULATOR";
+
+/** Who is writing, as a channel identifies them. */
+export interface Actor {
+  platform: PlatformName;
+  externalId: string;
+  chatId: string;
+  displayName?: string;
+  /** The platform can share a verified phone number (Telegram contact, Zalo user info). */
+  canShareContact: boolean;
+}
+
+export type CommandName = "start" | "thi" | "ketqua" | "hoso" | "huongdan";
+
+export type InboundEvent =
+  | { type: "start"; payload?: string }
+  | { type: "command"; name: CommandName }
+  | { type: "text"; text: string }
+  | { type: "button"; data: string }
+  /** A shared contact; `own` is true when the platform says it is the sender's own number. */
+  | { type: "contact"; phone: string; own: boolean }
+  /** Stickers, photos, voice and anything else without text. */
+  | { type: "unsupported" };
+
+export interface Button {
+  label: string;
+  /** Compact ASCII payload (Telegram allows 64 bytes). */
+  data: string;
+}
+
+export interface OutboundMessage {
+  text: string;
+  /** Rows of buttons. */
+  buttons?: Button[][];
+  /** Ask for the user's verified phone with a platform button carrying this label. */
+  contactRequest?: string;
+  /**
+   * Messages in the same slot replace each other where the platform can edit (Telegram edits
+   * the question in place); elsewhere each is a new message.
+   */
+  slot?: "question";
+}
+
+export interface Reply {
+  messages: OutboundMessage[];
+  /** Short notice for a button press (Telegram answerCallbackQuery text). */
+  notice?: string;
+}

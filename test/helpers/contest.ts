@@ -1,0 +1,84 @@
+// A contest loaded into a fresh database with an engine driven by a controllable clock.
+import { MemorySessionStore } from "../../src/sessions/memory-store.js";
+import type { SessionStore } from "../../src/sessions/store.js";
+import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
+import { loadContestFile } from "../../src/contest/loader.js";
+import { loadContestContext, type ContestContext } from "../../src/engine/contest-context.js";
+import { ConversationEngine } from "../../src/engine/engine.js";
+import type { Actor, InboundEvent, PlatformName, Reply } from "../../src/engine/types.js";
+import type { TestDatabase } from "./db.js";
+import { silentLogger } from "./logger.js";
+
+export class TestClock {
+  constructor(public current: Date) {}
+  now = () => new Date(this.current);
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface Harness {
+  db: TestDatabase;
+  clock: TestClock;
+  contest: ContestContext;
+  sessions: SessionStore;
+  engine: ConversationEngine;
+  /** A new engine on the same database and session store (a restarted server). */
+  restart(): ConversationEngine;
+}
+
+/** Loads the sample contest with its rounds starting at `loadAt` (the sample starts "today"). */
+export async function sampleHarness(db: TestDatabase, loadAt = new Date("2026-11-23T03:00:00Z")): Promise<Harness> {
+  await loadContestFile(db.prisma, SAMPLE_CONTEST_FILE, loadAt);
+  const contest = await loadContestContext(db.prisma, "mau-cchc-cds");
+  const clock = new TestClock(loadAt);
+  const sessions = new MemorySessionStore();
+  const make = () => new ConversationEngine({ prisma: db.prisma, sessions, contest, clock: clock.now, logger: silentLogger });
+  return { db, clock, contest, sessions, engine: make(), restart: make };
+}
+
+export function actor(platform: PlatformName, id: string, canShareContact = platform === "TELEGRAM"): Actor {
+  return { platform, externalId: id, chatId: id, displayName: `user ${id}`, canShareContact };
+}
+
+export const text = (t: string): InboundEvent => ({ type: "text", text: t });
+export const button = (data: string): InboundEvent => ({ type: "button", data });
+
+export function lastText(reply: Reply): string {
+  return reply.messages.at(-1)?.text ?? "";
+}
+
+export function allText(reply: Reply): string {
+  return reply.messages.map((m) => m.text).join("\n---\n");
+}
+
+export function buttonData(reply: Reply): string[] {
+  return reply.messages.flatMap((m) => (m.buttons ?? []).flat().map((b) => b.data));
+}
+
+/** Registers through the whole conversation on a platform without contact sharing. */
+export async function register(
+  engine: ConversationEngine,
+  who: Actor,
+  data: { name?: string; birth?: string; phone: string; unit?: string; audience?: string },
+): Promise<Reply> {
+  await engine.handle(who, { type: "start", payload: data.unit });
+  await engine.handle(who, button("c:y"));
+  await engine.handle(who, text(data.name ?? "nguyễn văn an"));
+  await engine.handle(who, text(data.birth ?? "05/03/1990"));
+  let reply = who.canShareContact
+    ? await engine.handle(who, { type: "contact", phone: data.phone, own: true })
+    : await engine.handle(who, text(data.phone));
+  if (!data.unit) reply = await engine.handle(who, button("us:TDP01"));
+  if (buttonData(reply).some((d) => d.startsWith("au:"))) reply = await engine.handle(who, button(`au:${data.audience ?? "DAN"}`));
+  return engine.handle(who, button("cf:ok"));
+}
+
+/** Shown index of the correct option for the question at `position`. */
+export async function correctShown(db: TestDatabase, attemptId: string, position: number): Promise<number> {
+  const aq = await db.prisma.attemptQuestion.findUniqueOrThrow({
+    where: { attemptId_position: { attemptId, position } },
+    include: { question: true },
+  });
+  return aq.optionOrder.indexOf(aq.question.correct);
+}
