@@ -1,0 +1,72 @@
+// Round and contest results from the database: closing a round (freezing the prediction's
+// actual value), the individual ranking with prizes, and the unit ranking.
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { AttemptService } from "./attempts.js";
+import type { ContestContext } from "./contest-context.js";
+import { assignPrizes, rankAttempts, rankUnits, type PrizeAward, type Ranked, type RankInput, type UnitRow } from "./ranking.js";
+
+export interface RoundResults {
+  ranking: Ranked[];
+  prizes: PrizeAward[];
+  actual: number | null;
+}
+
+export class ResultsService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly contest: ContestContext,
+    private readonly attempts: AttemptService,
+  ) {}
+
+  /** Finalises the round's unfinished attempts and freezes the prediction's actual value (once). */
+  async closeRound(roundId: string, now: Date): Promise<number> {
+    const open = await this.prisma.attempt.findMany({ where: { roundId, status: "IN_PROGRESS" }, select: { id: true } });
+    for (const a of open) await this.attempts.finalize(a.id, now);
+    const actual = await this.attempts.predictionActual(roundId);
+    await this.prisma.round.updateMany({ where: { id: roundId, closedAt: null }, data: { closedAt: now, predictionActual: actual } });
+    const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
+    return round.predictionActual ?? actual;
+  }
+
+  private async rows(where: { roundId?: string; audienceId?: string }): Promise<(RankInput & { unitId: string | null })[]> {
+    const attempts = await this.prisma.attempt.findMany({
+      where: {
+        ranked: true,
+        status: { in: ["SUBMITTED", "EXPIRED"] },
+        round: { contestId: this.contest.id },
+        ...(where.roundId ? { roundId: where.roundId } : {}),
+        ...(where.audienceId ? { participant: { audienceId: where.audienceId } } : {}),
+      },
+      include: { participant: { select: { unitId: true } } },
+    });
+    return attempts.map((a) => ({
+      participantId: a.participantId,
+      score: a.score ?? 0,
+      prediction: a.prediction,
+      durationMs: a.durationMs ?? 0,
+      submittedAt: a.finishedAt ?? a.deadlineAt,
+      unitId: a.participant.unitId,
+    }));
+  }
+
+  /** Individual ranking of one round, with the contest's (or the audience's) prize tiers. */
+  async roundResults(roundId: string, audienceCode?: string): Promise<RoundResults> {
+    const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
+    const actual = round.predictionActual ?? (await this.attempts.predictionActual(roundId));
+    const audience = this.contest.audiences.find((a) => a.code === audienceCode);
+    const rows = await this.rows({ roundId, audienceId: audience?.id });
+    const def = this.contest.def;
+    const ranking = rankAttempts(rows, def.prediction.enabled ? actual : null, def.ranking.keys);
+    const tiers = (audienceCode && def.audiences.find((a) => a.code === audienceCode)?.prizes) || def.prizes;
+    const prizes = assignPrizes(ranking, tiers, {
+      perfectScore: def.ranking.perfectScoreRequiredForPrize ? def.questionsPerAttempt : undefined,
+    });
+    return { ranking, prizes, actual };
+  }
+
+  /** Unit ranking for one round, or for the whole contest when roundId is omitted. */
+  async unitRanking(roundId?: string): Promise<UnitRow[]> {
+    const rows = await this.rows({ roundId });
+    return rankUnits(this.contest.units, rows);
+  }
+}

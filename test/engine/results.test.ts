@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ResultsService } from "../../src/engine/results.js";
+import { BACKENDS, freshDatabase, type TestDatabase } from "../helpers/db.js";
+import { actor, button, correctShown, register, sampleHarness, text, type Harness } from "../helpers/contest.js";
+
+/** Takes a whole attempt: `right` correct answers, then the prediction, then submits. */
+async function takeAttempt(h: Harness, who: ReturnType<typeof actor>, phone: string, right: number, prediction: number, stepMs: number) {
+  await h.engine.handle(who, button("m:thi"));
+  const attempt = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone } }, orderBy: { startedAt: "desc" } });
+  for (let pos = 0; pos < 10; pos++) {
+    const c = await correctShown(h.db, attempt.id, pos);
+    h.clock.advance(stepMs);
+    await h.engine.handle(who, button(`a:${attempt.id}:${pos}:${pos < right ? c : (c + 1) % 4}`));
+  }
+  await h.engine.handle(who, text(String(prediction)));
+  await h.engine.handle(who, button("p:ok"));
+}
+
+describe.each(BACKENDS)("round results on %s", (backend) => {
+  let db: TestDatabase;
+  let h: Harness;
+  beforeAll(async () => {
+    db = await freshDatabase(backend);
+    h = await sampleHarness(db);
+  });
+  afterAll(async () => {
+    await h.sessions.close();
+    await db.destroy();
+  });
+
+  it("freezes the prediction's actual value at close, ranks, awards and leaves excluded people out", async () => {
+    // Make one phone an organizer's (excluded) by editing the loaded definition.
+    await db.prisma.participant.deleteMany({});
+    h.contest.def.excludedPhones.push("0911000004");
+    const people = [
+      { id: "r1", phone: "+84911000001", unit: "TDP01", right: 10, prediction: 2, step: 10_000 },
+      { id: "r2", phone: "+84911000002", unit: "TDP01", right: 10, prediction: 5, step: 5_000 },
+      { id: "r3", phone: "+84911000003", unit: "TDP02", right: 9, prediction: 2, step: 1_000 },
+      { id: "r4", phone: "+84911000004", unit: "UBND", right: 10, prediction: 2, step: 1_000 },
+    ];
+    for (const p of people) {
+      const who = actor("SIMULATOR", p.id);
+      await register(h.engine, who, { phone: `0${p.phone.slice(3)}`, unit: p.unit, audience: "DAN" });
+      await takeAttempt(h, who, p.phone, p.right, p.prediction, p.step);
+    }
+    const excluded = await db.prisma.participant.findFirstOrThrow({ where: { phone: "+84911000004" } });
+    expect(excluded.excluded).toBe(true);
+
+    const round = (await h.engine.attempts.openRound(h.clock.now()))!;
+    const results = new ResultsService(db.prisma, h.contest, h.engine.attempts);
+    h.clock.current = round.closesAt;
+    expect(await results.closeRound(round.id, h.clock.now())).toBe(2); // two ranked perfect attempts
+    // A late change cannot move the frozen value.
+    await db.prisma.attempt.updateMany({ where: { roundId: round.id }, data: { score: 10 } });
+    expect(await results.closeRound(round.id, h.clock.now())).toBe(2);
+    await db.prisma.attempt.updateMany({ where: { participant: { phone: "+84911000003" } }, data: { score: 9 } });
+
+    const { ranking, prizes, actual } = await results.roundResults(round.id);
+    expect(actual).toBe(2);
+    const phoneOf = async (id: string) => (await db.prisma.participant.findUniqueOrThrow({ where: { id } })).phone;
+    expect(await Promise.all(ranking.map((r) => phoneOf(r.participantId)))).toEqual(["+84911000001", "+84911000002", "+84911000003"]);
+    expect(prizes.map((p) => p.prize)).toEqual(["Giải Nhất", "Giải Nhì", "Giải Nhì"]);
+
+    const units = await results.unitRanking(round.id);
+    const kp1 = units.find((u) => u.code === "KP1")!;
+    expect(kp1).toMatchObject({ participants: 3, totalCorrect: 29 });
+    expect(units.find((u) => u.code === "TDP01")).toMatchObject({ participants: 2, rate: 2 / 50 });
+    expect(units.find((u) => u.code === "UBND")).toMatchObject({ participants: 0 });
+  });
+});
