@@ -1,6 +1,7 @@
 // Wires the process together: storage, sessions, features, HTTP server. Used by src/main.ts
 // and by tests that need the whole server.
 import type { Server } from "node:http";
+import path from "node:path";
 import type { Router } from "express";
 import type { Config } from "./config.js";
 import type { Logger } from "./logger.js";
@@ -8,12 +9,17 @@ import { createApp } from "./server/app.js";
 import { closeAll, closeServer, type Closer } from "./server/lifecycle.js";
 import { createSessionStore, type SessionStore } from "./sessions/index.js";
 import { openDatabase, type Database } from "./storage/database.js";
+import { loadContestFile } from "./contest/loader.js";
+import { loadContestContext } from "./engine/contest-context.js";
+import { ConversationEngine } from "./engine/engine.js";
+import { simulatorRouter } from "./channels/simulator/router.js";
 
 export interface Running {
   server: Server;
   port: number;
   db: Database;
   sessions: SessionStore;
+  engine: ConversationEngine;
   /** Graceful stop; resolves true when every resource closed cleanly. */
   stop(): Promise<boolean>;
 }
@@ -23,10 +29,31 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
   try {
     const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
     closers.push({ name: "database", close: () => db.close() });
-    const sessions = createSessionStore(config.redisUrl, logger);
+    const sessions = createSessionStore(config.redisUrl, logger, path.join(config.dataDir, "sessions.json"));
     closers.push({ name: "session store", close: () => sessions.close() });
 
+    // The contest file is the source of truth: loading is an idempotent upsert, so edits to it
+    // take effect on restart (the bundled sample's rounds start on the day it is loaded).
+    const loaded = await loadContestFile(db.prisma, config.contestFile);
+    logger.info({ file: config.contestFile, rounds: loaded.rounds, questions: loaded.questions?.accepted.length }, "contest loaded");
+    const contest = await loadContestContext(db.prisma, loaded.definition.slug);
+    const engine = new ConversationEngine({
+      prisma: db.prisma,
+      sessions,
+      contest,
+      clock: () => new Date(),
+      logger,
+      sessionTtlSeconds: config.sessionTtlSeconds,
+    });
+    // Attempts nobody finishes are finalised when their deadline passes.
+    const sweeper = setInterval(() => {
+      engine.attempts.finalizeExpired(new Date()).catch((error: unknown) => logger.error({ err: error }, "deadline sweep failed"));
+    }, 30_000);
+    sweeper.unref();
+    closers.push({ name: "deadline sweeper", close: async () => clearInterval(sweeper) });
+
     const routers: Router[] = [];
+    if (config.simulator) routers.push(simulatorRouter(engine, logger));
     const app = createApp({
       logger,
       checks: { database: () => db.ping(), sessions: () => sessions.ping() },
@@ -39,11 +66,13 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     logger.info({ port, database: db.kind, sessions: sessions.kind }, `server listening on http://localhost:${port}`);
+    if (config.simulator) logger.info(`web simulator: http://localhost:${port}/simulator`);
     return {
       server,
       port,
       db,
       sessions,
+      engine,
       stop: async () => {
         await closeServer(server, config.shutdownTimeoutMs);
         return closeAll(closers, logger);

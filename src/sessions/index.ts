@@ -5,10 +5,11 @@ import type { SessionStore } from "./store.js";
 
 export type { SessionStore };
 
-export function createSessionStore(redisUrl: string | undefined, logger: Logger): SessionStore {
+/** Redis when a URL is given; otherwise memory, kept across graceful restarts in `persistFile`. */
+export function createSessionStore(redisUrl: string | undefined, logger: Logger, persistFile?: string): SessionStore {
   if (!redisUrl) {
     logger.info("session store: in memory (set REDIS_URL to share it between instances)");
-    return new MemorySessionStore();
+    return new MemorySessionStore(Date.now, persistFile);
   }
   const store = RedisSessionStore.connect(redisUrl);
   store.client.on("error", (error: Error) => logger.warn({ err: error.message }, "Redis connection error"));

@@ -1,5 +1,7 @@
 // In-process store: the default when REDIS_URL is unset. Values are kept serialised so callers
 // never share object references (same semantics as Redis). Not shared between processes.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import type { SessionStore } from "./store.js";
 
 interface Entry {
@@ -12,7 +14,15 @@ export class MemorySessionStore implements SessionStore {
   private readonly entries = new Map<string, Entry>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly now: () => number = Date.now) {
+  /**
+   * With `persistFile`, live entries are written there on close and read back on start, so a
+   * graceful restart of a single embedded-mode server keeps conversations.
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly persistFile?: string,
+  ) {
+    if (persistFile) this.restore(persistFile);
     // Expired keys are dropped on read; the sweep bounds memory for keys never read again.
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
@@ -77,7 +87,25 @@ export class MemorySessionStore implements SessionStore {
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    if (this.persistFile) {
+      this.sweep();
+      mkdirSync(path.dirname(this.persistFile), { recursive: true });
+      writeFileSync(`${this.persistFile}.tmp`, JSON.stringify([...this.entries]));
+      renameSync(`${this.persistFile}.tmp`, this.persistFile);
+    }
     this.entries.clear();
+  }
+
+  private restore(file: string): void {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    for (const [key, entry] of JSON.parse(text) as [string, Entry][]) this.entries.set(key, entry);
+    this.sweep();
   }
 
   private sweep(): void {

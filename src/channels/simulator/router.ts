@@ -1,0 +1,54 @@
+// The web simulator channel: a chat page at /simulator and a JSON endpoint that turns a
+// browser's event into the engine's neutral event. Tests and benchmarks drive the same
+// endpoint without a browser: POST /simulator/api/event {user, event} → Reply.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Router } from "express";
+import { z } from "zod";
+import type { ConversationEngine } from "../../engine/engine.js";
+import type { Logger } from "../../logger.js";
+
+const PAGE = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "page.html"), "utf8");
+
+const eventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("start"), payload: z.string().max(64).optional() }),
+  z.object({ type: z.literal("command"), name: z.enum(["start", "thi", "ketqua", "hoso", "huongdan"]) }),
+  z.object({ type: z.literal("text"), text: z.string().min(1).max(2000) }),
+  z.object({ type: z.literal("button"), data: z.string().min(1).max(64) }),
+  // The simulator stands in for a platform's verified contact sharing.
+  z.object({ type: z.literal("contact"), phone: z.string().max(20) }),
+  z.object({ type: z.literal("unsupported") }),
+]);
+
+const bodySchema = z.object({
+  user: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  name: z.string().max(64).optional(),
+  event: eventSchema,
+});
+
+export function simulatorRouter(engine: ConversationEngine, logger: Logger): Router {
+  const router = Router();
+  router.get("/simulator", (_req, res) => {
+    res.type("html").send(PAGE);
+  });
+  router.post("/simulator/api/event", async (req, res, next) => {
+    const parsed = bodySchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: "invalid event", issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
+      return;
+    }
+    const { user, name, event } = parsed.data;
+    try {
+      const reply = await engine.handle(
+        { platform: "SIMULATOR", externalId: user, chatId: user, displayName: name, canShareContact: true },
+        event.type === "contact" ? { type: "contact", phone: event.phone, own: true } : event,
+      );
+      res.json({ ...reply, serverTime: new Date().toISOString() });
+    } catch (error) {
+      logger.error({ err: error, user }, "simulator event failed");
+      next(error);
+    }
+  });
+  return router;
+}
