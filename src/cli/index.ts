@@ -1,19 +1,24 @@
 // Operator CLI: `npm run cli -- <command>`. Uses the same configuration as the server.
 import { Command } from "commander";
-import { loadConfig } from "../config.js";
+import { loadConfig, type Config } from "../config.js";
 import { createLogger } from "../logger.js";
 import { openDatabase, type Database } from "../storage/database.js";
+import { registerContestCommands } from "./contest-commands.js";
 
 export interface CliContext {
-  withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T>;
+  config: Config;
+  /** Opens the database (applying pending migrations unless told not to), runs fn, closes it. */
+  withDatabase<T>(fn: (db: Database) => Promise<T>, options?: { migrate?: boolean }): Promise<T>;
 }
 
 const config = loadConfig();
 const logger = createLogger(process.env.LOG_LEVEL ?? "warn");
 
+// PGlite allows one process per data folder: with the embedded database, stop the server first.
 const context: CliContext = {
-  async withDatabase(fn) {
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, migrate: false });
+  config,
+  async withDatabase(fn, options) {
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, migrate: options?.migrate });
     try {
       return await fn(db);
     } finally {
@@ -28,10 +33,12 @@ program
   .command("migrate")
   .description("apply pending database migrations (PGlite in DATA_DIR, or DATABASE_URL)")
   .action(async () => {
-    const applied = await context.withDatabase((db) => db.migrate());
+    const applied = await context.withDatabase((db) => db.migrate(), { migrate: false });
     console.log(applied.length ? `applied: ${applied.join(", ")}` : "no pending migrations");
   });
 
+
+registerContestCommands(program, context);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

@@ -15,10 +15,11 @@ export interface ContestContext {
 }
 
 export async function loadContestContext(prisma: PrismaClient, slug: string): Promise<ContestContext> {
-  const contest = await prisma.contest.findUniqueOrThrow({
+  const contest = await prisma.contest.findUnique({
     where: { slug },
     include: { units: { orderBy: { code: "asc" } }, audiences: { orderBy: { code: "asc" } } },
   });
+  if (!contest) throw new Error(`contest "${slug}" is not loaded: load it with \`npm run cli -- contest:load <file>\``);
   return {
     id: contest.id,
     slug: contest.slug,

@@ -23,8 +23,8 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     h = await sampleHarness(db);
   });
   afterAll(async () => {
-    await h.sessions.close();
-    await db.destroy();
+    await h?.sessions.close();
+    await db?.destroy();
   });
 
   it("registers with a unit link, takes an attempt to the end and scores it", async () => {

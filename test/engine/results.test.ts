@@ -24,8 +24,8 @@ describe.each(BACKENDS)("round results on %s", (backend) => {
     h = await sampleHarness(db);
   });
   afterAll(async () => {
-    await h.sessions.close();
-    await db.destroy();
+    await h?.sessions.close();
+    await db?.destroy();
   });
 
   it("freezes the prediction's actual value at close, ranks, awards and leaves excluded people out", async () => {

@@ -1,0 +1,98 @@
+// CLI commands for contests and the question bank.
+import type { Command } from "commander";
+import { loadContestFile } from "../contest/loader.js";
+import { formatImportReport, importQuestionBank, readQuestionBank } from "../contest/question-bank.js";
+import { loadContestContext } from "../engine/contest-context.js";
+import { AttemptService } from "../engine/attempts.js";
+import { ResultsService } from "../engine/results.js";
+import type { QuestionStatus } from "../generated/prisma/client.js";
+import type { CliContext } from "./index.js";
+
+export function registerContestCommands(program: Command, cli: CliContext): void {
+  program
+    .command("contest:load")
+    .argument("[file]", "contest definition (YAML or JSON)", cli.config.contestFile)
+    .description("load or update a contest from its definition file (and the question bank it names)")
+    .action(async (file: string) => {
+      const result = await cli.withDatabase((db) => loadContestFile(db.prisma, file));
+      console.log(`contest ${result.definition.slug}: ${result.rounds} rounds, ${result.units} units`);
+      if (result.questions) console.log(formatImportReport(result.questions));
+    });
+
+  program
+    .command("questions:import")
+    .argument("<file>", "question bank (.csv or .xlsx)")
+    .requiredOption("-c, --contest <slug>", "contest slug")
+    .option("--force", "write the valid rows even when some rows are rejected")
+    .description("import questions; changes nothing when a row is invalid unless --force")
+    .action(async (file: string, opts: { contest: string; force?: boolean }) => {
+      const report = await cli.withDatabase(async (db) => {
+        const contest = await loadContestContext(db.prisma, opts.contest);
+        const bank = await readQuestionBank(file, contest.audiences.map((a) => a.code));
+        return importQuestionBank(db.prisma, contest.id, bank, { force: opts.force });
+      });
+      console.log(formatImportReport(report));
+      if (!report.written) process.exitCode = 1;
+    });
+
+  program
+    .command("questions:list")
+    .requiredOption("-c, --contest <slug>", "contest slug")
+    .option("-s, --status <status>", "draft, approved or retired")
+    .action(async (opts: { contest: string; status?: string }) => {
+      const rows = await cli.withDatabase(async (db) => {
+        const contest = await loadContestContext(db.prisma, opts.contest);
+        return db.prisma.question.findMany({
+          where: { contestId: contest.id, ...(opts.status ? { status: opts.status.toUpperCase() as QuestionStatus } : {}) },
+          orderBy: { code: "asc" },
+        });
+      });
+      for (const q of rows) console.log(`${q.code}\t${q.status}\t${q.topic}\t${q.text}`);
+      console.log(`${rows.length} questions`);
+    });
+
+  for (const [name, status] of [["approve", "APPROVED"], ["retire", "RETIRED"], ["draft", "DRAFT"]] as const) {
+    program
+      .command(`questions:${name}`)
+      .argument("<codes...>", "question codes")
+      .requiredOption("-c, --contest <slug>", "contest slug")
+      .description(`mark questions as ${status.toLowerCase()}`)
+      .action(async (codes: string[], opts: { contest: string }) => {
+        const count = await cli.withDatabase(async (db) => {
+          const contest = await loadContestContext(db.prisma, opts.contest);
+          return (await db.prisma.question.updateMany({ where: { contestId: contest.id, code: { in: codes } }, data: { status } })).count;
+        });
+        console.log(`${count} of ${codes.length} questions marked ${status.toLowerCase()}`);
+        if (count !== codes.length) process.exitCode = 1;
+      });
+  }
+
+  program
+    .command("results")
+    .argument("<round>", "round number")
+    .requiredOption("-c, --contest <slug>", "contest slug")
+    .option("-a, --audience <code>", "rank one audience with its own prizes")
+    .option("--close", "finalise unfinished attempts and freeze the prediction's actual value")
+    .description("print a round's ranking, prizes and unit ranking")
+    .action(async (roundNumber: string, opts: { contest: string; audience?: string; close?: boolean }) => {
+      await cli.withDatabase(async (db) => {
+        const contest = await loadContestContext(db.prisma, opts.contest);
+        const round = await db.prisma.round.findUniqueOrThrow({
+          where: { contestId_number: { contestId: contest.id, number: Number(roundNumber) } },
+        });
+        const results = new ResultsService(db.prisma, contest, new AttemptService(db.prisma, contest));
+        if (opts.close) await results.closeRound(round.id, new Date());
+        const { ranking, prizes, actual } = await results.roundResults(round.id, opts.audience);
+        const names = new Map(
+          (await db.prisma.participant.findMany({ where: { id: { in: ranking.map((r) => r.participantId) } } })).map((p) => [p.id, p.fullName]),
+        );
+        const prizeOf = new Map(prizes.map((p) => [p.participantId, p.prize]));
+        console.log(`round ${round.number}: prediction actual = ${actual ?? "—"}`);
+        for (const r of ranking) console.log(`${r.rank}\t${names.get(r.participantId)}\t${prizeOf.get(r.participantId) ?? ""}\t${r.explanation}`);
+        console.log("\nunits:");
+        for (const u of await results.unitRanking(round.id)) {
+          console.log(`${u.rank}\t${u.code}\t${u.name}\t${u.participants}\t${u.rate === null ? "—" : `${Math.round(u.rate * 100)}%`}\t${u.totalCorrect}`);
+        }
+      });
+    });
+}
