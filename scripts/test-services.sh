@@ -22,7 +22,7 @@ ensure_packages() {
   local missing=()
   command -v redis-server >/dev/null || missing+=(redis-server)
   [ -n "$(pg_bin_dir)" ] && [ -x "$(pg_bin_dir)/initdb" ] || missing+=(postgresql)
-  if [ -n "${WITH_BROWSER:-}" ]; then command -v chromium >/dev/null || missing+=(chromium); fi
+  command -v chromium >/dev/null || missing+=(chromium)  # browser tests of the simulator
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "test-services: installing ${missing[*]} from Debian's packages" >&2
   as_root apt-get update -qq

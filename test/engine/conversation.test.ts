@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { M } from "../../src/engine/messages.js";
-import { BACKENDS, freshDatabase, type TestDatabase } from "../helpers/db.js";
+import { BACKENDS, type TestDatabase } from "../helpers/db.js";
 import {
   actor,
   allText,
@@ -9,23 +9,12 @@ import {
   correctShown,
   lastText,
   register,
-  sampleHarness,
+  useSampleHarness,
   text,
-  type Harness,
 } from "../helpers/contest.js";
 
 describe.each(BACKENDS)("conversation engine on %s", (backend) => {
-  let db: TestDatabase;
-  let h: Harness;
-
-  beforeAll(async () => {
-    db = await freshDatabase(backend);
-    h = await sampleHarness(db);
-  });
-  afterAll(async () => {
-    await h?.sessions.close();
-    await db?.destroy();
-  });
+  const h = useSampleHarness(backend);
 
   it("registers with a unit link, takes an attempt to the end and scores it", async () => {
     const who = actor("SIMULATOR", "happy");
@@ -45,7 +34,7 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     const done = await h.engine.handle(who, button("cf:ok"));
     expect(allText(done)).toContain(M.registered("Trần Thị Bình"));
 
-    const participant = await db.prisma.participant.findUniqueOrThrow({
+    const participant = await h.db.prisma.participant.findUniqueOrThrow({
       where: { contestId_phone: { contestId: h.contest.id, phone: "+84912345678" } },
       include: { unit: true, audience: true },
     });
@@ -57,10 +46,10 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     let reply = await h.engine.handle(who, button("m:thi"));
     expect(allText(reply)).toContain("Vòng 1: 10 câu hỏi");
     expect(lastText(reply)).toMatch(/^Câu 1\/10 · ⏱ còn 15:00/);
-    const attempt = await db.prisma.attempt.findFirstOrThrow({ where: { participantId: participant.id } });
+    const attempt = await h.db.prisma.attempt.findFirstOrThrow({ where: { participantId: participant.id } });
     // Answer 7 right and 3 wrong; the last by typing the letter.
     for (let pos = 0; pos < 10; pos++) {
-      const right = await correctShown(db, attempt.id, pos);
+      const right = await correctShown(h.db, attempt.id, pos);
       const shown = pos < 7 ? right : (right + 1) % 4;
       h.clock.advance(20_000);
       reply =
@@ -79,7 +68,7 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     h.clock.advance(5_000);
     reply = await h.engine.handle(who, button("p:ok"));
     expect(allText(reply)).toContain("đúng 7/10 câu, thời gian 3 phút 25 giây");
-    const final = await db.prisma.attempt.findUniqueOrThrow({ where: { id: attempt.id } });
+    const final = await h.db.prisma.attempt.findUniqueOrThrow({ where: { id: attempt.id } });
     expect(final).toMatchObject({ status: "SUBMITTED", score: 7, prediction: 1250, durationMs: 205_000, ranked: true });
 
     // The round's attempt is used: a second start says so and names the next round.
@@ -115,7 +104,7 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     expect(buttonData(kp1)).toEqual(expect.arrayContaining(["u:TDP01", "u:TDP02", "u:TDP03", "us:KP1"]));
     expect(lastText(await h.engine.handle(who, button("u:TDP02")))).toBe(M.askAudience);
     expect(lastText(await h.engine.handle(who, button("au:CBCC")))).toContain("Đơn vị: Tổ dân phố số 2");
-    expect(await db.prisma.participant.count({ where: { phone: "+84987654321" } })).toBe(0);
+    expect(await h.db.prisma.participant.count({ where: { phone: "+84987654321" } })).toBe(0);
   });
 
   it("corrects a field from the confirmation screen and returns to it", async () => {
@@ -132,7 +121,7 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     expect(lastText(await h.engine.handle(who, button("us:CAP")))).toContain("Đơn vị: Công an phường");
     expect(lastText(await h.engine.handle(who, text("gõ chữ")))).toBe(M.useButtons);
     await h.engine.handle(who, button("cf:ok"));
-    const p = await db.prisma.participant.findFirstOrThrow({ where: { phone: "+84388000111" }, include: { unit: true } });
+    const p = await h.db.prisma.participant.findFirstOrThrow({ where: { phone: "+84388000111" }, include: { unit: true } });
     expect(p.fullName).toBe("Phạm Minh Đạt");
     expect(p.unit?.code).toBe("CAP");
 
@@ -145,7 +134,7 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     await h.engine.handle(who, button("cf:e:birthDate"));
     await h.engine.handle(who, text("02/01/1980"));
     expect(allText(await h.engine.handle(who, button("cf:ok")))).toContain(M.profileUpdated);
-    const edited = await db.prisma.participant.findUniqueOrThrow({ where: { id: p.id } });
+    const edited = await h.db.prisma.participant.findUniqueOrThrow({ where: { id: p.id } });
     expect(edited.birthDate.toISOString().slice(0, 10)).toBe("1980-01-02");
   });
 
@@ -154,7 +143,7 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     await h.engine.handle(who, { type: "start" });
     expect(lastText(await h.engine.handle(who, button("c:n")))).toBe(M.consentRefused);
     expect(lastText(await h.engine.handle(who, text("Nguyễn Văn A")))).toBe(M.notRegistered);
-    const account = await db.prisma.platformAccount.findUniqueOrThrow({
+    const account = await h.db.prisma.platformAccount.findUniqueOrThrow({
       where: { platform_externalId: { platform: "SIMULATOR", externalId: "refuse" } },
     });
     expect(account.phone).toBeNull();
@@ -183,7 +172,7 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     await restarted.handle(who, button("au:DAN"));
     await restarted.handle(who, button("cf:ok"));
     await restarted.handle(who, button("m:thi"));
-    const attempt = await db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84977111222" } } });
+    const attempt = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84977111222" } } });
     await restarted.handle(who, button(`a:${attempt.id}:0:0`));
     const again = h.restart();
     const resumed = await again.handle(who, button("m:thi"));
@@ -195,28 +184,28 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     const who = actor("SIMULATOR", "late");
     await register(h.engine, who, { phone: "0966000001" });
     await h.engine.handle(who, button("m:thi"));
-    const attempt = await db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84966000001" } } });
-    await h.engine.handle(who, button(`a:${attempt.id}:0:${await correctShown(db, attempt.id, 0)}`));
-    await h.engine.handle(who, button(`a:${attempt.id}:1:${(await correctShown(db, attempt.id, 1) + 1) % 4}`));
+    const attempt = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84966000001" } } });
+    await h.engine.handle(who, button(`a:${attempt.id}:0:${await correctShown(h.db, attempt.id, 0)}`));
+    await h.engine.handle(who, button(`a:${attempt.id}:1:${(await correctShown(h.db, attempt.id, 1) + 1) % 4}`));
     h.clock.advance(16 * 60_000);
     const late = await h.engine.handle(who, button(`a:${attempt.id}:2:0`));
     expect(allText(late)).toContain(M.timeUp);
     expect(allText(late)).toContain("đúng 1/10 câu");
-    const final = await db.prisma.attempt.findUniqueOrThrow({ where: { id: attempt.id } });
+    const final = await h.db.prisma.attempt.findUniqueOrThrow({ where: { id: attempt.id } });
     expect(final).toMatchObject({ status: "EXPIRED", score: 1, durationMs: 15 * 60_000 });
-    const q2 = await db.prisma.attemptQuestion.findUniqueOrThrow({ where: { attemptId_position: { attemptId: attempt.id, position: 2 } } });
+    const q2 = await h.db.prisma.attemptQuestion.findUniqueOrThrow({ where: { attemptId_position: { attemptId: attempt.id, position: 2 } } });
     expect(q2.chosen).toBeNull();
 
     const silent = actor("SIMULATOR", "silent");
     await register(h.engine, silent, { phone: "0966000002" });
     await h.engine.handle(silent, button("m:thi"));
-    const open = await db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84966000002" } } });
-    await h.engine.handle(silent, button(`a:${open.id}:0:${await correctShown(db, open.id, 0)}`));
+    const open = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84966000002" } } });
+    await h.engine.handle(silent, button(`a:${open.id}:0:${await correctShown(h.db, open.id, 0)}`));
     await h.engine.attempts.finalizeExpired(h.clock.now());
-    expect((await db.prisma.attempt.findUniqueOrThrow({ where: { id: open.id } })).status).toBe("IN_PROGRESS");
+    expect((await h.db.prisma.attempt.findUniqueOrThrow({ where: { id: open.id } })).status).toBe("IN_PROGRESS");
     h.clock.advance(15 * 60_000);
     expect(await h.engine.attempts.finalizeExpired(h.clock.now())).toBeGreaterThanOrEqual(1);
-    expect(await db.prisma.attempt.findUniqueOrThrow({ where: { id: open.id } })).toMatchObject({ status: "EXPIRED", score: 1 });
+    expect(await h.db.prisma.attempt.findUniqueOrThrow({ where: { id: open.id } })).toMatchObject({ status: "EXPIRED", score: 1 });
   });
 
   it("answers stale, repeated and foreign button presses politely without changing answers", async () => {
@@ -226,8 +215,8 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     await register(h.engine, other, { phone: "0966000004" });
     await h.engine.handle(who, button("m:thi"));
     await h.engine.handle(other, button("m:thi"));
-    const mine = await db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84966000003" } } });
-    const theirs = await db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84966000004" } } });
+    const mine = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84966000003" } } });
+    const theirs = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84966000004" } } });
     const first = await h.engine.handle(who, button(`a:${mine.id}:0:1`));
     expect(first.notice).toBe(M.answerRecorded);
     const repeat = await h.engine.handle(who, button(`a:${mine.id}:0:2`));
@@ -236,9 +225,9 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     expect(foreign.notice).toBe(M.staleButton);
     const future = await h.engine.handle(who, button(`a:${mine.id}:5:0`));
     expect(future.notice).toBe(M.staleButton);
-    const q0 = await db.prisma.attemptQuestion.findUniqueOrThrow({ where: { attemptId_position: { attemptId: mine.id, position: 0 } } });
+    const q0 = await h.db.prisma.attemptQuestion.findUniqueOrThrow({ where: { attemptId_position: { attemptId: mine.id, position: 0 } } });
     expect(q0.chosen).toBe(q0.optionOrder[1]);
-    const theirQ0 = await db.prisma.attemptQuestion.findUniqueOrThrow({ where: { attemptId_position: { attemptId: theirs.id, position: 0 } } });
+    const theirQ0 = await h.db.prisma.attemptQuestion.findUniqueOrThrow({ where: { attemptId_position: { attemptId: theirs.id, position: 0 } } });
     expect(theirQ0.chosen).toBeNull();
     expect(lastText(await h.engine.handle(who, { type: "unsupported" }))).toMatch(/^Câu 2\/10/);
   });
@@ -253,29 +242,29 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     await h.engine.handle(telegram, text("01/01/1990"));
     const linked = await h.engine.handle(telegram, { type: "contact", phone: "+84905111222", own: true });
     expect(allText(linked)).toContain(M.linkedExisting("Đỗ Quang Huy"));
-    expect(await db.prisma.participant.count({ where: { phone: "+84905111222" } })).toBe(1);
+    expect(await h.db.prisma.participant.count({ where: { phone: "+84905111222" } })).toBe(1);
 
     const replies = await Promise.all([
       h.engine.handle(zalo, button("m:thi")),
       h.engine.handle(telegram, button("m:thi")),
       h.restart().handle(zalo, button("m:thi")),
     ]);
-    expect(await db.prisma.attempt.count({ where: { participant: { phone: "+84905111222" } } })).toBe(1);
+    expect(await h.db.prisma.attempt.count({ where: { participant: { phone: "+84905111222" } } })).toBe(1);
     for (const r of replies) expect(lastText(r)).toMatch(/^Câu 1\/10/);
   });
 
   it("enforces one attempt per person per round in the database under a direct race", async () => {
     const who = actor("SIMULATOR", "race");
     await register(h.engine, who, { phone: "0966000005" });
-    const participant = await db.prisma.participant.findFirstOrThrow({ where: { phone: "+84966000005" } });
-    const account = await db.prisma.platformAccount.findFirstOrThrow({ where: { externalId: "race" } });
+    const participant = await h.db.prisma.participant.findFirstOrThrow({ where: { phone: "+84966000005" } });
+    const account = await h.db.prisma.platformAccount.findFirstOrThrow({ where: { externalId: "race" } });
     const round = (await h.engine.attempts.openRound(h.clock.now()))!;
     const results = await Promise.all(
       Array.from({ length: 5 }, () => h.restart().attempts.start(round, participant, account.id, h.clock.now())),
     );
     expect(new Set(results.map((r) => r.attempt.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
-    const rows = await db.prisma.attemptQuestion.count({ where: { attempt: { participantId: participant.id } } });
+    const rows = await h.db.prisma.attemptQuestion.count({ where: { attempt: { participantId: participant.id } } });
     expect(rows).toBe(10);
   });
 });

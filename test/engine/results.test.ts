@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ResultsService } from "../../src/engine/results.js";
-import { BACKENDS, freshDatabase, type TestDatabase } from "../helpers/db.js";
-import { actor, button, correctShown, register, sampleHarness, text, type Harness } from "../helpers/contest.js";
+import { BACKENDS, type TestDatabase } from "../helpers/db.js";
+import { actor, button, correctShown, register, text, useSampleHarness, type Harness } from "../helpers/contest.js";
 
 /** Takes a whole attempt: `right` correct answers, then the prediction, then submits. */
 async function takeAttempt(h: Harness, who: ReturnType<typeof actor>, phone: string, right: number, prediction: number, stepMs: number) {
@@ -17,20 +17,11 @@ async function takeAttempt(h: Harness, who: ReturnType<typeof actor>, phone: str
 }
 
 describe.each(BACKENDS)("round results on %s", (backend) => {
-  let db: TestDatabase;
-  let h: Harness;
-  beforeAll(async () => {
-    db = await freshDatabase(backend);
-    h = await sampleHarness(db);
-  });
-  afterAll(async () => {
-    await h?.sessions.close();
-    await db?.destroy();
-  });
+  const h = useSampleHarness(backend);
 
   it("freezes the prediction's actual value at close, ranks, awards and leaves excluded people out", async () => {
     // Make one phone an organizer's (excluded) by editing the loaded definition.
-    await db.prisma.participant.deleteMany({});
+    await h.db.prisma.participant.deleteMany({});
     h.contest.def.excludedPhones.push("0911000004");
     const people = [
       { id: "r1", phone: "+84911000001", unit: "TDP01", right: 10, prediction: 2, step: 10_000 },
@@ -43,21 +34,21 @@ describe.each(BACKENDS)("round results on %s", (backend) => {
       await register(h.engine, who, { phone: `0${p.phone.slice(3)}`, unit: p.unit, audience: "DAN" });
       await takeAttempt(h, who, p.phone, p.right, p.prediction, p.step);
     }
-    const excluded = await db.prisma.participant.findFirstOrThrow({ where: { phone: "+84911000004" } });
+    const excluded = await h.db.prisma.participant.findFirstOrThrow({ where: { phone: "+84911000004" } });
     expect(excluded.excluded).toBe(true);
 
     const round = (await h.engine.attempts.openRound(h.clock.now()))!;
-    const results = new ResultsService(db.prisma, h.contest, h.engine.attempts);
+    const results = new ResultsService(h.db.prisma, h.contest, h.engine.attempts);
     h.clock.current = round.closesAt;
     expect(await results.closeRound(round.id, h.clock.now())).toBe(2); // two ranked perfect attempts
     // A late change cannot move the frozen value.
-    await db.prisma.attempt.updateMany({ where: { roundId: round.id }, data: { score: 10 } });
+    await h.db.prisma.attempt.updateMany({ where: { roundId: round.id }, data: { score: 10 } });
     expect(await results.closeRound(round.id, h.clock.now())).toBe(2);
-    await db.prisma.attempt.updateMany({ where: { participant: { phone: "+84911000003" } }, data: { score: 9 } });
+    await h.db.prisma.attempt.updateMany({ where: { participant: { phone: "+84911000003" } }, data: { score: 9 } });
 
     const { ranking, prizes, actual } = await results.roundResults(round.id);
     expect(actual).toBe(2);
-    const phoneOf = async (id: string) => (await db.prisma.participant.findUniqueOrThrow({ where: { id } })).phone;
+    const phoneOf = async (id: string) => (await h.db.prisma.participant.findUniqueOrThrow({ where: { id } })).phone;
     expect(await Promise.all(ranking.map((r) => phoneOf(r.participantId)))).toEqual(["+84911000001", "+84911000002", "+84911000003"]);
     expect(prizes.map((p) => p.prize)).toEqual(["Giải Nhất", "Giải Nhì", "Giải Nhì"]);
 

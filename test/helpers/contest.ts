@@ -6,7 +6,8 @@ import { loadContestFile } from "../../src/contest/loader.js";
 import { loadContestContext, type ContestContext } from "../../src/engine/contest-context.js";
 import { ConversationEngine } from "../../src/engine/engine.js";
 import type { Actor, InboundEvent, PlatformName, Reply } from "../../src/engine/types.js";
-import type { TestDatabase } from "./db.js";
+import { afterAll, beforeAll } from "vitest";
+import { freshDatabase, type Backend, type TestDatabase } from "./db.js";
 import { silentLogger } from "./logger.js";
 
 export class TestClock {
@@ -81,4 +82,28 @@ export async function correctShown(db: TestDatabase, attemptId: string, position
     include: { question: true },
   });
   return aq.optionOrder.indexOf(aq.question.correct);
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that give the suite a sample contest on a fresh database.
+ * Returns a stand-in that forwards to the harness once beforeAll has built it.
+ */
+export function useSampleHarness(backend: Backend): Harness {
+  let db: TestDatabase | undefined;
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    db = await freshDatabase(backend);
+    harness = await sampleHarness(db);
+  });
+  afterAll(async () => {
+    await harness?.sessions.close();
+    await db?.destroy();
+  });
+  return new Proxy({} as Harness, {
+    get: (_target, key) => {
+      if (!harness) throw new Error("the sample harness is used before its beforeAll hook ran");
+      const value = harness[key as keyof Harness];
+      return typeof value === "function" ? value.bind(harness) : value;
+    },
+  });
 }
