@@ -39,7 +39,6 @@ const schema = z
     PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     CONTEST_FILE: z.string().default(SAMPLE_CONTEST_FILE),
     SIMULATOR: optionalString.pipe(onOff.optional()),
-    ADMIN_TOKEN: optionalString,
     SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(60 * 60 * 24 * 30),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     TELEGRAM_BOT_TOKEN: optionalString,
@@ -89,7 +88,6 @@ export interface Config {
   publicUrl?: string;
   contestFile: string;
   simulator: boolean;
-  adminToken?: string;
   sessionTtlSeconds: number;
   shutdownTimeoutMs: number;
   telegram?: { token: string; webhookSecret?: string; mode: "webhook" | "polling"; apiRoot: string };
@@ -130,7 +128,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL,
     contestFile: path.resolve(env.CONTEST_FILE),
     simulator: env.SIMULATOR ?? env.NODE_ENV !== "production",
-    adminToken: env.ADMIN_TOKEN,
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     telegram: env.TELEGRAM_BOT_TOKEN
