@@ -43,17 +43,25 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   options.logger.info({ dir, ms: Date.now() - started }, "embedded database (PGlite) opened");
   const migrate = () => applyMigrations(pgliteRunner(client), options.logger);
   if (options.migrate !== false) await migrate();
-  const prisma = new PrismaClient({ adapter: pgliteAdapter(client) });
+  return database(new PrismaClient({ adapter: pgliteAdapter(client) }), "pglite", migrate, () => client.close());
+}
+
+function database(
+  prisma: PrismaClient,
+  kind: Database["kind"],
+  migrate: () => Promise<string[]>,
+  closeDriver: () => Promise<void>,
+): Database {
   return {
     prisma,
-    kind: "pglite",
+    kind,
     migrate,
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },
     close: async () => {
       await prisma.$disconnect();
-      await client.close();
+      await closeDriver();
     },
   };
 }
@@ -82,19 +90,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   };
   if (options.migrate !== false) await migrate();
   options.logger.info("PostgreSQL server connected");
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return {
-    prisma,
-    kind: "postgres",
-    migrate,
-    ping: async () => {
-      await prisma.$queryRaw`SELECT 1`;
-    },
-    close: async () => {
-      await prisma.$disconnect();
-      await pool.end();
-    },
-  };
+  return database(new PrismaClient({ adapter: new PrismaPg(pool) }), "postgres", migrate, () => pool.end());
 }
 
 export function pgClientRunner(client: pg.ClientBase): SqlRunner {
