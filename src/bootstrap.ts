@@ -13,6 +13,7 @@ import { loadContestFile } from "./contest/loader.js";
 import { loadContestContext } from "./engine/contest-context.js";
 import { ConversationEngine } from "./engine/engine.js";
 import { simulatorRouter } from "./channels/simulator/router.js";
+import { PreviewWorld } from "./channels/simulator/preview.js";
 
 export interface Running {
   server: Server;
@@ -53,7 +54,11 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     closers.push({ name: "deadline sweeper", close: async () => clearInterval(sweeper) });
 
     const routers: Router[] = [];
-    if (config.simulator) routers.push(simulatorRouter(engine, logger));
+    if (config.simulator) {
+      const preview = new PreviewWorld(config.contestFile, logger);
+      closers.push({ name: "simulator preview", close: () => preview.close() });
+      routers.push(simulatorRouter(engine, preview, logger));
+    }
     const app = createApp({
       logger,
       checks: { database: () => db.ping(), sessions: () => sessions.ping() },

@@ -27,6 +27,8 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   dataDir: string;
   logger: Logger;
+  /** PGlite location instead of DATA_DIR/pglite, e.g. "memory://" for a throw-away database. */
+  pgliteDir?: string;
   /** Apply pending migrations before opening (default true). */
   migrate?: boolean;
 }
@@ -36,8 +38,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
-  const dir = path.join(options.dataDir, "pglite");
-  await mkdir(dir, { recursive: true });
+  const dir = options.pgliteDir ?? path.join(options.dataDir, "pglite");
+  if (!dir.startsWith("memory://")) await mkdir(dir, { recursive: true });
   const started = Date.now();
   const client = await PGlite.create(dir);
   options.logger.info({ dir, ms: Date.now() - started }, "embedded database (PGlite) opened");

@@ -118,3 +118,41 @@ describe("web simulator in Chromium", () => {
     }
   });
 });
+
+describe("organizer preview through the simulator API", () => {
+  let running: Running;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), "cb-preview-"));
+    running = await bootstrap(loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATOR: "on" }), silentLogger);
+  });
+  afterAll(async () => {
+    await running?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("plays round 3 on its third day without writing anything real", async () => {
+    const rounds = await request(running.server).get("/simulator/api/preview/rounds");
+    expect(rounds.status).toBe(200);
+    expect(rounds.body.rounds).toHaveLength(4);
+    const offsetMs = new Date(rounds.body.rounds[2].opensAt).getTime() + 2 * 86_400_000 - Date.now();
+    const post = (event: object) =>
+      request(running.server).post("/simulator/api/event").send({ user: "pv-test", event, preview: { offsetMs } });
+    await post({ type: "start" });
+    await post({ type: "button", data: "c:y" });
+    await post({ type: "text", text: "Người Xem Trước" });
+    await post({ type: "text", text: "01/01/1980" });
+    await post({ type: "contact", phone: "0912000999" });
+    await post({ type: "button", data: "us:UBND" });
+    await post({ type: "button", data: "au:CBCC" });
+    await post({ type: "button", data: "cf:ok" });
+    const attempt = await post({ type: "button", data: "m:thi" });
+    expect(attempt.status).toBe(200);
+    expect(attempt.body.messages.map((m: { text: string }) => m.text).join("\n")).toContain("Vòng 3: 10 câu hỏi");
+    expect(await running.db.prisma.participant.count()).toBe(0);
+    expect(await running.db.prisma.attempt.count()).toBe(0);
+    // The real world at the real time is still in round 1 and knows nobody.
+    const real = await request(running.server).post("/simulator/api/event").send({ user: "pv-test", event: { type: "command", name: "thi" } });
+    expect(real.body.messages[0].text).toContain("chưa đăng ký");
+  });
+});

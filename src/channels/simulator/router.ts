@@ -8,6 +8,7 @@ import { Router } from "express";
 import { z } from "zod";
 import type { ConversationEngine } from "../../engine/engine.js";
 import type { Logger } from "../../logger.js";
+import type { PreviewWorld } from "./preview.js";
 
 const PAGE = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "page.html"), "utf8");
 
@@ -25,9 +26,11 @@ const bodySchema = z.object({
   user: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   name: z.string().max(64).optional(),
   event: eventSchema,
+  /** Organizer preview: run on the throw-away world with the clock moved by this much. */
+  preview: z.object({ offsetMs: z.number().int().min(-5 * 365 * 86_400_000).max(5 * 365 * 86_400_000) }).optional(),
 });
 
-export function simulatorRouter(engine: ConversationEngine, logger: Logger): Router {
+export function simulatorRouter(engine: ConversationEngine, preview: PreviewWorld, logger: Logger): Router {
   const router = Router();
   router.get("/simulator", (_req, res) => {
     res.type("html").send(PAGE);
@@ -40,13 +43,21 @@ export function simulatorRouter(engine: ConversationEngine, logger: Logger): Rou
     }
     const { user, name, event } = parsed.data;
     try {
-      const reply = await engine.handle(
+      const target = parsed.data.preview ? await preview.engine(parsed.data.preview.offsetMs) : engine;
+      const reply = await target.handle(
         { platform: "SIMULATOR", externalId: user, chatId: user, displayName: name, canShareContact: true },
         event.type === "contact" ? { type: "contact", phone: event.phone, own: true } : event,
       );
       res.json({ ...reply, serverTime: new Date().toISOString() });
     } catch (error) {
       logger.error({ err: error, user }, "simulator event failed");
+      next(error);
+    }
+  });
+  router.get("/simulator/api/preview/rounds", async (_req, res, next) => {
+    try {
+      res.json({ now: new Date().toISOString(), rounds: await preview.rounds() });
+    } catch (error) {
       next(error);
     }
   });
