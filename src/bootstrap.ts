@@ -14,6 +14,8 @@ import { loadContestContext } from "./engine/contest-context.js";
 import { ConversationEngine } from "./engine/engine.js";
 import { simulatorRouter } from "./channels/simulator/router.js";
 import { PreviewWorld } from "./channels/simulator/preview.js";
+import { createTelegramBot } from "./channels/telegram/bot.js";
+import { telegramWebhookRouter } from "./channels/telegram/webhook.js";
 
 export interface Running {
   server: Server;
@@ -54,6 +56,25 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     closers.push({ name: "deadline sweeper", close: async () => clearInterval(sweeper) });
 
     const routers: Router[] = [];
+    if (config.telegram) {
+      const bot = createTelegramBot({
+        ...config.telegram,
+        engine,
+        contest,
+        prisma: db.prisma,
+        sessions,
+        logger: logger.child({ channel: "telegram" }),
+      });
+      if (config.telegram.mode === "webhook") {
+        routers.push(telegramWebhookRouter(bot, config.telegram.webhookSecret!));
+      } else {
+        await bot.api.deleteWebhook();
+        void bot.start({ onStart: () => logger.info("Telegram long polling started") }).catch((error: unknown) =>
+          logger.error({ err: error }, "Telegram polling stopped"),
+        );
+        closers.push({ name: "telegram polling", close: () => bot.stop() });
+      }
+    }
     if (config.simulator) {
       const preview = new PreviewWorld(config.contestFile, logger);
       closers.push({ name: "simulator preview", close: () => preview.close() });

@@ -50,6 +50,10 @@ const schema = z
     ),
     TELEGRAM_MODE: z.enum(["webhook", "polling"]).default("webhook"),
     TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+    TELEGRAM_ORGANIZER_IDS: z
+      .string()
+      .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, "comma-separated Telegram user ids")
+      .default(""),
     ZALO_APP_ID: optionalString,
     ZALO_APP_SECRET: optionalString,
     ZALO_OA_SECRET_KEY: optionalString,
@@ -90,7 +94,14 @@ export interface Config {
   simulator: boolean;
   sessionTtlSeconds: number;
   shutdownTimeoutMs: number;
-  telegram?: { token: string; webhookSecret?: string; mode: "webhook" | "polling"; apiRoot: string };
+  telegram?: {
+    token: string;
+    webhookSecret?: string;
+    mode: "webhook" | "polling";
+    apiRoot: string;
+    /** Telegram user ids allowed to run organizer commands. */
+    organizerIds: string[];
+  };
   zalo?: {
     appId: string;
     appSecret: string;
@@ -136,6 +147,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
           mode: env.TELEGRAM_MODE,
           apiRoot: env.TELEGRAM_API_ROOT,
+          organizerIds: env.TELEGRAM_ORGANIZER_IDS.split(",").map((id) => id.trim()).filter(Boolean),
         }
       : undefined,
     zalo:

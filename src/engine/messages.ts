@@ -22,6 +22,15 @@ export const BUTTONS = {
   more: "Xem thêm ▶",
 } as const;
 
+/** Descriptions of the bot's commands in the platform menu. */
+export const COMMAND_MENU = [
+  { command: "start", description: "Bắt đầu, đăng ký dự thi" },
+  { command: "thi", description: "Bắt đầu lượt thi của vòng đang mở" },
+  { command: "ketqua", description: "Xem kết quả của tôi" },
+  { command: "hoso", description: "Xem, sửa hồ sơ dự thi" },
+  { command: "huongdan", description: "Hướng dẫn" },
+] as const;
+
 export const M = {
   welcome: (title: string, organizer: string, unitName?: string) =>
     `Xin chào! Đây là ${title}, do ${organizer} tổ chức.` +
@@ -107,6 +116,15 @@ export const M = {
   useButtons: "Vui lòng bấm một trong các nút bên dưới.",
   commandDuringRegistration: "Bạn đang đăng ký dở. Hoàn thành bước hiện tại trước nhé (hoặc gửi /start để làm lại từ đầu).",
   busy: "Hệ thống đang xử lý yêu cầu trước của bạn, vui lòng thử lại sau giây lát.",
+  // Channel texts (Telegram).
+  contactReceived: "Đã nhận số điện thoại của bạn.",
+  groupInvite: (title: string, unitName?: string) =>
+    `Cuộc thi «${title}» diễn ra trong tin nhắn riêng với bot.` +
+    (unitName ? ` Bấm nút dưới đây để tham gia; bạn sẽ được tính cho đơn vị ${unitName}.` : " Bấm nút dưới đây để tham gia."),
+  groupOpenPrivate: "👉 Tham gia cuộc thi",
+  groupUnitSet: (unitName: string) => `Đã gắn nhóm này với đơn vị ${unitName}. Người tham gia từ nhóm sẽ được tính cho đơn vị này.`,
+  groupUnitUnknown: "Mã đơn vị không đúng. Cú pháp: /donvi <mã đơn vị>, ví dụ: /donvi TDP05.",
+  groupUnitForbidden: "Chỉ Ban Tổ chức mới được gắn nhóm với đơn vị.",
 } as const;
 
 export type ValidationMessageKey =

@@ -1,0 +1,176 @@
+// The Telegram channel end to end: real update JSON posted to the webhook endpoint, grammY
+// pointed at a fake Bot API server on 127.0.0.1.
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import request from "supertest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { bootstrap, type Running } from "../../src/bootstrap.js";
+import { loadConfig } from "../../src/config.js";
+import { M } from "../../src/engine/messages.js";
+import { FakeTelegram } from "../helpers/fake-telegram.js";
+import { silentLogger } from "../helpers/logger.js";
+
+const SECRET = "test_secret-123";
+const ORGANIZER = 9000;
+let updateId = 1000;
+let messageId = 1;
+
+const chatOf = (id: number, type = "private") => ({ id, type, ...(type === "private" ? { first_name: "U" } : { title: "Tổ 5" }) });
+const userOf = (id: number) => ({ id, is_bot: false, first_name: "Người", last_name: `Dùng ${id}` });
+
+function textUpdate(userId: number, text: string, chat = chatOf(userId)) {
+  const command = text.startsWith("/") ? { entities: [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }] } : {};
+  return { update_id: updateId++, message: { message_id: messageId++, date: 1_795_000_000, chat, from: userOf(userId), text, ...command } };
+}
+
+function contactUpdate(userId: number, phone: string, ownerId: number) {
+  return {
+    update_id: updateId++,
+    message: { message_id: messageId++, date: 1_795_000_000, chat: chatOf(userId), from: userOf(userId), contact: { phone_number: phone, first_name: "X", user_id: ownerId } },
+  };
+}
+
+function callbackUpdate(userId: number, data: string, onMessage = 1) {
+  return {
+    update_id: updateId++,
+    callback_query: {
+      id: `cb${updateId}`,
+      from: userOf(userId),
+      chat_instance: "ci",
+      data,
+      message: { message_id: onMessage, date: 1_795_000_000, chat: chatOf(userId), text: "…" },
+    },
+  };
+}
+
+describe("Telegram channel through the webhook", () => {
+  const fake = new FakeTelegram();
+  let running: Running;
+  let dataDir: string;
+  const post = (update: object, secret: string | null = SECRET) => {
+    const req = request(running.server).post("/webhooks/telegram");
+    return (secret ? req.set("X-Telegram-Bot-Api-Secret-Token", secret) : req).send(update);
+  };
+  const lastSent = () => fake.sent().at(-1)!.payload as { text: string; reply_markup?: Record<string, unknown> };
+
+  beforeAll(async () => {
+    await fake.start();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), "cb-tg-"));
+    running = await bootstrap(
+      loadConfig({
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        SIMULATOR: "off",
+        TELEGRAM_BOT_TOKEN: "123456:TEST",
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        TELEGRAM_ORGANIZER_IDS: String(ORGANIZER),
+      }),
+      silentLogger,
+    );
+  });
+  afterAll(async () => {
+    await running?.stop();
+    await fake.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  beforeEach(() => fake.clear());
+
+  it("rejects a wrong or missing secret token with 401 and does nothing", async () => {
+    expect((await post(textUpdate(1, "/start"), "wrong")).status).toBe(401);
+    expect((await post(textUpdate(1, "/start"), null)).status).toBe(401);
+    expect(fake.sent()).toHaveLength(0);
+    expect(await running.db.prisma.platformAccount.count({ where: { platform: "TELEGRAM", externalId: "1" } })).toBe(0);
+  });
+
+  it("registers from a unit deep link with the own shared contact and takes a whole attempt", async () => {
+    const u = 5001;
+    expect((await post(textUpdate(u, "/start TDP05"))).status).toBe(200);
+    expect(fake.sent().map((c) => c.payload.text).join("\n")).toContain("Tổ dân phố số 5");
+    await post(callbackUpdate(u, "c:y"));
+    expect(fake.sent("answerCallbackQuery")).toHaveLength(1);
+    await post(textUpdate(u, "Nguyễn Thị Lan"));
+    await post(textUpdate(u, "05/03/1990"));
+    expect(lastSent().reply_markup).toMatchObject({ keyboard: [[{ request_contact: true }]] });
+    await post(contactUpdate(u, "+84 912 555 666", 4242));
+    expect(lastSent().text).toBe(M.contactNotOwn);
+    fake.clear();
+    await post(contactUpdate(u, "84912555666", u));
+    const afterContact = fake.sent().map((c) => c.payload);
+    expect(afterContact[0]).toMatchObject({ text: M.contactReceived, reply_markup: { remove_keyboard: true } });
+    expect(lastSent().text).toBe(M.askAudience);
+    await post(callbackUpdate(u, "au:DAN"));
+    await post(callbackUpdate(u, "cf:ok"));
+    const participant = await running.db.prisma.participant.findFirstOrThrow({ where: { phone: "+84912555666" }, include: { unit: true } });
+    expect(participant.unit?.code).toBe("TDP05");
+
+    fake.clear();
+    await post(textUpdate(u, "/thi"));
+    const question = fake.sent().at(-1)!;
+    expect(question.payload.text).toMatch(/^Câu 1\/10/);
+    const questionMessageId = (question.result as { message_id: number }).message_id;
+
+    const attempt = await running.db.prisma.attempt.findFirstOrThrow({ where: { participantId: participant.id } });
+    for (let pos = 0; pos < 10; pos++) {
+      fake.clear();
+      await post(callbackUpdate(u, `a:${attempt.id}:${pos}:0`));
+      expect(fake.sent("answerCallbackQuery")).toHaveLength(1);
+      if (pos < 9) {
+        const edit = fake.sent("editMessageText");
+        expect(edit).toHaveLength(1);
+        expect(edit[0]!.payload.text).toMatch(new RegExp(`^Câu ${pos + 2}/10`));
+        // The question message the bot sent is the one edited in place.
+        expect(edit[0]!.payload.message_id).toBe(questionMessageId);
+      }
+    }
+    await post(textUpdate(u, "7"));
+    await post(callbackUpdate(u, "p:ok"));
+    expect(fake.sent().map((c) => c.payload.text).join("\n")).toContain("Bạn đã nộp bài");
+    expect(await running.db.prisma.attempt.findUniqueOrThrow({ where: { id: attempt.id } })).toMatchObject({ status: "SUBMITTED", prediction: 7 });
+  });
+
+  it("processes a redelivered update once", async () => {
+    const update = textUpdate(5002, "/start");
+    await post(update);
+    const first = fake.sent().length;
+    expect(first).toBeGreaterThan(0);
+    expect((await post(update)).status).toBe(200);
+    expect(fake.sent()).toHaveLength(first);
+  });
+
+  it("answers in groups with a button to the private chat carrying the group's unit", async () => {
+    const group = chatOf(-100123, "supergroup");
+    await post(textUpdate(5003, "/start@cuocthi_test_bot", group));
+    expect(lastSent().reply_markup).toMatchObject({ inline_keyboard: [[{ url: "https://t.me/cuocthi_test_bot" }]] });
+    await post(textUpdate(5003, "/donvi TDP05", group));
+    expect(lastSent().text).toBe(M.groupUnitForbidden);
+    await post(textUpdate(ORGANIZER, "/donvi tdp05", group));
+    expect(lastSent().text).toBe(M.groupUnitSet("Tổ dân phố số 5"));
+    await post(textUpdate(5003, "ai thi không @cuocthi_test_bot", group));
+    expect(lastSent().reply_markup).toMatchObject({ inline_keyboard: [[{ url: "https://t.me/cuocthi_test_bot?start=TDP05" }]] });
+    await post(textUpdate(5003, "chuyện khác", group));
+    expect(fake.sent()).toHaveLength(4);
+    expect(await running.db.prisma.attempt.count({ where: { account: { externalId: "5003" } } })).toBe(0);
+  });
+
+  it("waits retry_after on 429 and sends again", async () => {
+    fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
+    expect((await post(textUpdate(5004, "/start"))).status).toBe(200);
+    const sends = fake.sent();
+    expect(sends.length).toBeGreaterThanOrEqual(2);
+    expect(sends[1]!.payload.text).toBe(sends[0]!.payload.text);
+    expect(sends[1]!.at - sends[0]!.at).toBeGreaterThanOrEqual(900);
+  });
+
+  it("records a user who blocked the bot", async () => {
+    fake.failNext("sendMessage", { error_code: 403, description: "Forbidden: bot was blocked by the user" });
+    expect((await post(textUpdate(5005, "/start"))).status).toBe(200);
+    const account = await running.db.prisma.platformAccount.findUniqueOrThrow({
+      where: { platform_externalId: { platform: "TELEGRAM", externalId: "5005" } },
+    });
+    expect(account.blockedAt).not.toBeNull();
+    expect(account.unreachableReason).toContain("blocked");
+  });
+});

@@ -1,0 +1,94 @@
+// A fake Telegram Bot API server on 127.0.0.1: answers /bot<token>/<method> with the documented
+// { ok, result } / { ok:false, error_code, description, parameters } shapes, records every call,
+// and can be told to fail the next calls of a method (429 with retry_after, 403 blocked, …).
+import type { Server } from "node:http";
+import express from "express";
+
+export interface Call {
+  method: string;
+  payload: Record<string, unknown>;
+  at: number;
+  /** What the fake answered with (undefined for injected failures). */
+  result?: unknown;
+}
+
+type Failure = { error_code: number; description: string; parameters?: Record<string, unknown> };
+
+export const BOT_INFO = {
+  id: 777000111,
+  is_bot: true as const,
+  first_name: "Cuộc thi",
+  username: "cuocthi_test_bot",
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+};
+
+export class FakeTelegram {
+  readonly calls: Call[] = [];
+  private readonly failures = new Map<string, Failure[]>();
+  private nextMessageId = 100;
+  private server?: Server;
+  apiRoot = "";
+
+  async start(): Promise<void> {
+    const app = express();
+    app.use(express.json());
+    app.use(express.urlencoded({ extended: true }));
+    app.post("/bot:token/:method", (req, res) => {
+      const method = req.params.method;
+      const payload = (req.body ?? {}) as Record<string, unknown>;
+      const call: Call = { method, payload, at: Date.now() };
+      this.calls.push(call);
+      const failure = this.failures.get(method)?.shift();
+      if (failure) {
+        res.status(failure.error_code).json({ ok: false, ...failure });
+        return;
+      }
+      call.result = this.result(method, payload);
+      res.json({ ok: true, result: call.result });
+    });
+    await new Promise<void>((resolve) => {
+      this.server = app.listen(0, "127.0.0.1", () => resolve());
+    });
+    const address = this.server!.address() as { port: number };
+    this.apiRoot = `http://127.0.0.1:${address.port}`;
+  }
+
+  private result(method: string, payload: Record<string, unknown>): unknown {
+    switch (method) {
+      case "getMe":
+        return BOT_INFO;
+      case "sendMessage":
+      case "editMessageText":
+        return {
+          message_id: method === "sendMessage" ? this.nextMessageId++ : payload.message_id,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(payload.chat_id), type: "private" },
+          text: payload.text,
+        };
+      default:
+        return true;
+    }
+  }
+
+  failNext(method: string, ...failures: Failure[]): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...failures]);
+  }
+
+  sent(method = "sendMessage"): Call[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  clear(): void {
+    this.calls.length = 0;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
