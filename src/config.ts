@@ -50,6 +50,7 @@ const schema = z
     ),
     TELEGRAM_MODE: z.enum(["webhook", "polling"]).default("webhook"),
     TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+    TELEGRAM_BOT_USERNAME: optionalString,
     TELEGRAM_ORGANIZER_IDS: z
       .string()
       .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, "comma-separated Telegram user ids")
@@ -102,6 +103,8 @@ export interface Config {
     /** Telegram user ids allowed to run organizer commands. */
     organizerIds: string[];
   };
+  /** Bot username for links when no token is configured (e.g. printing posters offline). */
+  telegramBotUsername?: string;
   zalo?: {
     appId: string;
     appSecret: string;
@@ -141,6 +144,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     simulator: env.SIMULATOR ?? env.NODE_ENV !== "production",
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    telegramBotUsername: env.TELEGRAM_BOT_USERNAME,
     telegram: env.TELEGRAM_BOT_TOKEN
       ? {
           token: env.TELEGRAM_BOT_TOKEN,

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from "../config.js";
 import { createLogger } from "../logger.js";
 import { openDatabase, type Database } from "../storage/database.js";
 import { registerContestCommands } from "./contest-commands.js";
+import { registerTelegramCommands } from "./telegram-commands.js";
 
 export interface CliContext {
   config: Config;
@@ -39,6 +40,7 @@ program
 
 
 registerContestCommands(program, context);
+registerTelegramCommands(program, context);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

@@ -174,3 +174,47 @@ describe("Telegram channel through the webhook", () => {
     expect(account.unreachableReason).toContain("blocked");
   });
 });
+
+describe("Telegram CLI commands against the fake Bot API", () => {
+  const fake = new FakeTelegram();
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
+
+  const cli = async (args: string[], env: Record<string, string>) => {
+    const { execFile } = await import("node:child_process");
+    return new Promise<string>((resolve, reject) =>
+      execFile("npx", ["tsx", "src/cli/index.ts", ...args], { env: { ...process.env, LOG_LEVEL: "silent", ...env } }, (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+      ),
+    );
+  };
+
+  it("sets the webhook with the secret token and the Vietnamese command menu", async () => {
+    const out = await cli(["telegram:webhook", "set"], {
+      TELEGRAM_BOT_TOKEN: "123456:TEST",
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      PUBLIC_URL: "https://thi.example.vn",
+    });
+    expect(out).toContain("webhook set to https://thi.example.vn/webhooks/telegram");
+    expect(fake.sent("setWebhook")[0]!.payload).toMatchObject({
+      url: "https://thi.example.vn/webhooks/telegram",
+      secret_token: SECRET,
+      allowed_updates: ["message", "callback_query", "my_chat_member"],
+      drop_pending_updates: false,
+    });
+    const commands = fake.sent("setMyCommands")[0]!.payload.commands as { command: string; description: string }[];
+    expect(commands.map((c) => c.command)).toEqual(["start", "thi", "ketqua", "hoso", "huongdan"]);
+    expect(commands[1]!.description).toBe("Bắt đầu lượt thi của vòng đang mở");
+  });
+
+  it("prints unit deep links and writes a QR code PNG per unit", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "cb-qr-"));
+    const out = await cli(["units:links", "-o", dir], { TELEGRAM_BOT_USERNAME: "cuocthi_bot" });
+    expect(out).toContain("TDP05\tTổ dân phố số 5\thttps://t.me/cuocthi_bot?start=TDP05");
+    const { readFile } = await import("node:fs/promises");
+    const png = await readFile(path.join(dir, "TDP05.png"));
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+    await rm(dir, { recursive: true, force: true });
+  });
+});
