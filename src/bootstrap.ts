@@ -16,6 +16,11 @@ import { simulatorRouter } from "./channels/simulator/router.js";
 import { PreviewWorld } from "./channels/simulator/preview.js";
 import { createTelegramBot } from "./channels/telegram/bot.js";
 import { telegramWebhookRouter } from "./channels/telegram/webhook.js";
+import { landingRouter } from "./channels/landing.js";
+import { ZaloChannel } from "./channels/zalo/channel.js";
+import { ZaloClient } from "./channels/zalo/client.js";
+import { ZaloTokens } from "./channels/zalo/tokens.js";
+import { zaloWebhookRouter } from "./channels/zalo/webhook.js";
 
 export interface Running {
   server: Server;
@@ -75,6 +80,19 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
         closers.push({ name: "telegram polling", close: () => bot.stop() });
       }
     }
+    if (config.zalo) {
+      const zaloLogger = logger.child({ channel: "zalo" });
+      const tokens = new ZaloTokens(db.prisma, config.zalo, zaloLogger);
+      const channel = new ZaloChannel({
+        engine,
+        client: new ZaloClient(config.zalo.apiBase, tokens, zaloLogger),
+        prisma: db.prisma,
+        sessions,
+        logger: zaloLogger,
+      });
+      routers.push(zaloWebhookRouter(channel, config.zalo, zaloLogger));
+    }
+    routers.push(landingRouter(contest, { telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId }));
     if (config.simulator) {
       const preview = new PreviewWorld(config.contestFile, logger);
       closers.push({ name: "simulator preview", close: () => preview.close() });

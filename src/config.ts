@@ -59,6 +59,7 @@ const schema = z
     ZALO_APP_SECRET: optionalString,
     ZALO_OA_SECRET_KEY: optionalString,
     ZALO_REFRESH_TOKEN: optionalString,
+    ZALO_OA_ID: optionalString,
     ZALO_API_BASE: z.url().default("https://openapi.zalo.me"),
     ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
   });
@@ -105,6 +106,8 @@ export interface Config {
   };
   /** Bot username for links when no token is configured (e.g. printing posters offline). */
   telegramBotUsername?: string;
+  /** The OA's id, for zalo.me links on unit pages. */
+  zaloOaId?: string;
   zalo?: {
     appId: string;
     appSecret: string;
@@ -154,6 +157,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           organizerIds: env.TELEGRAM_ORGANIZER_IDS.split(",").map((id) => id.trim()).filter(Boolean),
         }
       : undefined,
+    zaloOaId: env.ZALO_OA_ID,
     zalo:
       env.ZALO_APP_ID && env.ZALO_APP_SECRET && env.ZALO_OA_SECRET_KEY
         ? {

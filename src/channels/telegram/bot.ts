@@ -12,7 +12,8 @@ import { COMMAND_MENU, M } from "../../engine/messages.js";
 import type { Actor, OutboundMessage, Reply } from "../../engine/types.js";
 import type { Logger } from "../../logger.js";
 import type { SessionStore } from "../../sessions/store.js";
-import { parseCommand, toInboundEvent } from "./events.js";
+import { parseCommand } from "../commands.js";
+import { toInboundEvent } from "./events.js";
 
 export interface TelegramDeps {
   token: string;

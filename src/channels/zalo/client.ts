@@ -1,0 +1,107 @@
+// Zalo OA Open API client on axios: consultation messages (text, text with query buttons,
+// request for user info), user profile. Failures come as HTTP 200 with error != 0; they are
+// mapped here: expired token → refresh once and retry; rate limit → back off and retry;
+// unreachable recipient → ZaloUnreachableError for the caller to record.
+import axios, { type AxiosInstance } from "axios";
+import type { Logger } from "../../logger.js";
+import { RATE_LIMIT_ERRORS, TOKEN_ERRORS, UNREACHABLE_ERRORS, ZALO } from "./protocol.js";
+import type { ZaloTokens } from "./tokens.js";
+
+export class ZaloApiError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(`Zalo API error ${code}: ${message}`);
+  }
+}
+
+export class ZaloUnreachableError extends ZaloApiError {}
+
+export interface ZaloButton {
+  title: string;
+  payload: string;
+}
+
+interface ZaloResponse<T> {
+  error: number;
+  message: string;
+  data?: T;
+}
+
+const RATE_LIMIT_RETRIES = 3;
+
+export class ZaloClient {
+  private readonly http: AxiosInstance;
+
+  constructor(
+    apiBase: string,
+    private readonly tokens: ZaloTokens,
+    private readonly logger: Logger,
+    private readonly backoffMs = 1_000,
+  ) {
+    this.http = axios.create({ baseURL: apiBase, timeout: 10_000 });
+  }
+
+  private async call<T>(request: (token: string) => Promise<ZaloResponse<T>>): Promise<T | undefined> {
+    let token = await this.tokens.accessToken();
+    let refreshed = false;
+    for (let attempt = 0; ; attempt++) {
+      const res = await request(token);
+      if (res.error === 0) return res.data;
+      if (TOKEN_ERRORS.has(res.error) && !refreshed) {
+        refreshed = true;
+        token = await this.tokens.refresh(token);
+        continue;
+      }
+      if (RATE_LIMIT_ERRORS.has(res.error) && attempt < RATE_LIMIT_RETRIES) {
+        this.logger.warn({ code: res.error, attempt }, "Zalo rate limit: backing off");
+        await new Promise((r) => setTimeout(r, this.backoffMs * 2 ** attempt));
+        continue;
+      }
+      const Err = UNREACHABLE_ERRORS.has(res.error) ? ZaloUnreachableError : ZaloApiError;
+      throw new Err(res.error, res.message);
+    }
+  }
+
+  private post<T>(path: string, body: unknown): Promise<T | undefined> {
+    return this.call<T>(async (token) => (await this.http.post<ZaloResponse<T>>(path, body, { headers: { access_token: token } })).data);
+  }
+
+  sendText(userId: string, text: string): Promise<unknown> {
+    return this.post(ZALO.sendPath, { recipient: { user_id: userId }, message: { text } });
+  }
+
+  /** Text with `oa.query.hide` buttons: a tap makes the user send the payload as text. */
+  sendButtons(userId: string, text: string, buttons: ZaloButton[]): Promise<unknown> {
+    return this.post(ZALO.sendPath, {
+      recipient: { user_id: userId },
+      message: {
+        text,
+        attachment: {
+          type: "template",
+          payload: { buttons: buttons.map((b) => ({ title: b.title.slice(0, ZALO.maxButtonTitle), type: "oa.query.hide", payload: b.payload })) },
+        },
+      },
+    });
+  }
+
+  /** Zalo's form asking the user to share name and phone; the answer is a user_submit_info event. */
+  requestUserInfo(userId: string, title: string, subtitle: string): Promise<unknown> {
+    return this.post(ZALO.sendPath, {
+      recipient: { user_id: userId },
+      message: {
+        attachment: {
+          type: "template",
+          payload: { template_type: "request_user_info", elements: [{ title: title.slice(0, 100), subtitle: subtitle.slice(0, 500) }] },
+        },
+      },
+    });
+  }
+
+  profile(userId: string): Promise<{ display_name?: string; user_is_follower?: boolean } | undefined> {
+    return this.call(async (token) =>
+      (await this.http.get(ZALO.profilePath, { params: { data: JSON.stringify({ user_id: userId }) }, headers: { access_token: token } })).data,
+    );
+  }
+}

@@ -1,0 +1,69 @@
+// Zalo OA facts in one place (shared/platforms/zalo.md). Items marked UNCONFIRMED there are
+// single constants or functions here so they are easy to change.
+import { createHash, timingSafeEqual } from "node:crypto";
+
+export const ZALO = {
+  sendPath: "/v3.0/oa/message/cs",
+  profilePath: "/v3.0/oa/user/detail",
+  tokenPath: "/v4/oa/access_token",
+  textLimit: 2000,
+  /** Max buttons on one message (SDK guard). */
+  maxButtons: 5,
+  /** Button title limit for cs messages is UNCONFIRMED; keep titles short. */
+  maxButtonTitle: 30,
+  /** Prefix of our `oa.query.hide` payloads: a tap comes back as user text with this prefix. */
+  buttonPrefix: "#b:",
+  /** Reject signed events older than this (5 min, as community verifiers do). */
+  maxEventAgeMs: 5 * 60_000,
+  /** Refresh the 25 h access token this long before it expires. */
+  refreshMarginMs: 60 * 60_000,
+} as const;
+
+/** Error codes (HTTP 200 with error != 0). */
+export const TOKEN_ERRORS = new Set([-216, -220]);
+export const RATE_LIMIT_ERRORS = new Set([-32]);
+/** The recipient cannot be messaged now (outside the 7-day window, not a follower, blocked, banned). */
+export const UNREACHABLE_ERRORS = new Set([-213, -227, -230, -232, -244]);
+/** What a refusal of buttons on v3 cs messages looks like: UNCONFIRMED, guessed from the error table. */
+export const BUTTONS_REFUSED_ERRORS = new Set([-201, -233]);
+
+/** UNCONFIRMED: which id prefixes the mac (app_id per most sources; oa_id in some code). */
+export function signatureBase(body: { app_id?: string }, rawBody: string, timestamp: string, secretKey: string): string {
+  return `${body.app_id ?? ""}${rawBody}${timestamp}${secretKey}`;
+}
+
+/** X-ZEvent-Signature: mac=<hex>, hex = sha256(app_id + raw body + timestamp + OA secret key). */
+export function verifySignature(
+  header: string | undefined,
+  rawBody: Buffer,
+  secretKey: string,
+  expectedAppId: string,
+  now: number,
+): { ok: true; body: ZaloEvent } | { ok: false; reason: string } {
+  if (!header) return { ok: false, reason: "missing signature" };
+  let body: ZaloEvent;
+  try {
+    body = JSON.parse(rawBody.toString("utf8")) as ZaloEvent;
+  } catch {
+    return { ok: false, reason: "body is not JSON" };
+  }
+  if (body.app_id !== expectedAppId) return { ok: false, reason: "app_id does not match" };
+  const expected = createHash("sha256").update(signatureBase(body, rawBody.toString("utf8"), String(body.timestamp ?? ""), secretKey)).digest();
+  const given = Buffer.from(header.replace(/^mac=/, "").trim(), "hex");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "bad signature" };
+  const at = Number(body.timestamp);
+  if (!Number.isFinite(at) || now - at > ZALO.maxEventAgeMs) return { ok: false, reason: "timestamp too old" };
+  return { ok: true, body };
+}
+
+export interface ZaloEvent {
+  app_id?: string;
+  oa_id?: string;
+  event_name: string;
+  timestamp?: string;
+  sender?: { id: string; admin_id?: string };
+  recipient?: { id: string };
+  follower?: { id: string };
+  message?: { msg_id?: string; text?: string; attachments?: unknown[] };
+  info?: { name?: string; phone?: string };
+}
