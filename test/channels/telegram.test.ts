@@ -5,11 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { bootstrap, type Running } from "../../src/bootstrap.js";
-import { loadConfig } from "../../src/config.js";
 import { M } from "../../src/engine/messages.js";
 import { FakeTelegram } from "../helpers/fake-telegram.js";
-import { silentLogger } from "../helpers/logger.js";
+import { startServer, type TestServer } from "../helpers/server.js";
 
 const SECRET = "test_secret-123";
 const ORGANIZER = 9000;
@@ -46,8 +44,7 @@ function callbackUpdate(userId: number, data: string, onMessage = 1) {
 
 describe("Telegram channel through the webhook", () => {
   const fake = new FakeTelegram();
-  let running: Running;
-  let dataDir: string;
+  let running: TestServer;
   const post = (update: object, secret: string | null = SECRET) => {
     const req = request(running.server).post("/webhooks/telegram");
     return (secret ? req.set("X-Telegram-Bot-Api-Secret-Token", secret) : req).send(update);
@@ -56,25 +53,16 @@ describe("Telegram channel through the webhook", () => {
 
   beforeAll(async () => {
     await fake.start();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), "cb-tg-"));
-    running = await bootstrap(
-      loadConfig({
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DATA_DIR: dataDir,
-        SIMULATOR: "off",
-        TELEGRAM_BOT_TOKEN: "123456:TEST",
-        TELEGRAM_WEBHOOK_SECRET: SECRET,
-        TELEGRAM_API_ROOT: fake.apiRoot,
-        TELEGRAM_ORGANIZER_IDS: String(ORGANIZER),
-      }),
-      silentLogger,
-    );
+    running = await startServer({
+      TELEGRAM_BOT_TOKEN: "123456:TEST",
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      TELEGRAM_ORGANIZER_IDS: String(ORGANIZER),
+    });
   });
   afterAll(async () => {
-    await running?.stop();
+    await running?.destroy();
     await fake.stop();
-    await rm(dataDir, { recursive: true, force: true });
   });
   beforeEach(() => fake.clear());
 

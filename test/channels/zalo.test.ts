@@ -1,17 +1,13 @@
 // The Zalo OA channel end to end: signed webhook events built as Zalo documents them, the
 // OA API and OAuth played by a fake server on 127.0.0.1.
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { bootstrap, type Running } from "../../src/bootstrap.js";
 import { ZaloTokens } from "../../src/channels/zalo/tokens.js";
-import { loadConfig } from "../../src/config.js";
 import { M } from "../../src/engine/messages.js";
 import { BACKENDS, freshDatabase } from "../helpers/db.js";
 import { FakeZalo, signedEvent } from "../helpers/fake-zalo.js";
 import { silentLogger } from "../helpers/logger.js";
+import { startServer, type TestServer } from "../helpers/server.js";
 
 const APP_ID = "1234567890";
 const OA_KEY = "oa-secret-key";
@@ -26,8 +22,7 @@ const textEvent = (user: string, text: string) => ({
 
 describe("Zalo OA channel through the webhook", () => {
   const fake = new FakeZalo();
-  let running: Running;
-  let dataDir: string;
+  let running: TestServer;
 
   const deliver = (event: Record<string, unknown>, opts: { signature?: string | null; timestamp?: number } = {}) => {
     const { raw, signature } = signedEvent(event, APP_ID, OA_KEY, opts.timestamp);
@@ -46,29 +41,20 @@ describe("Zalo OA channel through the webhook", () => {
   beforeAll(async () => {
     await fake.start();
     fake.seed("at-initial", "rt-initial");
-    dataDir = await mkdtemp(path.join(os.tmpdir(), "cb-zalo-"));
-    running = await bootstrap(
-      loadConfig({
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DATA_DIR: dataDir,
-        SIMULATOR: "off",
-        ZALO_APP_ID: APP_ID,
-        ZALO_APP_SECRET: fake.appSecret,
-        ZALO_OA_SECRET_KEY: OA_KEY,
-        ZALO_REFRESH_TOKEN: "rt-initial",
-        ZALO_API_BASE: fake.base,
-        ZALO_OAUTH_BASE: fake.base,
-        ZALO_OA_ID: "4321",
-        TELEGRAM_BOT_USERNAME: "cuocthi_bot",
-      }),
-      silentLogger,
-    );
+    running = await startServer({
+      ZALO_APP_ID: APP_ID,
+      ZALO_APP_SECRET: fake.appSecret,
+      ZALO_OA_SECRET_KEY: OA_KEY,
+      ZALO_REFRESH_TOKEN: "rt-initial",
+      ZALO_API_BASE: fake.base,
+      ZALO_OAUTH_BASE: fake.base,
+      ZALO_OA_ID: "4321",
+      TELEGRAM_BOT_USERNAME: "cuocthi_bot",
+    });
   });
   afterAll(async () => {
-    await running?.stop();
+    await running?.destroy();
     await fake.stop();
-    await rm(dataDir, { recursive: true, force: true });
   });
   beforeEach(() => {
     fake.calls.length = 0;
