@@ -1,0 +1,107 @@
+// Campaigns: an audience resolved to one delivery per recipient account (unique per campaign
+// and account, so re-running a fan-out never duplicates), previewed before it is confirmed.
+import type { Platform, PrismaClient } from "../generated/prisma/client.js";
+import type { ContestContext } from "../engine/contest-context.js";
+import type { Button } from "../engine/types.js";
+
+export type AudienceFilter =
+  | { kind: "all"; platform?: Platform }
+  | { kind: "unit"; unitCode: string; platform?: Platform }
+  | { kind: "notAttempted"; platform?: Platform };
+
+export interface CampaignInput {
+  name: string;
+  text: string;
+  buttons?: Button[][];
+  audience: AudienceFilter;
+  scheduledAt?: Date;
+  createdBy: string;
+}
+
+function subtreeIds(contest: ContestContext, rootCode: string): string[] {
+  const root = contest.units.find((u) => u.code === rootCode.toUpperCase());
+  if (!root) throw new Error(`unknown unit ${rootCode}`);
+  const ids = [root.id];
+  for (let i = 0; i < ids.length; i++) ids.push(...contest.units.filter((u) => u.parentId === ids[i]).map((u) => u.id));
+  return ids;
+}
+
+/** Accounts of registered participants matching the filter (blocked ones included: they are skipped when sending). */
+export async function audienceAccounts(prisma: PrismaClient, contest: ContestContext, filter: AudienceFilter, now: Date) {
+  const participantWhere: Record<string, unknown> = { contestId: contest.id };
+  if (filter.kind === "unit") participantWhere.unitId = { in: subtreeIds(contest, filter.unitCode) };
+  if (filter.kind === "notAttempted") {
+    const round = await prisma.round.findFirst({ where: { contestId: contest.id, opensAt: { lte: now }, closesAt: { gt: now } } });
+    if (round) participantWhere.attempts = { none: { roundId: round.id } };
+  }
+  const phones = (await prisma.participant.findMany({ where: participantWhere, select: { phone: true } })).map((p) => p.phone);
+  return prisma.platformAccount.findMany({
+    where: { phone: { in: phones }, ...(filter.platform ? { platform: filter.platform } : {}) },
+    select: { id: true, platform: true, blockedAt: true },
+  });
+}
+
+export async function previewCampaign(prisma: PrismaClient, contest: ContestContext, input: CampaignInput, now: Date) {
+  const accounts = await audienceAccounts(prisma, contest, input.audience, now);
+  return {
+    text: input.text,
+    buttons: input.buttons ?? [],
+    recipients: accounts.length,
+    blocked: accounts.filter((a) => a.blockedAt).length,
+    byPlatform: Object.fromEntries(["TELEGRAM", "ZALO", "SIMULATOR"].map((p) => [p, accounts.filter((a) => a.platform === p).length])),
+  };
+}
+
+export async function createCampaign(prisma: PrismaClient, contest: ContestContext, input: CampaignInput, now: Date) {
+  const accounts = await audienceAccounts(prisma, contest, input.audience, now);
+  return prisma.$transaction(async (tx) => {
+    const campaign = await tx.campaign.create({
+      data: {
+        contestId: contest.id,
+        name: input.name,
+        text: input.text,
+        buttons: input.buttons ? (input.buttons as unknown as object) : undefined,
+        audience: input.audience,
+        status: "SCHEDULED",
+        scheduledAt: input.scheduledAt ?? now,
+        createdBy: input.createdBy,
+      },
+    });
+    await tx.delivery.createMany({
+      data: accounts.map((a) => ({ campaignId: campaign.id, accountId: a.id })),
+      skipDuplicates: true,
+    });
+    return campaign;
+  });
+}
+
+export interface Progress {
+  status: string;
+  total: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  pending: number;
+}
+
+export async function campaignProgress(prisma: PrismaClient, campaignId: string): Promise<Progress> {
+  const campaign = await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } });
+  const groups = await prisma.delivery.groupBy({ by: ["status"], where: { campaignId }, _count: { _all: true } });
+  const count = (s: string) => groups.find((g) => g.status === s)?._count._all ?? 0;
+  const total = groups.reduce((n, g) => n + g._count._all, 0);
+  return {
+    status: campaign.status,
+    total,
+    sent: count("SENT"),
+    failed: count("FAILED"),
+    skipped: count("SKIPPED"),
+    pending: count("PENDING") + count("SENDING"),
+  };
+}
+
+export async function setCampaignStatus(prisma: PrismaClient, campaignId: string, status: "PAUSED" | "SCHEDULED" | "CANCELLED") {
+  await prisma.campaign.update({ where: { id: campaignId }, data: { status } });
+  if (status === "CANCELLED") {
+    await prisma.delivery.updateMany({ where: { campaignId, status: "PENDING" }, data: { status: "SKIPPED", lastError: "campaign cancelled" } });
+  }
+}

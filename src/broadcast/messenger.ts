@@ -1,0 +1,24 @@
+// What the broadcast sender needs from a platform: send one message to one chat, and say
+// in a typed error why it could not.
+import type { Button } from "../engine/types.js";
+
+export interface Messenger {
+  send(chatId: string, text: string, buttons?: Button[][]): Promise<void>;
+}
+
+/** The recipient blocked the bot, left the OA, or cannot be reached by this platform's rules. */
+export class RecipientUnreachableError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** The platform asked us to slow down. */
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`rate limited for ${retryAfterMs} ms`);
+  }
+}

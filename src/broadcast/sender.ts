@@ -1,0 +1,143 @@
+// Drains deliveries. Each worker claims a batch with FOR UPDATE SKIP LOCKED, so with several
+// instances every delivery is sent by exactly one of them; a claim has a lease, and a worker
+// that crashed mid-batch leaves rows that are reclaimed when the lease runs out (only what was
+// in flight at the crash can go out twice). Rates are respected per platform.
+import { randomUUID } from "node:crypto";
+import type { Platform, PrismaClient } from "../generated/prisma/client.js";
+import type { Button } from "../engine/types.js";
+import type { Logger } from "../logger.js";
+import { RateLimitedError, RecipientUnreachableError, type Messenger } from "./messenger.js";
+import { PLATFORM_INTERVAL_MS, RateLimiter } from "./rate-limiter.js";
+
+const LEASE_MS = 60_000;
+const MAX_TRIES = 5;
+/** Zalo consultation messages reach only people who interacted in the last 7 days. */
+const ZALO_WINDOW_MS = 7 * 24 * 3600_000;
+
+export interface SenderOptions {
+  prisma: PrismaClient;
+  messengers: Partial<Record<Platform, Messenger>>;
+  logger: Logger;
+  clock?: () => Date;
+  limiters?: Partial<Record<Platform, RateLimiter>>;
+  workerId?: string;
+}
+
+export interface BatchResult {
+  claimed: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  retried: number;
+}
+
+export class DeliverySender {
+  readonly workerId: string;
+  private readonly clock: () => Date;
+  private readonly limiters: Partial<Record<Platform, RateLimiter>>;
+
+  constructor(private readonly options: SenderOptions) {
+    this.workerId = options.workerId ?? randomUUID();
+    this.clock = options.clock ?? (() => new Date());
+    this.limiters = options.limiters ?? {
+      TELEGRAM: new RateLimiter(PLATFORM_INTERVAL_MS.TELEGRAM),
+      ZALO: new RateLimiter(PLATFORM_INTERVAL_MS.ZALO),
+    };
+  }
+
+  private async claim(limit: number): Promise<string[]> {
+    const now = this.clock();
+    const leaseUntil = new Date(now.getTime() + LEASE_MS);
+    const rows = await this.options.prisma.$queryRaw<{ id: string }[]>`
+      UPDATE "Delivery" SET status = 'SENDING', "lockedBy" = ${this.workerId}, "lockedUntil" = ${leaseUntil}, tries = tries + 1
+      WHERE id IN (
+        SELECT d.id FROM "Delivery" d JOIN "Campaign" c ON c.id = d."campaignId"
+        WHERE c.status IN ('SCHEDULED', 'RUNNING') AND (c."scheduledAt" IS NULL OR c."scheduledAt" <= ${now})
+          AND ((d.status = 'PENDING' AND (d."notBefore" IS NULL OR d."notBefore" <= ${now}))
+               OR (d.status = 'SENDING' AND d."lockedUntil" < ${now}))
+        ORDER BY d."campaignId", d.id
+        LIMIT ${limit}
+        FOR UPDATE OF d SKIP LOCKED)
+      RETURNING id::text AS id`;
+    return rows.map((r) => r.id);
+  }
+
+  /** Claims and sends up to `limit` deliveries; returns what happened. */
+  async runOnce(limit = 50): Promise<BatchResult> {
+    const ids = await this.claim(limit);
+    const result: BatchResult = { claimed: ids.length, sent: 0, failed: 0, skipped: 0, retried: 0 };
+    if (ids.length === 0) return result;
+    const { prisma } = this.options;
+    const deliveries = await prisma.delivery.findMany({ where: { id: { in: ids } }, include: { account: true, campaign: true } });
+    await prisma.campaign.updateMany({
+      where: { id: { in: [...new Set(deliveries.map((d) => d.campaignId))] }, status: "SCHEDULED" },
+      data: { status: "RUNNING" },
+    });
+    for (const d of deliveries) {
+      const outcome = await this.deliver(d);
+      result[outcome]++;
+    }
+    await this.finishCampaigns([...new Set(deliveries.map((d) => d.campaignId))]);
+    return result;
+  }
+
+  private async settle(id: string, data: Record<string, unknown>): Promise<void> {
+    // Only the worker holding the lease may settle: a reclaimed row belongs to someone else.
+    await this.options.prisma.delivery.updateMany({ where: { id, lockedBy: this.workerId }, data: { lockedUntil: null, ...data } });
+  }
+
+  private async deliver(d: {
+    id: string;
+    tries: number;
+    text: string | null;
+    account: { id: string; platform: Platform; chatId: string; blockedAt: Date | null; lastInteractionAt: Date | null };
+    campaign: { text: string; buttons: unknown };
+  }): Promise<"sent" | "failed" | "skipped" | "retried"> {
+    const now = this.clock();
+    const { account } = d;
+    if (account.blockedAt) {
+      await this.settle(d.id, { status: "SKIPPED", lastError: "recipient blocked or unreachable" });
+      return "skipped";
+    }
+    if (account.platform === "ZALO" && (!account.lastInteractionAt || now.getTime() - account.lastInteractionAt.getTime() > ZALO_WINDOW_MS)) {
+      await this.settle(d.id, { status: "SKIPPED", lastError: "outside Zalo's 7-day messaging window" });
+      return "skipped";
+    }
+    const messenger = this.options.messengers[account.platform];
+    if (!messenger) {
+      await this.settle(d.id, { status: "SKIPPED", lastError: `no ${account.platform} channel configured` });
+      return "skipped";
+    }
+    try {
+      await this.limiters[account.platform]?.take();
+      await messenger.send(account.chatId, d.text ?? d.campaign.text, (d.campaign.buttons as Button[][] | null) ?? undefined);
+      await this.settle(d.id, { status: "SENT", sentAt: this.clock(), lastError: null });
+      return "sent";
+    } catch (error) {
+      if (error instanceof RecipientUnreachableError) {
+        await this.options.prisma.platformAccount.update({
+          where: { id: account.id },
+          data: { unreachableReason: error.message, ...(error.permanent ? { blockedAt: now } : {}) },
+        });
+        await this.settle(d.id, { status: "FAILED", lastError: error.message });
+        return "failed";
+      }
+      const retryAfterMs = error instanceof RateLimitedError ? error.retryAfterMs : 1000 * 2 ** d.tries;
+      if (error instanceof RateLimitedError) this.limiters[account.platform]?.pauseFor(retryAfterMs);
+      if (d.tries >= MAX_TRIES) {
+        await this.settle(d.id, { status: "FAILED", lastError: (error as Error).message });
+        return "failed";
+      }
+      this.options.logger.warn({ deliveryId: d.id, err: (error as Error).message, retryAfterMs }, "delivery will be retried");
+      await this.settle(d.id, { status: "PENDING", notBefore: new Date(this.clock().getTime() + retryAfterMs), lastError: (error as Error).message });
+      return "retried";
+    }
+  }
+
+  private async finishCampaigns(campaignIds: string[]): Promise<void> {
+    for (const campaignId of campaignIds) {
+      const open = await this.options.prisma.delivery.count({ where: { campaignId, status: { in: ["PENDING", "SENDING"] } } });
+      if (open === 0) await this.options.prisma.campaign.updateMany({ where: { id: campaignId, status: "RUNNING" }, data: { status: "DONE" } });
+    }
+  }
+}
