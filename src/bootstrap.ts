@@ -17,6 +17,10 @@ import { PreviewWorld } from "./channels/simulator/preview.js";
 import { createTelegramBot } from "./channels/telegram/bot.js";
 import { telegramWebhookRouter } from "./channels/telegram/webhook.js";
 import { landingRouter } from "./channels/landing.js";
+import { startBackgroundWork } from "./background.js";
+import type { Messenger } from "./broadcast/messenger.js";
+import { telegramMessenger, zaloMessenger } from "./broadcast/platform-messengers.js";
+import type { Platform } from "./generated/prisma/client.js";
 import { ZaloChannel } from "./channels/zalo/channel.js";
 import { ZaloClient } from "./channels/zalo/client.js";
 import { ZaloTokens } from "./channels/zalo/tokens.js";
@@ -53,13 +57,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       logger,
       sessionTtlSeconds: config.sessionTtlSeconds,
     });
-    // Attempts nobody finishes are finalised when their deadline passes.
-    const sweeper = setInterval(() => {
-      engine.attempts.finalizeExpired(new Date()).catch((error: unknown) => logger.error({ err: error }, "deadline sweep failed"));
-    }, 30_000);
-    sweeper.unref();
-    closers.push({ name: "deadline sweeper", close: async () => clearInterval(sweeper) });
-
+    const messengers: Partial<Record<Platform, Messenger>> = {};
     const routers: Router[] = [];
     if (config.telegram) {
       const bot = createTelegramBot({
@@ -70,6 +68,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
         sessions,
         logger: logger.child({ channel: "telegram" }),
       });
+      messengers.TELEGRAM = telegramMessenger(bot.api);
       if (config.telegram.mode === "webhook") {
         routers.push(telegramWebhookRouter(bot, config.telegram.webhookSecret!));
       } else {
@@ -83,14 +82,19 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     if (config.zalo) {
       const zaloLogger = logger.child({ channel: "zalo" });
       const tokens = new ZaloTokens(db.prisma, config.zalo, zaloLogger);
+      const client = new ZaloClient(config.zalo.apiBase, tokens, zaloLogger);
+      messengers.ZALO = zaloMessenger(client);
       const channel = new ZaloChannel({
         engine,
-        client: new ZaloClient(config.zalo.apiBase, tokens, zaloLogger),
+        client,
         prisma: db.prisma,
         sessions,
         logger: zaloLogger,
       });
       routers.push(zaloWebhookRouter(channel, config.zalo, zaloLogger));
+    }
+    if (config.background) {
+      closers.push(startBackgroundWork({ db, contest, engine, messengers, logger }));
     }
     routers.push(landingRouter(contest, { telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId }));
     if (config.simulator) {

@@ -39,6 +39,7 @@ const schema = z
     PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     CONTEST_FILE: z.string().default(SAMPLE_CONTEST_FILE),
     SIMULATOR: optionalString.pipe(onOff.optional()),
+    BACKGROUND: optionalString.pipe(onOff.optional()),
     SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(60 * 60 * 24 * 30),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     TELEGRAM_BOT_TOKEN: optionalString,
@@ -95,6 +96,8 @@ export interface Config {
   contestFile: string;
   simulator: boolean;
   sessionTtlSeconds: number;
+  /** Run the deadline sweep, round closing and the broadcast sender in this process. */
+  background: boolean;
   shutdownTimeoutMs: number;
   telegram?: {
     token: string;
@@ -146,6 +149,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     contestFile: path.resolve(env.CONTEST_FILE),
     simulator: env.SIMULATOR ?? env.NODE_ENV !== "production",
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+    background: env.BACKGROUND ?? true,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     telegramBotUsername: env.TELEGRAM_BOT_USERNAME,
     telegram: env.TELEGRAM_BOT_TOKEN

@@ -419,6 +419,7 @@ export class ConversationEngine {
       return this.showMenu(turn);
     }
     if (command === "ketqua") return this.showResults(turn);
+    if (event.type === "button" && event.data.startsWith("rv:")) return this.showReview(turn, Number(event.data.slice(3)));
     if (event.type === "button" && event.data === DATA.editProfile) {
       turn.session = {
         ...emptySession(),
@@ -473,7 +474,27 @@ export class ConversationEngine {
         ? M.inProgressLine(a.round.number)
         : M.resultLine(a.round.number, a.score ?? 0, a._count.questions, formatDuration(a.durationMs ?? 0), a.status === "EXPIRED" ? "hết giờ" : ""),
     );
-    this.say(turn, M.myResults(lines));
+    const closed = attempts.filter((a) => a.round.closedAt && a.status !== "IN_PROGRESS");
+    this.say(turn, M.myResults(lines), {
+      buttons: closed.length ? [closed.map((a) => ({ label: M.reviewButton(a.round.number), data: DATA.review(a.round.number) }))] : undefined,
+    });
+    return this.showMenu(turn);
+  }
+
+  /** The participant's own paper with correct answers and explanations, once the round is closed. */
+  private async showReview(turn: Turn, roundNumber: number): Promise<void> {
+    const round = await this.deps.prisma.round.findUnique({
+      where: { contestId_number: { contestId: this.contest.id, number: roundNumber } },
+    });
+    if (!round) return this.showMenu(turn);
+    if (!round.closedAt) return this.say(turn, M.reviewNotYet(formatDateTime(round.closesAt, this.contest.timezone)));
+    const attempt = await this.attempts.forRound(round.id, turn.participant!.id);
+    if (!attempt) return this.showMenu(turn);
+    const letter = (aq: AttemptWithQuestions["questions"][number], option: number | null) =>
+      option === null ? undefined : `${"ABCDEF"[aq.optionOrder.indexOf(option)]}. ${aq.question.options[option]}`;
+    for (const aq of attempt.questions) {
+      this.say(turn, M.reviewItem(aq.position + 1, aq.question.text, letter(aq, aq.chosen), letter(aq, aq.question.correct)!, aq.question.explanation));
+    }
     return this.showMenu(turn);
   }
 

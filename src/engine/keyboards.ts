@@ -18,6 +18,7 @@ export const DATA = {
   unitPage: (parent: string, page: number) => `up:${parent}:${page}`,
   audience: (code: string) => `au:${code}`,
   answer: (attemptId: string, position: number, shown: number) => `a:${attemptId}:${position}:${shown}`,
+  review: (round: number) => `rv:${round}`,
   submit: "p:ok",
   editPrediction: "p:e",
 } as const;

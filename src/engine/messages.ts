@@ -110,12 +110,26 @@ export const M = {
   resultLine: (round: number, score: number, total: number, duration: string, status: string) =>
     `• Vòng ${round}: ${score}/${total} câu, ${duration}${status ? ` (${status})` : ""}`,
   inProgressLine: (round: number) => `• Vòng ${round}: đang làm bài`,
+  reviewButton: (round: number) => `📖 Đáp án vòng ${round}`,
+  reviewNotYet: (closes: string) => `Đáp án được công bố sau khi vòng thi kết thúc (${closes}).`,
+  reviewItem: (k: number, text: string, chosen: string | undefined, correct: string, explanation: string) =>
+    `Câu ${k}. ${text}\nBạn chọn: ${chosen ?? "(không trả lời)"} ${chosen === correct ? "✅" : "❌"}\nĐáp án đúng: ${correct}\n💡 ${explanation}`,
   practiceNote: "Bạn thuộc Ban Tổ chức/Ban Giám khảo: bạn có thể thi thử nhưng kết quả không được xếp hạng.",
   unsupported: "Bot chỉ đọc được tin nhắn chữ và các nút bấm. Vui lòng trả lời bằng chữ hoặc bấm nút.",
   unknownText: "Mình chưa hiểu yêu cầu này. Vui lòng chọn một mục bên dưới.",
   useButtons: "Vui lòng bấm một trong các nút bên dưới.",
   commandDuringRegistration: "Bạn đang đăng ký dở. Hoàn thành bước hiện tại trước nhé (hoặc gửi /start để làm lại từ đầu).",
   busy: "Hệ thống đang xử lý yêu cầu trước của bạn, vui lòng thử lại sau giây lát.",
+  // Round close notices (broadcast).
+  roundClosedGeneric: (round: number) => `Vòng ${round} đã kết thúc. Cảm ơn bạn đã tham gia!`,
+  roundResultNotice: (round: number, score: number, total: number, duration: string, rank: number | undefined, ranked: number) =>
+    `🏁 Vòng ${round} đã kết thúc. Kết quả của bạn: đúng ${score}/${total} câu, thời gian ${duration}.` +
+    (rank !== undefined ? ` Xếp hạng: ${rank}/${ranked}.` : " Bài của bạn không tham gia xếp hạng.") +
+    " Gửi /ketqua để xem lại bài làm cùng đáp án và giải thích.",
+  roundAnnouncement: (round: number, participants: number, actual: number | null, lines: string[]) =>
+    `📣 Kết quả vòng ${round}: ${participants} người dự thi` +
+    (actual !== null ? `, ${actual} người trả lời đúng tất cả các câu` : "") +
+    `.\nDẫn đầu:\n${lines.join("\n")}`,
   // Channel texts (Telegram).
   contactReceived: "Đã nhận số điện thoại của bạn.",
   groupInvite: (title: string, unitName?: string) =>

@@ -1,0 +1,52 @@
+// Timed work of the server: finalise attempts past their deadline, close rounds on schedule
+// (queueing result notices), and drain broadcast deliveries. Safe on several instances: each
+// step is guarded by database conditions; turn it off per instance with BACKGROUND=off.
+import type { Messenger } from "./broadcast/messenger.js";
+import { RoundCloser } from "./broadcast/round-closer.js";
+import { DeliverySender } from "./broadcast/sender.js";
+import type { ContestContext } from "./engine/contest-context.js";
+import type { ConversationEngine } from "./engine/engine.js";
+import type { Platform } from "./generated/prisma/client.js";
+import type { Logger } from "./logger.js";
+import type { Closer } from "./server/lifecycle.js";
+import type { Database } from "./storage/database.js";
+
+export function startBackgroundWork(deps: {
+  db: Database;
+  contest: ContestContext;
+  engine: ConversationEngine;
+  messengers: Partial<Record<Platform, Messenger>>;
+  logger: Logger;
+}): Closer {
+  const closer = new RoundCloser(deps.db.prisma, deps.contest, deps.engine.attempts, deps.logger);
+  const sender = new DeliverySender({ prisma: deps.db.prisma, messengers: deps.messengers, logger: deps.logger });
+  let busy = false;
+  let ticks = 0;
+  let stopped = false;
+  const tick = async () => {
+    if (busy || stopped) return;
+    busy = true;
+    try {
+      if (ticks++ % 30 === 0) {
+        const now = new Date();
+        await deps.engine.attempts.finalizeExpired(now);
+        await closer.tick(now);
+      }
+      while (!stopped && (await sender.runOnce(50)).claimed > 0);
+    } catch (error) {
+      deps.logger.error({ err: error }, "background work failed");
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), 1_000);
+  timer.unref();
+  return {
+    name: "background work",
+    close: async () => {
+      stopped = true;
+      clearInterval(timer);
+      while (busy) await new Promise((r) => setTimeout(r, 50));
+    },
+  };
+}

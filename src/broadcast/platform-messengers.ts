@@ -1,0 +1,42 @@
+// Broadcast messengers for the real platforms, translating their errors into the sender's.
+import { GrammyError, InlineKeyboard, type Api } from "grammy";
+import { ZaloUnreachableError, type ZaloClient } from "../channels/zalo/client.js";
+import { ZALO } from "../channels/zalo/protocol.js";
+import type { Button } from "../engine/types.js";
+import { RateLimitedError, RecipientUnreachableError, type Messenger } from "./messenger.js";
+
+export function telegramMessenger(api: Api): Messenger {
+  return {
+    async send(chatId: string, text: string, buttons?: Button[][]) {
+      try {
+        await api.sendMessage(chatId, text, {
+          reply_markup: buttons?.length ? InlineKeyboard.from(buttons.map((r) => r.map((b) => InlineKeyboard.text(b.label, b.data)))) : undefined,
+        });
+      } catch (error) {
+        if (error instanceof GrammyError && error.error_code === 403) throw new RecipientUnreachableError(error.description, true);
+        if (error instanceof GrammyError && error.error_code === 429) {
+          throw new RateLimitedError((error.parameters.retry_after ?? 1) * 1000);
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** Errors after which the person stays unreachable until they act (unfollow, ban, block). */
+const ZALO_PERMANENT = new Set([-213, -227, -244]);
+
+export function zaloMessenger(client: ZaloClient): Messenger {
+  return {
+    async send(chatId: string, text: string, buttons?: Button[][]) {
+      try {
+        const flat = (buttons ?? []).flat().slice(0, ZALO.maxButtons);
+        if (flat.length) await client.sendButtons(chatId, text, flat.map((b) => ({ title: b.label, payload: `${ZALO.buttonPrefix}${b.data}` })));
+        else await client.sendText(chatId, text);
+      } catch (error) {
+        if (error instanceof ZaloUnreachableError) throw new RecipientUnreachableError(error.message, ZALO_PERMANENT.has(error.code));
+        throw error;
+      }
+    },
+  };
+}

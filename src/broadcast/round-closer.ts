@@ -1,0 +1,90 @@
+// Closes rounds on schedule: finalises unfinished attempts, freezes the results, and queues a
+// personal notice (score and rank) to every participant of the round as a campaign.
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { ContestContext } from "../engine/contest-context.js";
+import type { AttemptService } from "../engine/attempts.js";
+import { formatDuration } from "../engine/format.js";
+import { M } from "../engine/messages.js";
+import { ResultsService } from "../engine/results.js";
+import type { Logger } from "../logger.js";
+
+/** "Nguyễn Thị Lan" → "Nguyễn T. L." for public top lists. */
+export function maskName(fullName: string): string {
+  const [family, ...rest] = fullName.split(" ");
+  return [family, ...rest.map((w) => `${w[0] ?? ""}.`)].join(" ");
+}
+
+export class RoundCloser {
+  private readonly results: ResultsService;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly contest: ContestContext,
+    attempts: AttemptService,
+    private readonly logger: Logger,
+  ) {
+    this.results = new ResultsService(prisma, contest, attempts);
+  }
+
+  /** Closes every round whose window has ended; returns the numbers closed. */
+  async tick(now: Date): Promise<number[]> {
+    const due = await this.prisma.round.findMany({
+      where: { contestId: this.contest.id, closesAt: { lte: now }, closedAt: null },
+      orderBy: { number: "asc" },
+    });
+    const closed: number[] = [];
+    for (const round of due) {
+      await this.close(round.id, now);
+      closed.push(round.number);
+    }
+    return closed;
+  }
+
+  async close(roundId: string, now: Date): Promise<string> {
+    const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
+    await this.results.closeRound(roundId, now);
+    const { ranking } = await this.results.roundResults(roundId);
+    const rankOf = new Map(ranking.map((r) => [r.participantId, r.rank]));
+    const attempts = await this.prisma.attempt.findMany({
+      where: { roundId, status: { in: ["SUBMITTED", "EXPIRED"] } },
+      include: { participant: true, _count: { select: { questions: true } } },
+    });
+    return this.prisma.$transaction(async (tx) => {
+      const campaign = await tx.campaign.create({
+        data: {
+          contestId: this.contest.id,
+          name: `Kết quả vòng ${round.number}`,
+          text: M.roundClosedGeneric(round.number),
+          audience: { kind: "roundParticipants", round: round.number },
+          status: "SCHEDULED",
+          scheduledAt: now,
+          createdBy: "system",
+        },
+      });
+      for (const a of attempts) {
+        const accounts = await tx.platformAccount.findMany({ where: { phone: a.participant.phone }, select: { id: true } });
+        const rank = rankOf.get(a.participantId);
+        const text = M.roundResultNotice(round.number, a.score ?? 0, a._count.questions, formatDuration(a.durationMs ?? 0), rank, ranking.length);
+        await tx.delivery.createMany({ data: accounts.map((acc) => ({ campaignId: campaign.id, accountId: acc.id, text })), skipDuplicates: true });
+      }
+      this.logger.info({ round: round.number, notices: attempts.length }, "round closed; result notices queued");
+      return campaign.id;
+    });
+  }
+
+  /** The public announcement: top of the ranking with masked names and units. */
+  async announcement(roundId: string, top = 10): Promise<string> {
+    const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
+    const { ranking, actual } = await this.results.roundResults(roundId);
+    const people = await this.prisma.participant.findMany({
+      where: { id: { in: ranking.slice(0, top).map((r) => r.participantId) } },
+      include: { unit: true },
+    });
+    const byId = new Map(people.map((p) => [p.id, p]));
+    const lines = ranking.slice(0, top).map((r) => {
+      const p = byId.get(r.participantId)!;
+      return `${r.rank}. ${maskName(p.fullName)} – ${p.unit?.name ?? "—"}: ${r.score} câu đúng, ${formatDuration(r.durationMs)}`;
+    });
+    return M.roundAnnouncement(round.number, ranking.length, actual, lines);
+  }
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import type { Messenger } from "../../src/broadcast/messenger.js";
+import { maskName, RoundCloser } from "../../src/broadcast/round-closer.js";
+import { DeliverySender } from "../../src/broadcast/sender.js";
+import { BACKENDS } from "../helpers/db.js";
+import { actor, allText, button, buttonData, correctShown, register, text, useSampleHarness } from "../helpers/contest.js";
+import { silentLogger } from "../helpers/logger.js";
+
+describe.each(BACKENDS)("round closing on %s", (backend) => {
+  const h = useSampleHarness(backend);
+
+  it("closes on schedule once, sends each participant one personal notice, then reveals answers", async () => {
+    const people = [
+      { who: actor("SIMULATOR", "rc-1"), phone: "0933000001", name: "Trương Thị Ngọc Ánh", right: 9 },
+      { who: actor("SIMULATOR", "rc-2"), phone: "0933000002", name: "Lê Văn Tám", right: 4 },
+    ];
+    for (const p of people) {
+      await register(h.engine, p.who, { phone: p.phone, name: p.name });
+      await h.engine.handle(p.who, button("m:thi"));
+      const attempt = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: `+84${p.phone.slice(1)}` } } });
+      for (let pos = 0; pos < 10; pos++) {
+        const c = await correctShown(h.db, attempt.id, pos);
+        await h.engine.handle(p.who, button(`a:${attempt.id}:${pos}:${pos < p.right ? c : (c + 1) % 4}`));
+      }
+      await h.engine.handle(p.who, text("0"));
+      await h.engine.handle(p.who, button("p:ok"));
+    }
+    // Before the close the answers stay hidden.
+    const early = await h.engine.handle(people[0]!.who, button("rv:1"));
+    expect(allText(early)).toContain("Đáp án được công bố sau khi vòng thi kết thúc");
+
+    const closer = new RoundCloser(h.db.prisma, h.contest, h.engine.attempts, silentLogger);
+    const round = (await h.engine.attempts.openRound(h.clock.now()))!;
+    expect(await closer.tick(h.clock.now())).toEqual([]);
+    h.clock.current = new Date(round.closesAt.getTime() + 1);
+    expect(await closer.tick(h.clock.now())).toEqual([1]);
+    expect(await closer.tick(h.clock.now())).toEqual([]);
+
+    const received = new Map<string, string[]>();
+    const messenger: Messenger = {
+      async send(chatId, body) {
+        received.set(chatId, [...(received.get(chatId) ?? []), body]);
+      },
+    };
+    const sender = new DeliverySender({ prisma: h.db.prisma, messengers: { SIMULATOR: messenger }, logger: silentLogger, clock: h.clock.now, limiters: {} });
+    while ((await sender.runOnce(10)).claimed > 0);
+    expect(received.get("rc-1")).toEqual([expect.stringContaining("đúng 9/10 câu")]);
+    expect(received.get("rc-1")![0]).toContain("Xếp hạng: 1/2");
+    expect(received.get("rc-2")![0]).toContain("Xếp hạng: 2/2");
+
+    const results = await h.engine.handle(people[1]!.who, { type: "command", name: "ketqua" });
+    expect(buttonData(results)).toContain("rv:1");
+    const review = await h.engine.handle(people[1]!.who, button("rv:1"));
+    expect(review.messages.filter((m) => m.text.includes("Đáp án đúng:"))).toHaveLength(10);
+    expect(review.messages.filter((m) => m.text.includes("❌"))).toHaveLength(6);
+
+    const announcement = await closer.announcement(round.id);
+    expect(announcement).toContain("1. Trương T. N. Á. – Tổ dân phố số 1: 9 câu đúng");
+    expect(announcement).not.toContain("Ngọc");
+    expect(maskName("Lê Văn Tám")).toBe("Lê V. T.");
+  });
+});
