@@ -5,6 +5,7 @@ import { createLogger } from "../logger.js";
 import { openDatabase, type Database } from "../storage/database.js";
 import { registerContestCommands } from "./contest-commands.js";
 import { registerTelegramCommands } from "./telegram-commands.js";
+import { registerOrganizerCommands } from "./organizer-commands.js";
 
 export interface CliContext {
   config: Config;
@@ -41,6 +42,7 @@ program
 
 registerContestCommands(program, context);
 registerTelegramCommands(program, context);
+registerOrganizerCommands(program, context);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

@@ -3,7 +3,7 @@ import type { Messenger } from "../../src/broadcast/messenger.js";
 import { maskName, RoundCloser } from "../../src/broadcast/round-closer.js";
 import { DeliverySender } from "../../src/broadcast/sender.js";
 import { BACKENDS } from "../helpers/db.js";
-import { actor, allText, button, buttonData, correctShown, register, text, useSampleHarness } from "../helpers/contest.js";
+import { actor, allText, button, buttonData, register, takeAttempt, useSampleHarness } from "../helpers/contest.js";
 import { silentLogger } from "../helpers/logger.js";
 
 describe.each(BACKENDS)("round closing on %s", (backend) => {
@@ -16,14 +16,7 @@ describe.each(BACKENDS)("round closing on %s", (backend) => {
     ];
     for (const p of people) {
       await register(h.engine, p.who, { phone: p.phone, name: p.name });
-      await h.engine.handle(p.who, button("m:thi"));
-      const attempt = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: `+84${p.phone.slice(1)}` } } });
-      for (let pos = 0; pos < 10; pos++) {
-        const c = await correctShown(h.db, attempt.id, pos);
-        await h.engine.handle(p.who, button(`a:${attempt.id}:${pos}:${pos < p.right ? c : (c + 1) % 4}`));
-      }
-      await h.engine.handle(p.who, text("0"));
-      await h.engine.handle(p.who, button("p:ok"));
+      await takeAttempt(h, p.who, `+84${p.phone.slice(1)}`, p.right, 0);
     }
     // Before the close the answers stay hidden.
     const early = await h.engine.handle(people[0]!.who, button("rv:1"));

@@ -1,20 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ResultsService } from "../../src/engine/results.js";
 import { BACKENDS, type TestDatabase } from "../helpers/db.js";
-import { actor, button, correctShown, register, text, useSampleHarness, type Harness } from "../helpers/contest.js";
-
-/** Takes a whole attempt: `right` correct answers, then the prediction, then submits. */
-async function takeAttempt(h: Harness, who: ReturnType<typeof actor>, phone: string, right: number, prediction: number, stepMs: number) {
-  await h.engine.handle(who, button("m:thi"));
-  const attempt = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone } }, orderBy: { startedAt: "desc" } });
-  for (let pos = 0; pos < 10; pos++) {
-    const c = await correctShown(h.db, attempt.id, pos);
-    h.clock.advance(stepMs);
-    await h.engine.handle(who, button(`a:${attempt.id}:${pos}:${pos < right ? c : (c + 1) % 4}`));
-  }
-  await h.engine.handle(who, text(String(prediction)));
-  await h.engine.handle(who, button("p:ok"));
-}
+import { actor, register, takeAttempt, useSampleHarness } from "../helpers/contest.js";
 
 describe.each(BACKENDS)("round results on %s", (backend) => {
   const h = useSampleHarness(backend);

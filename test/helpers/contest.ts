@@ -107,3 +107,16 @@ export function useSampleHarness(backend: Backend): Harness {
     },
   });
 }
+
+/** Takes a whole attempt: `right` correct answers (the first ones), the prediction, then submits. */
+export async function takeAttempt(h: Harness, who: Actor, phone: string, right: number, prediction: number, stepMs = 1_000): Promise<void> {
+  await h.engine.handle(who, button("m:thi"));
+  const attempt = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone } }, orderBy: { startedAt: "desc" } });
+  for (let pos = 0; pos < 10; pos++) {
+    const c = await correctShown(h.db, attempt.id, pos);
+    h.clock.advance(stepMs);
+    await h.engine.handle(who, button(`a:${attempt.id}:${pos}:${pos < right ? c : (c + 1) % 4}`));
+  }
+  await h.engine.handle(who, text(String(prediction)));
+  await h.engine.handle(who, button("p:ok"));
+}

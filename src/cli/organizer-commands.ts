@@ -1,0 +1,134 @@
+// CLI commands for organizers: broadcasts, round closing and reports.
+import type { Command } from "commander";
+import { campaignProgress, createCampaign, previewCampaign, setCampaignStatus, type AudienceFilter } from "../broadcast/campaigns.js";
+import { RoundCloser } from "../broadcast/round-closer.js";
+import { AttemptService } from "../engine/attempts.js";
+import { loadContestContext } from "../engine/contest-context.js";
+import { DATA } from "../engine/keyboards.js";
+import { BUTTONS } from "../engine/messages.js";
+import type { Platform } from "../generated/prisma/client.js";
+import { createLogger } from "../logger.js";
+import { rankingReport, unitReport, writeReport } from "../reports/reports.js";
+import type { CliContext } from "./index.js";
+
+function parseAudience(value: string, platform?: string): AudienceFilter {
+  const p = platform?.toUpperCase() as Platform | undefined;
+  if (value === "all") return { kind: "all", platform: p };
+  if (value === "not-attempted") return { kind: "notAttempted", platform: p };
+  if (value.startsWith("unit:")) return { kind: "unit", unitCode: value.slice(5), platform: p };
+  throw new Error("audience: all, not-attempted or unit:<CODE>");
+}
+
+export function progressBar(done: number, total: number, width = 30): string {
+  const filled = total ? Math.round((done / total) * width) : width;
+  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total}`;
+}
+
+export function registerOrganizerCommands(program: Command, cli: CliContext): void {
+  const contestOf = async (db: Parameters<Parameters<CliContext["withDatabase"]>[0]>[0], slug: string) => loadContestContext(db.prisma, slug);
+
+  program
+    .command("campaign:create")
+    .requiredOption("-c, --contest <slug>", "contest slug")
+    .requiredOption("-n, --name <name>", "campaign name")
+    .requiredOption("-t, --text <text>", "message text")
+    .option("-a, --audience <audience>", "all, not-attempted or unit:<CODE>", "all")
+    .option("-p, --platform <platform>", "only TELEGRAM, ZALO or SIMULATOR accounts")
+    .option("--start-button", "add a «Bắt đầu thi» button")
+    .option("--at <iso>", "send at this time (default now)")
+    .option("--confirm", "create it; without this only the preview is shown")
+    .description("preview, then (with --confirm) create a broadcast; the server's sender delivers it")
+    .action(async (opts: { contest: string; name: string; text: string; audience: string; platform?: string; startButton?: boolean; at?: string; confirm?: boolean }) => {
+      await cli.withDatabase(async (db) => {
+        const contest = await contestOf(db, opts.contest);
+        const input = {
+          name: opts.name,
+          text: opts.text,
+          buttons: opts.startButton ? [[{ label: BUTTONS.start, data: DATA.menuStart }]] : undefined,
+          audience: parseAudience(opts.audience, opts.platform),
+          scheduledAt: opts.at ? new Date(opts.at) : undefined,
+          createdBy: process.env.USER ?? "cli",
+        };
+        const preview = await previewCampaign(db.prisma, contest, input, new Date());
+        console.log(`message:\n${preview.text}\n\nrecipients: ${preview.recipients} (${JSON.stringify(preview.byPlatform)}), of which blocked: ${preview.blocked}`);
+        if (!opts.confirm) return console.log("preview only: add --confirm to create the campaign");
+        const campaign = await createCampaign(db.prisma, contest, input, new Date());
+        console.log(`campaign ${campaign.id} created`);
+      });
+    });
+
+  program
+    .command("campaign:status")
+    .argument("<id>", "campaign id")
+    .option("-w, --watch", "refresh every 2 s until done")
+    .action(async (id: string, opts: { watch?: boolean }) => {
+      await cli.withDatabase(async (db) => {
+        for (;;) {
+          const p = await campaignProgress(db.prisma, id);
+          const done = p.sent + p.failed + p.skipped;
+          console.log(`${p.status.padEnd(9)} ${progressBar(done, p.total)}  sent ${p.sent} · failed ${p.failed} · skipped ${p.skipped} · pending ${p.pending}`);
+          if (!opts.watch || p.pending === 0 || p.status === "CANCELLED" || p.status === "PAUSED") return;
+          await new Promise((r) => setTimeout(r, 2_000));
+        }
+      });
+    });
+
+  for (const [name, status] of [["pause", "PAUSED"], ["resume", "SCHEDULED"], ["cancel", "CANCELLED"]] as const) {
+    program
+      .command(`campaign:${name}`)
+      .argument("<id>", "campaign id")
+      .action(async (id: string) => {
+        await cli.withDatabase((db) => setCampaignStatus(db.prisma, id, status));
+        console.log(`campaign ${id}: ${status.toLowerCase()}`);
+      });
+  }
+
+  program
+    .command("round:close")
+    .argument("<round>", "round number")
+    .requiredOption("-c, --contest <slug>", "contest slug")
+    .option("--announce", "also queue the top-list announcement to everyone")
+    .description("close a round by hand: finalise attempts, freeze results, queue result notices")
+    .action(async (roundNumber: string, opts: { contest: string; announce?: boolean }) => {
+      await cli.withDatabase(async (db) => {
+        const contest = await contestOf(db, opts.contest);
+        const round = await db.prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: Number(roundNumber) } } });
+        const closer = new RoundCloser(db.prisma, contest, new AttemptService(db.prisma, contest), createLogger("warn"));
+        console.log(`result notices: campaign ${await closer.close(round.id, new Date())}`);
+        const text = await closer.announcement(round.id);
+        console.log(`\n${text}`);
+        if (opts.announce) {
+          const c = await createCampaign(db.prisma, contest, { name: `Công bố vòng ${round.number}`, text, audience: { kind: "all" }, createdBy: "cli" }, new Date());
+          console.log(`announcement: campaign ${c.id}`);
+        }
+      });
+    });
+
+  program
+    .command("report:units")
+    .requiredOption("-c, --contest <slug>", "contest slug")
+    .option("-r, --round <n>", "one round (default: whole contest)")
+    .requiredOption("-o, --out <file>", "output .xlsx or .csv")
+    .action(async (opts: { contest: string; round?: string; out: string }) => {
+      await cli.withDatabase(async (db) => {
+        const contest = await contestOf(db, opts.contest);
+        await writeReport(await unitReport(db.prisma, contest, opts.round ? Number(opts.round) : undefined), opts.out, contest.timezone);
+      });
+      console.log(`written ${opts.out}`);
+    });
+
+  program
+    .command("report:ranking")
+    .argument("<round>", "round number")
+    .requiredOption("-c, --contest <slug>", "contest slug")
+    .option("-a, --audience <code>", "one audience with its own prizes")
+    .requiredOption("-o, --out <file>", "output .xlsx or .csv")
+    .action(async (roundNumber: string, opts: { contest: string; audience?: string; out: string }) => {
+      await cli.withDatabase(async (db) => {
+        const contest = await contestOf(db, opts.contest);
+        const report = await rankingReport(db.prisma, contest, new AttemptService(db.prisma, contest), Number(roundNumber), opts.audience);
+        await writeReport(report, opts.out, contest.timezone);
+      });
+      console.log(`written ${opts.out}`);
+    });
+}

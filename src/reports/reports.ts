@@ -1,0 +1,139 @@
+// Reports per round (or the whole contest): participation per unit with its subtree, the
+// individual ranking with prizes, a unit's participant list; written as XLSX (formatted
+// headers, Vietnamese column names, local times) or CSV (UTF-8 with BOM for Excel).
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import ExcelJS from "exceljs";
+import { DateTime } from "luxon";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { AttemptService } from "../engine/attempts.js";
+import type { ContestContext } from "../engine/contest-context.js";
+import { ResultsService } from "../engine/results.js";
+
+export interface Column {
+  header: string;
+  key: string;
+  width?: number;
+}
+
+export interface Report {
+  title: string;
+  columns: Column[];
+  rows: Record<string, string | number | Date | null>[];
+}
+
+function subtree(contest: ContestContext, unitId: string): Set<string> {
+  const ids = [unitId];
+  for (let i = 0; i < ids.length; i++) ids.push(...contest.units.filter((u) => u.parentId === ids[i]).map((u) => u.id));
+  return new Set(ids);
+}
+
+export async function unitReport(prisma: PrismaClient, contest: ContestContext, roundNumber?: number): Promise<Report> {
+  const round = roundNumber
+    ? await prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: roundNumber } } })
+    : undefined;
+  const participants = await prisma.participant.findMany({ where: { contestId: contest.id }, select: { id: true, unitId: true } });
+  const attempts = await prisma.attempt.findMany({
+    where: { ranked: true, status: { in: ["SUBMITTED", "EXPIRED"] }, round: { contestId: contest.id }, ...(round ? { roundId: round.id } : {}) },
+    select: { participantId: true, score: true, durationMs: true, participant: { select: { unitId: true } } },
+  });
+  const perfect = contest.def.questionsPerAttempt;
+  const rows = contest.units.map((unit) => {
+    const ids = subtree(contest, unit.id);
+    const registered = participants.filter((p) => p.unitId && ids.has(p.unitId)).length;
+    const mine = attempts.filter((a) => a.participant.unitId && ids.has(a.participant.unitId));
+    const people = new Set(mine.map((a) => a.participantId)).size;
+    const base = unit.target ?? unit.headcount;
+    const avg = (f: (a: (typeof mine)[number]) => number) => (mine.length ? Math.round((mine.reduce((n, a) => n + f(a), 0) / mine.length) * 100) / 100 : null);
+    return {
+      code: unit.code,
+      name: unit.name,
+      kind: unit.kind,
+      base: base ?? null,
+      registered,
+      attempted: people,
+      rate: base ? Math.round((people / base) * 1000) / 10 : null,
+      averageScore: avg((a) => a.score ?? 0),
+      perfect: mine.filter((a) => a.score === perfect).length,
+      averageSeconds: avg((a) => (a.durationMs ?? 0) / 1000),
+    };
+  });
+  return {
+    title: round ? `Tham gia theo đơn vị – vòng ${round.number}` : "Tham gia theo đơn vị – toàn cuộc thi",
+    columns: [
+      { header: "Mã đơn vị", key: "code", width: 12 },
+      { header: "Tên đơn vị", key: "name", width: 32 },
+      { header: "Loại", key: "kind", width: 14 },
+      { header: "Chỉ tiêu/biên chế", key: "base", width: 12 },
+      { header: "Đã đăng ký", key: "registered", width: 12 },
+      { header: "Đã dự thi", key: "attempted", width: 12 },
+      { header: "Tỷ lệ tham gia (%)", key: "rate", width: 14 },
+      { header: "Điểm trung bình", key: "averageScore", width: 12 },
+      { header: "Số bài đúng hết", key: "perfect", width: 12 },
+      { header: "Thời gian TB (giây)", key: "averageSeconds", width: 14 },
+    ],
+    rows,
+  };
+}
+
+export async function rankingReport(prisma: PrismaClient, contest: ContestContext, attempts: AttemptService, roundNumber: number, audience?: string): Promise<Report> {
+  const round = await prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: roundNumber } } });
+  const { ranking, prizes } = await new ResultsService(prisma, contest, attempts).roundResults(round.id, audience);
+  const people = new Map(
+    (await prisma.participant.findMany({ where: { id: { in: ranking.map((r) => r.participantId) } }, include: { unit: true } })).map((p) => [p.id, p]),
+  );
+  const prizeOf = new Map(prizes.map((p) => [p.participantId, p.prize]));
+  return {
+    title: `Xếp hạng cá nhân – vòng ${round.number}`,
+    columns: [
+      { header: "Hạng", key: "rank", width: 8 },
+      { header: "Họ và tên", key: "name", width: 28 },
+      { header: "Đơn vị", key: "unit", width: 28 },
+      { header: "Số câu đúng", key: "score", width: 12 },
+      { header: "Dự đoán", key: "prediction", width: 10 },
+      { header: "Chênh lệch dự đoán", key: "diff", width: 14 },
+      { header: "Thời gian (giây)", key: "seconds", width: 14 },
+      { header: "Nộp bài lúc", key: "submittedAt", width: 22 },
+      { header: "Giải", key: "prize", width: 20 },
+    ],
+    rows: ranking.map((r) => ({
+      rank: r.rank,
+      name: people.get(r.participantId)?.fullName ?? "",
+      unit: people.get(r.participantId)?.unit?.name ?? "",
+      score: r.score,
+      prediction: r.prediction,
+      diff: r.predictionDiff,
+      seconds: Math.round(r.durationMs / 100) / 10,
+      submittedAt: r.submittedAt,
+      prize: prizeOf.get(r.participantId) ?? "",
+    })),
+  };
+}
+
+const localTime = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat("dd/MM/yyyy HH:mm:ss");
+
+function csvCell(v: string | number | Date | null, zone: string): string {
+  const s = v === null ? "" : v instanceof Date ? localTime(v, zone) : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Writes the report as .xlsx or .csv by the file's extension. */
+export async function writeReport(report: Report, file: string, zone: string): Promise<void> {
+  if (path.extname(file).toLowerCase() === ".csv") {
+    const lines = [report.columns.map((c) => csvCell(c.header, zone)), ...report.rows.map((r) => report.columns.map((c) => csvCell(r[c.key] ?? null, zone)))];
+    await writeFile(file, `\uFEFF${lines.map((l) => l.join(",")).join("\r\n")}\r\n`, "utf8");
+    return;
+  }
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet(report.title.slice(0, 31).replace(/[\\/?*[\]:]/g, "-"));
+  sheet.columns = report.columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? 14 }));
+  for (const row of report.rows) {
+    sheet.addRow(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? localTime(v, zone) : v])));
+  }
+  const header = sheet.getRow(1);
+  header.font = { bold: true, color: { argb: "FFFFFFFF" } };
+  header.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FF1F4E79" } };
+  header.alignment = { vertical: "middle", wrapText: true };
+  sheet.views = [{ state: "frozen", ySplit: 1 }];
+  await workbook.xlsx.writeFile(file);
+}
