@@ -17,6 +17,7 @@ import { PreviewWorld } from "./channels/simulator/preview.js";
 import { createTelegramBot } from "./channels/telegram/bot.js";
 import { telegramWebhookRouter } from "./channels/telegram/webhook.js";
 import { landingRouter } from "./channels/landing.js";
+import { adminRouter } from "./admin/router.js";
 import { startBackgroundWork } from "./background.js";
 import type { Messenger } from "./broadcast/messenger.js";
 import { telegramMessenger, zaloMessenger } from "./broadcast/platform-messengers.js";
@@ -96,6 +97,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     if (config.background) {
       closers.push(startBackgroundWork({ db, contest, engine, messengers, logger }));
     }
+    routers.push(adminRouter({ prisma: db.prisma, contest, engine, logger }));
     routers.push(landingRouter(contest, { telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId }));
     if (config.simulator) {
       const preview = new PreviewWorld(config.contestFile, logger);

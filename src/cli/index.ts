@@ -5,7 +5,7 @@ import { createLogger } from "../logger.js";
 import { openDatabase, type Database } from "../storage/database.js";
 import { registerContestCommands } from "./contest-commands.js";
 import { registerTelegramCommands } from "./telegram-commands.js";
-import { registerOrganizerCommands } from "./organizer-commands.js";
+import { registerOrganizerCommands, registerTokenCommands } from "./organizer-commands.js";
 
 export interface CliContext {
   config: Config;
@@ -43,6 +43,7 @@ program
 registerContestCommands(program, context);
 registerTelegramCommands(program, context);
 registerOrganizerCommands(program, context);
+registerTokenCommands(program, context);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

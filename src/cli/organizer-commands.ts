@@ -9,6 +9,7 @@ import { BUTTONS } from "../engine/messages.js";
 import type { Platform } from "../generated/prisma/client.js";
 import { createLogger } from "../logger.js";
 import { rankingReport, unitReport, writeReport } from "../reports/reports.js";
+import { createToken } from "../admin/tokens.js";
 import type { CliContext } from "./index.js";
 
 function parseAudience(value: string, platform?: string): AudienceFilter {
@@ -130,5 +131,35 @@ export function registerOrganizerCommands(program: Command, cli: CliContext): vo
         await writeReport(report, opts.out, contest.timezone);
       });
       console.log(`written ${opts.out}`);
+    });
+}
+
+export function registerTokenCommands(program: Command, cli: CliContext): void {
+  program
+    .command("token:create")
+    .requiredOption("-n, --name <name>", "who the token is for")
+    .option("-r, --role <role>", "organizer or unit", "organizer")
+    .option("-u, --unit <code>", "unit subtree a unit admin may read")
+    .description("create an admin API token (printed once; only its hash is stored)")
+    .action(async (opts: { name: string; role: string; unit?: string }) => {
+      const role = opts.role === "unit" ? "UNIT_ADMIN" : opts.role === "organizer" ? "ORGANIZER" : undefined;
+      if (!role) throw new Error("role: organizer or unit");
+      const { token, row } = await cli.withDatabase((db) => createToken(db.prisma, { name: opts.name, role, unitCode: opts.unit }));
+      console.log(`token ${row.id} (${row.role}${row.unitCode ? ` ${row.unitCode}` : ""}) for ${row.name}:\n${token}`);
+    });
+
+  program
+    .command("token:list")
+    .action(async () => {
+      const rows = await cli.withDatabase((db) => db.prisma.apiToken.findMany({ orderBy: { createdAt: "asc" } }));
+      for (const r of rows) console.log(`${r.id}\t${r.role}\t${r.unitCode ?? ""}\t${r.name}\t${r.revokedAt ? "revoked" : "active"}`);
+    });
+
+  program
+    .command("token:revoke")
+    .argument("<id>", "token id")
+    .action(async (id: string) => {
+      await cli.withDatabase((db) => db.prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() } }));
+      console.log(`token ${id} revoked`);
     });
 }

@@ -1,0 +1,165 @@
+// The admin HTTP API under /api/admin. Every route, known or not, needs a valid bearer token
+// (401 otherwise); organizers may do everything, unit admins read their own unit subtree only;
+// every state-changing call is written to the audit log.
+import { Router, type NextFunction, type Request, type Response } from "express";
+import { z } from "zod";
+import { campaignProgress, createCampaign, previewCampaign, setCampaignStatus, type CampaignInput } from "../broadcast/campaigns.js";
+import { RoundCloser } from "../broadcast/round-closer.js";
+import type { ContestContext } from "../engine/contest-context.js";
+import type { ConversationEngine } from "../engine/engine.js";
+import type { ApiToken, PrismaClient } from "../generated/prisma/client.js";
+import type { Logger } from "../logger.js";
+import { rankingReport, unitReport, writeReport, type Report } from "../reports/reports.js";
+import { findToken } from "./tokens.js";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+declare module "express-serve-static-core" {
+  interface Request {
+    admin?: ApiToken;
+  }
+}
+
+const campaignSchema = z.object({
+  name: z.string().min(1).max(200),
+  text: z.string().min(1).max(4000),
+  buttons: z.array(z.array(z.object({ label: z.string().min(1).max(64), data: z.string().min(1).max(64) }))).optional(),
+  audience: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("all"), platform: z.enum(["TELEGRAM", "ZALO", "SIMULATOR"]).optional() }),
+    z.object({ kind: z.literal("unit"), unitCode: z.string(), platform: z.enum(["TELEGRAM", "ZALO", "SIMULATOR"]).optional() }),
+    z.object({ kind: z.literal("notAttempted"), platform: z.enum(["TELEGRAM", "ZALO", "SIMULATOR"]).optional() }),
+  ]),
+  scheduledAt: z.coerce.date().optional(),
+});
+
+export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContext; engine: ConversationEngine; logger: Logger }): Router {
+  const { prisma, contest } = deps;
+  const router = Router();
+  const closer = new RoundCloser(prisma, contest, deps.engine.attempts, deps.logger);
+
+  router.use("/api/admin", async (req, res, next) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(req.header("authorization") ?? "")?.[1];
+    const row = token ? await findToken(prisma, token) : null;
+    if (!row) {
+      res.status(401).json({ error: "a valid bearer token is required" });
+      return;
+    }
+    req.admin = row;
+    next();
+  });
+
+  const organizer = (req: Request, res: Response, next: NextFunction) =>
+    req.admin?.role === "ORGANIZER" ? next() : void res.status(403).json({ error: "organizers only" });
+
+  const audit = (req: Request, action: string, details: object) =>
+    prisma.auditLog.create({ data: { actor: `${req.admin!.name} (${req.admin!.id})`, action, details } });
+
+  /** Unit codes an admin may see: everything for organizers, their subtree for unit admins. */
+  const visibleUnits = (admin: ApiToken): Set<string> => {
+    if (admin.role === "ORGANIZER") return new Set(contest.units.map((u) => u.code));
+    const root = contest.units.find((u) => u.code === admin.unitCode);
+    const ids = root ? [root.id] : [];
+    for (let i = 0; i < ids.length; i++) ids.push(...contest.units.filter((u) => u.parentId === ids[i]).map((u) => u.id));
+    return new Set(contest.units.filter((u) => ids.includes(u.id)).map((u) => u.code));
+  };
+
+  const sendReport = async (report: Report, format: string, res: Response) => {
+    if (format === "json") return void res.json(report);
+    const dir = await mkdtemp(path.join(os.tmpdir(), "cb-export-"));
+    try {
+      const file = path.join(dir, `report.${format}`);
+      await writeReport(report, file, contest.timezone);
+      res.type(format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+      res.attachment(`${report.title}.${format}`);
+      res.send(await readFile(file));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+
+  router.get("/api/admin/stats", async (req, res) => {
+    const visible = [...visibleUnits(req.admin!)];
+    const unitIds = contest.units.filter((u) => visible.includes(u.code)).map((u) => u.id);
+    const round = await deps.engine.attempts.openRound(new Date());
+    const where = req.admin!.role === "ORGANIZER" ? { contestId: contest.id } : { contestId: contest.id, unitId: { in: unitIds } };
+    res.json({
+      registered: await prisma.participant.count({ where }),
+      round: round?.number ?? null,
+      attempted: round ? await prisma.attempt.count({ where: { roundId: round.id, participant: where } }) : 0,
+    });
+  });
+
+  router.get("/api/admin/reports/units", async (req, res) => {
+    const format = String(req.query.format ?? "json");
+    if (!["json", "csv", "xlsx"].includes(format)) return void res.status(400).json({ error: "format: json, csv or xlsx" });
+    const report = await unitReport(prisma, contest, req.query.round ? Number(req.query.round) : undefined);
+    const visible = visibleUnits(req.admin!);
+    await sendReport({ ...report, rows: report.rows.filter((r) => visible.has(String(r.code))) }, format, res);
+  });
+
+  router.get("/api/admin/units/:code/participants", async (req, res) => {
+    const code = req.params.code!.toUpperCase();
+    if (!visibleUnits(req.admin!).has(code)) return void res.status(403).json({ error: "not your unit" });
+    const unit = contest.units.find((u) => u.code === code)!;
+    const ids = [unit.id];
+    for (let i = 0; i < ids.length; i++) ids.push(...contest.units.filter((u) => u.parentId === ids[i]).map((u) => u.id));
+    const people = await prisma.participant.findMany({
+      where: { contestId: contest.id, unitId: { in: ids } },
+      include: { unit: true, attempts: { include: { round: true } } },
+      orderBy: { fullName: "asc" },
+    });
+    res.json(
+      people.map((p) => ({
+        fullName: p.fullName,
+        unit: p.unit?.name,
+        rounds: p.attempts.map((a) => ({ round: a.round.number, score: a.score, status: a.status })),
+      })),
+    );
+  });
+
+  router.get("/api/admin/rounds/:n/ranking", organizer, async (req, res) => {
+    const report = await rankingReport(prisma, contest, deps.engine.attempts, Number(req.params.n), req.query.audience as string | undefined);
+    await sendReport(report, String(req.query.format ?? "json"), res);
+  });
+
+  router.post("/api/admin/campaigns/preview", organizer, async (req, res) => {
+    const parsed = campaignSchema.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
+    res.json(await previewCampaign(prisma, contest, { ...parsed.data, createdBy: req.admin!.name } as CampaignInput, new Date()));
+  });
+
+  router.post("/api/admin/campaigns", organizer, async (req, res) => {
+    const parsed = campaignSchema.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
+    const campaign = await createCampaign(prisma, contest, { ...parsed.data, createdBy: req.admin!.name } as CampaignInput, new Date());
+    await audit(req, "campaign.create", { campaignId: campaign.id, name: campaign.name, audience: parsed.data.audience });
+    res.status(201).json({ id: campaign.id, progress: await campaignProgress(prisma, campaign.id) });
+  });
+
+  router.get("/api/admin/campaigns/:id", organizer, async (req, res) => {
+    res.json(await campaignProgress(prisma, String(req.params.id)));
+  });
+
+  for (const [action, status] of [["pause", "PAUSED"], ["resume", "SCHEDULED"], ["cancel", "CANCELLED"]] as const) {
+    router.post(`/api/admin/campaigns/:id/${action}`, organizer, async (req, res) => {
+      const id = String(req.params.id);
+      await setCampaignStatus(prisma, id, status);
+      await audit(req, `campaign.${action}`, { campaignId: id });
+      res.json(await campaignProgress(prisma, id));
+    });
+  }
+
+  router.post("/api/admin/rounds/:n/close", organizer, async (req, res) => {
+    const round = await prisma.round.findUnique({ where: { contestId_number: { contestId: contest.id, number: Number(req.params.n) } } });
+    if (!round) return void res.status(404).json({ error: "no such round" });
+    const campaignId = await closer.close(round.id, new Date());
+    await audit(req, "round.close", { round: round.number, campaignId });
+    res.json({ round: round.number, noticeCampaign: campaignId, announcement: await closer.announcement(round.id) });
+  });
+
+  router.use("/api/admin", (_req, res) => {
+    res.status(404).json({ error: "not found" });
+  });
+  return router;
+}

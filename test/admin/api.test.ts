@@ -1,0 +1,88 @@
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createToken } from "../../src/admin/tokens.js";
+import { startServer, type TestServer } from "../helpers/server.js";
+
+describe("admin API", () => {
+  let server: TestServer;
+  let organizer: string;
+  let unitAdmin: string;
+  let revoked: string;
+
+  beforeAll(async () => {
+    server = await startServer({});
+    const prisma = server.db.prisma;
+    organizer = (await createToken(prisma, { name: "Thư ký", role: "ORGANIZER" })).token;
+    unitAdmin = (await createToken(prisma, { name: "Tổ trưởng KP1", role: "UNIT_ADMIN", unitCode: "kp1" })).token;
+    const r = await createToken(prisma, { name: "old", role: "ORGANIZER" });
+    await prisma.apiToken.update({ where: { id: r.row.id }, data: { revokedAt: new Date() } });
+    revoked = r.token;
+    const contest = await prisma.contest.findFirstOrThrow();
+    const units = await prisma.unit.findMany({ where: { contestId: contest.id } });
+    const unitId = (code: string) => units.find((u) => u.code === code)!.id;
+    for (const [i, code] of ["TDP01", "TDP02", "UBND"].entries()) {
+      const phone = `+8498800000${i}`;
+      await prisma.participant.create({ data: { contestId: contest.id, phone, fullName: `Người ${"ABC"[i]}`, birthDate: new Date("1990-01-01"), consentAt: new Date(), unitId: unitId(code) } });
+      await prisma.platformAccount.create({ data: { platform: "TELEGRAM", externalId: `adm-${i}`, chatId: `adm-${i}`, phone } });
+    }
+  });
+  afterAll(async () => server?.destroy());
+
+  const routes: [string, string, object?][] = [
+    ["get", "/api/admin/stats"],
+    ["get", "/api/admin/reports/units"],
+    ["get", "/api/admin/units/KP1/participants"],
+    ["get", "/api/admin/rounds/1/ranking"],
+    ["post", "/api/admin/campaigns/preview", { name: "x", text: "y", audience: { kind: "all" } }],
+    ["post", "/api/admin/campaigns", { name: "x", text: "y", audience: { kind: "all" } }],
+    ["get", "/api/admin/campaigns/00000000-0000-0000-0000-000000000000"],
+    ["post", "/api/admin/campaigns/00000000-0000-0000-0000-000000000000/pause"],
+    ["post", "/api/admin/rounds/1/close"],
+    ["get", "/api/admin/no-such-route"],
+  ];
+  const call = (method: string, url: string, token?: string, body?: object) => {
+    const req = (request(server.server) as unknown as Record<string, (u: string) => request.Test>)[method]!(url);
+    if (token) req.set("Authorization", `Bearer ${token}`);
+    return body ? req.send(body) : req;
+  };
+
+  it("answers 401 on every route, known or unknown, without a valid token", async () => {
+    for (const [method, url, body] of routes) {
+      expect((await call(method, url, undefined, body)).status, url).toBe(401);
+      expect((await call(method, url, "cbt_wrong", body)).status, url).toBe(401);
+      expect((await call(method, url, revoked, body)).status, url).toBe(401);
+    }
+  });
+
+  it("lets unit admins read only their own subtree and nothing that changes state", async () => {
+    const forbidden = routes.filter(([, url]) => /campaigns|rounds/.test(url));
+    for (const [method, url, body] of forbidden) expect((await call(method, url, unitAdmin, body)).status, url).toBe(403);
+    const report = await call("get", "/api/admin/reports/units", unitAdmin);
+    expect(report.body.rows.map((r: { code: string }) => r.code).sort()).toEqual(["KP1", "TDP01", "TDP02", "TDP03"]);
+    expect((await call("get", "/api/admin/units/KP1/participants", unitAdmin)).body).toHaveLength(2);
+    expect((await call("get", "/api/admin/units/UBND/participants", unitAdmin)).status).toBe(403);
+    expect((await call("get", "/api/admin/stats", unitAdmin)).body.registered).toBe(2);
+    expect((await call("get", "/api/admin/no-such-route", unitAdmin)).status).toBe(404);
+  });
+
+  it("lets organizers preview, create, pause and cancel campaigns, close rounds, export; and audits the changes", async () => {
+    const preview = await call("post", "/api/admin/campaigns/preview", organizer, { name: "Nhắc thi", text: "Mời thi", audience: { kind: "unit", unitCode: "KP1" } });
+    expect(preview.body).toMatchObject({ recipients: 2, text: "Mời thi" });
+    const created = await call("post", "/api/admin/campaigns", organizer, { name: "Nhắc thi", text: "Mời thi", audience: { kind: "all" }, scheduledAt: "2030-01-01T00:00:00Z" });
+    expect(created.status).toBe(201);
+    expect(created.body.progress).toMatchObject({ total: 3, pending: 3 });
+    expect((await call("post", `/api/admin/campaigns/${created.body.id}/pause`, organizer)).body.status).toBe("PAUSED");
+    expect((await call("post", `/api/admin/campaigns/${created.body.id}/cancel`, organizer)).body).toMatchObject({ status: "CANCELLED", skipped: 3 });
+    expect((await call("post", "/api/admin/campaigns", organizer, { name: "", text: "x", audience: { kind: "all" } })).status).toBe(400);
+    const close = await call("post", "/api/admin/rounds/1/close", organizer);
+    expect(close.body.announcement).toContain("Kết quả vòng 1");
+    const xlsx = await call("get", "/api/admin/reports/units?format=xlsx", organizer);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.header["content-type"]).toContain("spreadsheetml");
+    const csv = await call("get", "/api/admin/rounds/1/ranking?format=csv", organizer);
+    expect(csv.text.charCodeAt(0)).toBe(0xfeff);
+    const audit = await server.db.prisma.auditLog.findMany({ orderBy: { at: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["campaign.create", "campaign.pause", "campaign.cancel", "round.close"]);
+    expect(audit.every((a) => a.actor.startsWith("Thư ký"))).toBe(true);
+  });
+});
