@@ -5,7 +5,7 @@ import { Router, type NextFunction, type Request, type Response } from "express"
 import { z } from "zod";
 import { campaignProgress, createCampaign, previewCampaign, setCampaignStatus, type CampaignInput } from "../broadcast/campaigns.js";
 import { RoundCloser } from "../broadcast/round-closer.js";
-import type { ContestContext } from "../engine/contest-context.js";
+import { unitSubtreeIds, type ContestContext } from "../engine/contest-context.js";
 import type { ConversationEngine } from "../engine/engine.js";
 import type { ApiToken, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
@@ -59,9 +59,8 @@ export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContex
   const visibleUnits = (admin: ApiToken): Set<string> => {
     if (admin.role === "ORGANIZER") return new Set(contest.units.map((u) => u.code));
     const root = contest.units.find((u) => u.code === admin.unitCode);
-    const ids = root ? [root.id] : [];
-    for (let i = 0; i < ids.length; i++) ids.push(...contest.units.filter((u) => u.parentId === ids[i]).map((u) => u.id));
-    return new Set(contest.units.filter((u) => ids.includes(u.id)).map((u) => u.code));
+    const ids = new Set(root ? unitSubtreeIds(contest.units, root.id) : []);
+    return new Set(contest.units.filter((u) => ids.has(u.id)).map((u) => u.code));
   };
 
   const sendReport = async (report: Report, format: string, res: Response) => {
@@ -101,9 +100,7 @@ export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContex
   router.get("/api/admin/units/:code/participants", async (req, res) => {
     const code = req.params.code!.toUpperCase();
     if (!visibleUnits(req.admin!).has(code)) return void res.status(403).json({ error: "not your unit" });
-    const unit = contest.units.find((u) => u.code === code)!;
-    const ids = [unit.id];
-    for (let i = 0; i < ids.length; i++) ids.push(...contest.units.filter((u) => u.parentId === ids[i]).map((u) => u.id));
+    const ids = unitSubtreeIds(contest.units, contest.units.find((u) => u.code === code)!.id);
     const people = await prisma.participant.findMany({
       where: { contestId: contest.id, unitId: { in: ids } },
       include: { unit: true, attempts: { include: { round: true } } },

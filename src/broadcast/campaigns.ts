@@ -1,7 +1,7 @@
 // Campaigns: an audience resolved to one delivery per recipient account (unique per campaign
 // and account, so re-running a fan-out never duplicates), previewed before it is confirmed.
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
-import type { ContestContext } from "../engine/contest-context.js";
+import { unitSubtreeIds, type ContestContext } from "../engine/contest-context.js";
 import type { Button } from "../engine/types.js";
 
 export type AudienceFilter =
@@ -21,9 +21,7 @@ export interface CampaignInput {
 function subtreeIds(contest: ContestContext, rootCode: string): string[] {
   const root = contest.units.find((u) => u.code === rootCode.toUpperCase());
   if (!root) throw new Error(`unknown unit ${rootCode}`);
-  const ids = [root.id];
-  for (let i = 0; i < ids.length; i++) ids.push(...contest.units.filter((u) => u.parentId === ids[i]).map((u) => u.id));
-  return ids;
+  return unitSubtreeIds(contest.units, root.id);
 }
 
 /** Accounts of registered participants matching the filter (blocked ones included: they are skipped when sending). */

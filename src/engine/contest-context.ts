@@ -32,3 +32,10 @@ export async function loadContestContext(prisma: PrismaClient, slug: string): Pr
     audiences: contest.audiences,
   };
 }
+
+/** Ids of a unit and every unit below it. */
+export function unitSubtreeIds(units: readonly Unit[], rootId: string): string[] {
+  const ids = [rootId];
+  for (let i = 0; i < ids.length; i++) ids.push(...units.filter((u) => u.parentId === ids[i]).map((u) => u.id));
+  return ids;
+}

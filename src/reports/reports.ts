@@ -7,7 +7,7 @@ import ExcelJS from "exceljs";
 import { DateTime } from "luxon";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { AttemptService } from "../engine/attempts.js";
-import type { ContestContext } from "../engine/contest-context.js";
+import { unitSubtreeIds, type ContestContext } from "../engine/contest-context.js";
 import { ResultsService } from "../engine/results.js";
 
 export interface Column {
@@ -22,12 +22,6 @@ export interface Report {
   rows: Record<string, string | number | Date | null>[];
 }
 
-function subtree(contest: ContestContext, unitId: string): Set<string> {
-  const ids = [unitId];
-  for (let i = 0; i < ids.length; i++) ids.push(...contest.units.filter((u) => u.parentId === ids[i]).map((u) => u.id));
-  return new Set(ids);
-}
-
 export async function unitReport(prisma: PrismaClient, contest: ContestContext, roundNumber?: number): Promise<Report> {
   const round = roundNumber
     ? await prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: roundNumber } } })
@@ -39,7 +33,7 @@ export async function unitReport(prisma: PrismaClient, contest: ContestContext, 
   });
   const perfect = contest.def.questionsPerAttempt;
   const rows = contest.units.map((unit) => {
-    const ids = subtree(contest, unit.id);
+    const ids = new Set(unitSubtreeIds(contest.units, unit.id));
     const registered = participants.filter((p) => p.unitId && ids.has(p.unitId)).length;
     const mine = attempts.filter((a) => a.participant.unitId && ids.has(a.participant.unitId));
     const people = new Set(mine.map((a) => a.participantId)).size;
