@@ -143,6 +143,29 @@ describe("Telegram channel through the webhook", () => {
     expect(await running.db.prisma.attempt.count({ where: { account: { externalId: "5003" } } })).toBe(0);
   });
 
+  it("gives organizers live figures and a previewed, confirmed broadcast; others get neither", async () => {
+    await post(textUpdate(ORGANIZER, "/thongke"));
+    expect(lastSent().text).toMatch(/Đã đăng ký: \d+/);
+    await post(textUpdate(5006, "/guitin Mai thi nhé"));
+    expect(lastSent().text).not.toContain("Xem trước");
+    await post(textUpdate(ORGANIZER, "/guitin Vòng 2 đã mở, mời mọi người tham gia!"));
+    expect(lastSent().text).toContain("Xem trước tin sẽ gửi");
+    expect(lastSent().text).toContain("Người nhận: 1 tài khoản");
+    const before = await running.db.prisma.campaign.count();
+    await post(callbackUpdate(ORGANIZER, "bc:ok"));
+    expect(await running.db.prisma.campaign.count()).toBe(before + 1);
+    const campaign = await running.db.prisma.campaign.findFirstOrThrow({ orderBy: { createdAt: "desc" }, include: { deliveries: true } });
+    expect(campaign).toMatchObject({ text: "Vòng 2 đã mở, mời mọi người tham gia!", createdBy: `telegram:${ORGANIZER}` });
+    expect(campaign.deliveries).toHaveLength(1);
+    expect(fake.sent("editMessageText").at(-1)!.payload.text).toContain("Đã đưa tin vào hàng gửi tới 1 tài khoản");
+    expect(await running.db.prisma.auditLog.count({ where: { actor: `telegram:${ORGANIZER}` } })).toBe(1);
+    // The server's background sender delivers it to the one registered participant.
+    await expect
+      .poll(() => fake.sent().find((c) => c.payload.text === "Vòng 2 đã mở, mời mọi người tham gia!")?.payload.chat_id, { timeout: 10_000 })
+      .toBe("5001"); // chat ids travel as the stored string
+    await expect.poll(async () => (await running.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("DONE");
+  });
+
   it("waits retry_after on 429 and sends again", async () => {
     fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
     expect((await post(textUpdate(5004, "/start"))).status).toBe(200);

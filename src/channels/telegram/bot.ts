@@ -14,6 +14,7 @@ import type { Logger } from "../../logger.js";
 import type { SessionStore } from "../../sessions/store.js";
 import { parseCommand } from "../commands.js";
 import { toInboundEvent } from "./events.js";
+import { organizerCommands } from "./organizer.js";
 
 export interface TelegramDeps {
   token: string;
@@ -77,6 +78,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
   });
 
   bot.chatType(["group", "supergroup"]).on("message:text", (ctx) => onGroupMessage(ctx, deps));
+  bot.use(organizerCommands(deps));
   bot.chatType("private").on(["message", "callback_query:data"], (ctx) => onPrivateUpdate(ctx, deps));
   // Any other button press still gets an answer so the client stops spinning.
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery().catch(() => undefined));
