@@ -84,6 +84,8 @@ describe("Telegram channel through the webhook", () => {
     expect(lastSent().reply_markup).toMatchObject({ keyboard: [[{ request_contact: true }]] });
     await post(contactUpdate(u, "+84 912 555 666", 4242));
     expect(lastSent().text).toBe(M.contactNotOwn);
+    expect(lastSent().reply_markup).toMatchObject({ keyboard: [[{ request_contact: true }]] });
+    expect(fake.sent().some((c) => c.payload.text === M.contactReceived)).toBe(false);
     fake.clear();
     await post(contactUpdate(u, "84912555666", u));
     const afterContact = fake.sent().map((c) => c.payload);

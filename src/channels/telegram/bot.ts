@@ -164,7 +164,10 @@ async function markBlocked(deps: TelegramDeps, externalId: string, reason: strin
 async function render(ctx: Context, deps: TelegramDeps, reply: Reply, afterContact: boolean): Promise<void> {
   const chatId = ctx.chat!.id;
   const questionKey = `tg:question:${chatId}`;
-  if (afterContact) await ctx.reply(M.contactReceived, { reply_markup: { remove_keyboard: true } });
+  // Take the contact keyboard away once the number was accepted (not when asked again).
+  if (afterContact && !reply.messages.some((m) => m.contactRequest)) {
+    await ctx.reply(M.contactReceived, { reply_markup: { remove_keyboard: true } });
+  }
   for (const message of reply.messages) {
     if (message.contactRequest) {
       await ctx.reply(message.text, {
