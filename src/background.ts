@@ -1,7 +1,8 @@
 // Timed work of the server: finalise attempts past their deadline, close rounds on schedule
-// (queueing result notices), and drain broadcast deliveries. Safe on several instances: each
+// (queueing result notices), prepare next-round reminders, and drain broadcast deliveries. Safe on several instances: each
 // step is guarded by database conditions; turn it off per instance with BACKGROUND=off.
 import type { Messenger } from "./broadcast/messenger.js";
+import { scheduleRoundReminders } from "./broadcast/reminders.js";
 import { RoundCloser } from "./broadcast/round-closer.js";
 import { DeliverySender } from "./broadcast/sender.js";
 import type { ContestContext } from "./engine/contest-context.js";
@@ -31,6 +32,7 @@ export function startBackgroundWork(deps: {
         const now = new Date();
         await deps.engine.attempts.finalizeExpired(now);
         await closer.tick(now);
+        await scheduleRoundReminders(deps.db.prisma, deps.contest, now);
       }
       while (!stopped && (await sender.runOnce(50)).claimed > 0);
     } catch (error) {

@@ -48,17 +48,19 @@ export function registerTelegramCommands(program: Command, cli: CliContext): voi
   program
     .command("units:links")
     .option("-o, --out <dir>", "folder for one QR code PNG per unit", "data/qr")
-    .description("print each unit's Telegram deep link and write a QR code PNG per unit for posters")
+    .description("print each unit's links and write a QR code PNG per unit for posters (to PUBLIC_URL/u/<code> when set: that page serves Zalo and Telegram alike)")
     .action(async (opts: { out: string }) => {
       const { definition } = await readDefinition(cli.config.contestFile);
       const username = cli.config.telegram ? (await botFrom(cli).api.getMe()).username : cli.config.telegramBotUsername;
       if (!username) throw new Error("set TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_USERNAME) to build the links");
       await mkdir(opts.out, { recursive: true });
       for (const unit of definition.units) {
-        const link = `https://t.me/${username}?start=${unit.code.toUpperCase()}`;
-        const file = path.join(opts.out, `${unit.code.toUpperCase()}.png`);
-        await QRCode.toFile(file, link, { width: 600, margin: 2 });
-        console.log(`${unit.code.toUpperCase()}\t${unit.name}\t${link}\t${file}`);
+        const code = unit.code.toUpperCase();
+        const link = `https://t.me/${username}?start=${code}`;
+        const landing = cli.config.publicUrl ? new URL(`/u/${code}`, cli.config.publicUrl).toString() : undefined;
+        const file = path.join(opts.out, `${code}.png`);
+        await QRCode.toFile(file, landing ?? link, { width: 600, margin: 2 });
+        console.log([code, unit.name, link, landing ?? "", file].join("\t"));
       }
     });
 }

@@ -120,7 +120,9 @@ export const M = {
   useButtons: "Vui lòng bấm một trong các nút bên dưới.",
   commandDuringRegistration: "Bạn đang đăng ký dở. Hoàn thành bước hiện tại trước nhé (hoặc gửi /start để làm lại từ đầu).",
   busy: "Hệ thống đang xử lý yêu cầu trước của bạn, vui lòng thử lại sau giây lát.",
-  // Round close notices (broadcast).
+  // Round reminders and close notices (broadcast).
+  roundReminder: (round: number, opens: string) =>
+    `⏰ Vòng ${round} của cuộc thi mở lúc ${opens}. Mỗi người được thi một lần mỗi vòng; khi vòng mở, bấm «Bắt đầu thi» hoặc gửi /thi.`,
   roundClosedGeneric: (round: number) => `Vòng ${round} đã kết thúc. Cảm ơn bạn đã tham gia!`,
   roundResultNotice: (round: number, score: number, total: number, duration: string, rank: number | undefined, ranked: number) =>
     `🏁 Vòng ${round} đã kết thúc. Kết quả của bạn: đúng ${score}/${total} câu, thời gian ${duration}.` +

@@ -223,8 +223,8 @@ describe("Telegram CLI commands against the fake Bot API", () => {
 
   it("prints unit deep links and writes a QR code PNG per unit", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "cb-qr-"));
-    const out = await cli(["units:links", "-o", dir], { TELEGRAM_BOT_USERNAME: "cuocthi_bot" });
-    expect(out).toContain("TDP05\tTổ dân phố số 5\thttps://t.me/cuocthi_bot?start=TDP05");
+    const out = await cli(["units:links", "-o", dir], { TELEGRAM_BOT_USERNAME: "cuocthi_bot", PUBLIC_URL: "https://thi.example.vn" });
+    expect(out).toContain("TDP05\tTổ dân phố số 5\thttps://t.me/cuocthi_bot?start=TDP05\thttps://thi.example.vn/u/TDP05");
     const { readFile } = await import("node:fs/promises");
     const png = await readFile(path.join(dir, "TDP05.png"));
     expect(png.subarray(1, 4).toString()).toBe("PNG");
