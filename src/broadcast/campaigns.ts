@@ -80,20 +80,29 @@ export interface Progress {
   failed: number;
   skipped: number;
   pending: number;
+  /** Messages per second over the last minute. */
+  ratePerSecond: number;
+  /** Seconds until the pending ones are out at that rate; null when nothing is moving. */
+  secondsLeft: number | null;
 }
 
-export async function campaignProgress(prisma: PrismaClient, campaignId: string): Promise<Progress> {
+export async function campaignProgress(prisma: PrismaClient, campaignId: string, now: Date = new Date()): Promise<Progress> {
   const campaign = await prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } });
   const groups = await prisma.delivery.groupBy({ by: ["status"], where: { campaignId }, _count: { _all: true } });
   const count = (s: string) => groups.find((g) => g.status === s)?._count._all ?? 0;
   const total = groups.reduce((n, g) => n + g._count._all, 0);
+  const lastMinute = await prisma.delivery.count({ where: { campaignId, status: "SENT", sentAt: { gt: new Date(now.getTime() - 60_000) } } });
+  const ratePerSecond = Math.round((lastMinute / 60) * 100) / 100;
+  const pending = count("PENDING") + count("SENDING");
   return {
     status: campaign.status,
     total,
     sent: count("SENT"),
     failed: count("FAILED"),
     skipped: count("SKIPPED"),
-    pending: count("PENDING") + count("SENDING"),
+    pending,
+    ratePerSecond,
+    secondsLeft: pending === 0 ? 0 : ratePerSecond > 0 ? Math.ceil(pending / ratePerSecond) : null,
   };
 }
 

@@ -67,7 +67,10 @@ export function registerOrganizerCommands(program: Command, cli: CliContext): vo
         for (;;) {
           const p = await campaignProgress(db.prisma, id);
           const done = p.sent + p.failed + p.skipped;
-          console.log(`${p.status.padEnd(9)} ${progressBar(done, p.total)}  sent ${p.sent} · failed ${p.failed} · skipped ${p.skipped} · pending ${p.pending}`);
+          const eta = p.secondsLeft === null ? "—" : `${Math.floor(p.secondsLeft / 60)}m${String(p.secondsLeft % 60).padStart(2, "0")}s`;
+          console.log(
+            `${p.status.padEnd(9)} ${progressBar(done, p.total)}  sent ${p.sent} · failed ${p.failed} · skipped ${p.skipped} · pending ${p.pending} · ${p.ratePerSecond}/s · left ${eta}`,
+          );
           if (!opts.watch || p.pending === 0 || p.status === "CANCELLED" || p.status === "PAUSED") return;
           await new Promise((r) => setTimeout(r, 2_000));
         }

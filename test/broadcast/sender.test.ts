@@ -53,7 +53,7 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
     const messenger = new RecordingMessenger();
     await drain(new DeliverySender({ prisma: h.db.prisma, messengers: { TELEGRAM: messenger }, logger: silentLogger, clock: h.clock.now, limiters: {} }));
     expect(messenger.sent.sort()).toEqual(["11-0", "11-1", "11-2", "12-0", "12-1"]);
-    expect(await campaignProgress(h.db.prisma, campaign.id)).toMatchObject({ status: "DONE", total: 5, sent: 5, pending: 0 });
+    expect(await campaignProgress(h.db.prisma, campaign.id, h.clock.now())).toMatchObject({ status: "DONE", total: 5, sent: 5, pending: 0, ratePerSecond: 0.08, secondsLeft: 0 });
   });
 
   it("delivers each message once when two senders race", async () => {
