@@ -2,6 +2,7 @@
 // OA API and OAuth played by a fake server on 127.0.0.1.
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ZaloClient } from "../../src/channels/zalo/client.js";
 import { ZaloTokens } from "../../src/channels/zalo/tokens.js";
 import { M } from "../../src/engine/messages.js";
 import { BACKENDS, freshDatabase } from "../helpers/db.js";
@@ -163,6 +164,9 @@ describe.each(BACKENDS)("Zalo token refresh on %s", (backend) => {
       expect(fake.refreshes).toBe(1);
       expect(new Set(tokens)).toEqual(new Set(["at-1"]));
       expect((await db.prisma.zaloState.findUniqueOrThrow({ where: { id: "oa" } })).refreshToken).toBe("rt-1");
+      // The client reads a profile with the refreshed token (GET with the data= query form).
+      const client = new ZaloClient(fake.base, instances[0]!, silentLogger);
+      expect(await client.profile("zp-1")).toMatchObject({ user_id: "zp-1", display_name: "Người dùng Zalo" });
     } finally {
       await db.destroy();
       await fake.stop();
