@@ -5,6 +5,12 @@ import type { AttemptService } from "./attempts.js";
 import type { ContestContext } from "./contest-context.js";
 import { assignPrizes, rankAttempts, rankUnits, type PrizeAward, type Ranked, type RankInput, type UnitRow } from "./ranking.js";
 
+interface FrozenResults {
+  /** Keyed by audience code; "" is the whole contest. */
+  individual: Record<string, RoundResults>;
+  units: UnitRow[];
+}
+
 export interface RoundResults {
   ranking: Ranked[];
   prizes: PrizeAward[];
@@ -18,14 +24,31 @@ export class ResultsService {
     private readonly attempts: AttemptService,
   ) {}
 
-  /** Finalises the round's unfinished attempts and freezes the prediction's actual value (once). */
+  /**
+   * Finalises the round's unfinished attempts, then freezes (once) the prediction's actual
+   * value and the rankings: later reads return the frozen snapshot.
+   */
   async closeRound(roundId: string, now: Date): Promise<number> {
     const open = await this.prisma.attempt.findMany({ where: { roundId, status: "IN_PROGRESS" }, select: { id: true } });
     for (const a of open) await this.attempts.finalize(a.id, now);
     const actual = await this.attempts.predictionActual(roundId);
-    await this.prisma.round.updateMany({ where: { id: roundId, closedAt: null }, data: { closedAt: now, predictionActual: actual } });
+    const closed = await this.prisma.round.updateMany({ where: { id: roundId, closedAt: null }, data: { closedAt: now, predictionActual: actual } });
+    if (closed.count === 1) {
+      const individual: Record<string, RoundResults> = {};
+      for (const code of ["", ...this.contest.audiences.map((a) => a.code)]) individual[code] = await this.compute(roundId, code || undefined, actual);
+      const snapshot: FrozenResults = { individual, units: await this.unitRanking(roundId) };
+      await this.prisma.round.update({ where: { id: roundId }, data: { results: snapshot as object } });
+    }
     const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
     return round.predictionActual ?? actual;
+  }
+
+  private async frozen(roundId: string): Promise<FrozenResults | undefined> {
+    const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
+    const results = round.results as FrozenResults | null;
+    if (!results) return undefined;
+    for (const r of Object.values(results.individual)) for (const row of r.ranking) row.submittedAt = new Date(row.submittedAt);
+    return results;
   }
 
   private async rows(where: { roundId?: string; audienceId?: string }): Promise<(RankInput & { unitId: string | null })[]> {
@@ -49,10 +72,15 @@ export class ResultsService {
     }));
   }
 
-  /** Individual ranking of one round, with the contest's (or the audience's) prize tiers. */
+  /** Individual ranking of one round, with the contest's (or the audience's) prize tiers; frozen once closed. */
   async roundResults(roundId: string, audienceCode?: string): Promise<RoundResults> {
+    const frozen = (await this.frozen(roundId))?.individual[audienceCode ?? ""];
+    if (frozen) return frozen;
     const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
-    const actual = round.predictionActual ?? (await this.attempts.predictionActual(roundId));
+    return this.compute(roundId, audienceCode, round.predictionActual ?? (await this.attempts.predictionActual(roundId)));
+  }
+
+  private async compute(roundId: string, audienceCode: string | undefined, actual: number): Promise<RoundResults> {
     const audience = this.contest.audiences.find((a) => a.code === audienceCode);
     const rows = await this.rows({ roundId, audienceId: audience?.id });
     const def = this.contest.def;
@@ -64,8 +92,10 @@ export class ResultsService {
     return { ranking, prizes, actual };
   }
 
-  /** Unit ranking for one round, or for the whole contest when roundId is omitted. */
+  /** Unit ranking for one round (frozen once closed), or for the whole contest when roundId is omitted. */
   async unitRanking(roundId?: string): Promise<UnitRow[]> {
+    const frozen = roundId ? (await this.frozen(roundId))?.units : undefined;
+    if (frozen) return frozen;
     const rows = await this.rows({ roundId });
     return rankUnits(this.contest.units, rows);
   }
