@@ -1,7 +1,7 @@
 // The conversation engine: given who writes, what they sent and the clock, it decides what
 // to store and what to answer. It knows nothing about Telegram or Zalo (see types.ts).
 import { DateTime } from "luxon";
-import type { Participant, PlatformAccount, PrismaClient } from "../generated/prisma/client.js";
+import type { Participant, PlatformAccount, PrismaClient, Round } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import type { SessionStore } from "../sessions/store.js";
 import { isUniqueViolation } from "../storage/errors.js";
@@ -11,7 +11,7 @@ import type { ContestContext } from "./contest-context.js";
 import { formatClock, formatDate, formatDateTime, formatDuration, formatPhone } from "./format.js";
 import { answerButtons, DATA, menuButtons, ROOT, unitButtons } from "./keyboards.js";
 import { BUTTONS, M, type ValidationMessageKey } from "./messages.js";
-import { emptySession, type ConversationSession, type RegistrationStep } from "./session.js";
+import { emptySession, type ConversationSession, type Draft, type RegistrationStep } from "./session.js";
 import type { Actor, Button, InboundEvent, OutboundMessage, Reply } from "./types.js";
 import { normalizePhone, validateBirthDate, validateFullName, validatePhone, validatePrediction } from "./validation.js";
 
@@ -126,9 +126,7 @@ export class ConversationEngine {
     this.say(turn, M.welcome(this.contest.title, this.contest.organizer, unit?.name));
     if (payload && !unit) this.say(turn, M.unknownReferral);
     this.say(turn, M.rulesSummary(this.contest.rules));
-    this.say(turn, M.consent, {
-      buttons: [[{ label: BUTTONS.consentYes, data: DATA.consentYes }], [{ label: BUTTONS.consentNo, data: DATA.consentNo }]],
-    });
+    this.ask(turn, "consent");
   }
 
   private ask(turn: Turn, step: RegistrationStep): void {
@@ -336,6 +334,17 @@ export class ConversationEngine {
     return turn.session.editingProfile ? this.saveProfile(turn) : this.register(turn);
   }
 
+  /** A registered participant's data in the shape of a registration draft. */
+  private draftOf(p: Participant): Draft {
+    return {
+      fullName: p.fullName,
+      birthDate: p.birthDate.toISOString().slice(0, 10),
+      phone: p.phone,
+      unitCode: this.contest.units.find((u) => u.id === p.unitId)?.code,
+      audienceCode: this.contest.audiences.find((a) => a.id === p.audienceId)?.code,
+    };
+  }
+
   private ids(d: ConversationSession["draft"]) {
     return {
       unitId: this.contest.units.find((u) => u.code === d.unitCode)?.id ?? null,
@@ -421,23 +430,13 @@ export class ConversationEngine {
     if (command === "ketqua") return this.showResults(turn);
     if (event.type === "button" && event.data.startsWith("rv:")) return this.showReview(turn, Number(event.data.slice(3)));
     if (event.type === "button" && event.data === DATA.editProfile) {
-      turn.session = {
-        ...emptySession(),
-        editingProfile: true,
-        draft: {
-          fullName: p.fullName,
-          birthDate: p.birthDate.toISOString().slice(0, 10),
-          phone: p.phone,
-          unitCode: this.contest.units.find((u) => u.id === p.unitId)?.code,
-          audienceCode: this.contest.audiences.find((a) => a.id === p.audienceId)?.code,
-        },
-      };
+      turn.session = { ...emptySession(), editingProfile: true, draft: this.draftOf(p) };
       return this.showConfirm(turn);
     }
 
     const round = await this.attempts.openRound(turn.now);
     const attempt = round ? await this.attempts.forRound(round.id, p.id) : null;
-    if (command === "thi") return this.startAttempt(turn, attempt);
+    if (command === "thi") return this.startAttempt(turn, round, attempt);
     if (event.type === "button" && event.data.startsWith("a:")) return this.onAnswerButton(turn, event.data, attempt);
     if (attempt?.status === "IN_PROGRESS") return this.onAttemptInput(turn, event, attempt);
     if (event.type === "unsupported") return this.say(turn, M.unsupported);
@@ -449,16 +448,8 @@ export class ConversationEngine {
     return this.showMenu(turn);
   }
 
-  private async showProfile(turn: Turn): Promise<void> {
-    const p = turn.participant!;
-    const info = this.describe({
-      fullName: p.fullName,
-      birthDate: p.birthDate.toISOString().slice(0, 10),
-      phone: p.phone,
-      unitCode: this.contest.units.find((u) => u.id === p.unitId)?.code,
-      audienceCode: this.contest.audiences.find((a) => a.id === p.audienceId)?.code,
-    });
-    this.say(turn, M.profile(info), {
+  private showProfile(turn: Turn): void {
+    this.say(turn, M.profile(this.describe(this.draftOf(turn.participant!))), {
       buttons: [[{ label: BUTTONS.editProfile, data: DATA.editProfile }], ...menuButtons().slice(0, 1)],
     });
   }
@@ -502,9 +493,8 @@ export class ConversationEngine {
     return this.attempts.nextRound(turn.now).then((r) => (r ? formatDateTime(r.opensAt, this.contest.timezone) : undefined));
   }
 
-  private async startAttempt(turn: Turn, existing: AttemptWithQuestions | null): Promise<void> {
+  private async startAttempt(turn: Turn, round: Round | null, existing: AttemptWithQuestions | null): Promise<void> {
     const p = turn.participant!;
-    const round = await this.attempts.openRound(turn.now);
     if (!round) return this.say(turn, M.noOpenRound(await this.nextOpening(turn)), { buttons: menuButtons().slice(1) });
     let attempt = existing;
     if (attempt && attempt.status === "IN_PROGRESS" && turn.now >= attempt.deadlineAt) {
@@ -579,7 +569,7 @@ export class ConversationEngine {
 
   private async recordAnswer(turn: Turn, attempt: AttemptWithQuestions, position: number, shown: number): Promise<void> {
     const outcome = await this.attempts.answer(attempt, position, shown, turn.now);
-    if (outcome === "late" || outcome === "closed") return this.showFinal(turn, attempt.id, true);
+    if (outcome === "late" || outcome === "closed") return this.showFinal(turn, attempt, true);
     if (outcome === "duplicate") turn.notice = M.staleButton;
     else turn.notice = M.answerRecorded;
     const fresh = (await this.attempts.load(attempt.id))!;
@@ -587,7 +577,7 @@ export class ConversationEngine {
   }
 
   private async onAttemptInput(turn: Turn, event: InboundEvent, attempt: AttemptWithQuestions): Promise<void> {
-    if (turn.now >= attempt.deadlineAt) return this.showFinal(turn, attempt.id, true);
+    if (turn.now >= attempt.deadlineAt) return this.showFinal(turn, attempt, true);
     const position = nextPosition(attempt);
     const text = event.type === "text" ? nfc(event.text) : undefined;
     if (position !== undefined) {
@@ -605,7 +595,7 @@ export class ConversationEngine {
       return this.say(turn, M.askPrediction(def.prediction.question));
     }
     if (event.type === "button" && event.data === DATA.submit && !awaitingPrediction) {
-      return this.showFinal(turn, attempt.id, false);
+      return this.showFinal(turn, attempt, false);
     }
     if (awaitingPrediction && text !== undefined) {
       const r = validatePrediction(text);
@@ -618,16 +608,16 @@ export class ConversationEngine {
     return this.continueAttempt(turn, attempt);
   }
 
-  private async showFinal(turn: Turn, attemptId: string, late: boolean): Promise<void> {
-    const final = await this.attempts.finalize(attemptId, turn.now);
-    const total = await this.deps.prisma.attemptQuestion.count({ where: { attemptId } });
+  private async showFinal(turn: Turn, attempt: AttemptWithQuestions, late: boolean): Promise<void> {
+    const final = await this.attempts.finalize(attempt.id, turn.now);
+    const total = attempt.questions.length;
     turn.session.predictionAgain = false;
     if (late || final.status === "EXPIRED") {
       this.say(turn, M.timeUp);
       this.say(turn, M.expiredResult(final.score ?? 0, total));
     } else {
-      const round = await this.deps.prisma.round.findUniqueOrThrow({ where: { id: final.roundId } });
-      this.say(turn, M.result(final.score ?? 0, total, formatDuration(final.durationMs ?? 0), formatDateTime(round.closesAt, this.contest.timezone)));
+      const closes = formatDateTime(attempt.round.closesAt, this.contest.timezone);
+      this.say(turn, M.result(final.score ?? 0, total, formatDuration(final.durationMs ?? 0), closes));
     }
     return this.showMenu(turn);
   }
