@@ -9,7 +9,7 @@ import { unitSubtreeIds, type ContestContext } from "../engine/contest-context.j
 import type { ConversationEngine } from "../engine/engine.js";
 import type { ApiToken, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
-import { rankingReport, unitReport, writeReport, type Report } from "../reports/reports.js";
+import { liveStats, rankingReport, unitReport, writeReport, type Report } from "../reports/reports.js";
 import { findToken } from "./tokens.js";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -78,15 +78,10 @@ export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContex
   };
 
   router.get("/api/admin/stats", async (req, res) => {
-    const visible = [...visibleUnits(req.admin!)];
-    const unitIds = contest.units.filter((u) => visible.includes(u.code)).map((u) => u.id);
-    const round = await deps.engine.attempts.openRound(new Date());
-    const where = req.admin!.role === "ORGANIZER" ? { contestId: contest.id } : { contestId: contest.id, unitId: { in: unitIds } };
-    res.json({
-      registered: await prisma.participant.count({ where }),
-      round: round?.number ?? null,
-      attempted: round ? await prisma.attempt.count({ where: { roundId: round.id, participant: where } }) : 0,
-    });
+    const visible = visibleUnits(req.admin!);
+    const unitIds = req.admin!.role === "ORGANIZER" ? undefined : contest.units.filter((u) => visible.has(u.code)).map((u) => u.id);
+    const { registered, round, attempted } = await liveStats(prisma, contest, deps.engine.attempts, new Date(), unitIds);
+    res.json({ registered, round, attempted });
   });
 
   router.get("/api/admin/reports/units", async (req, res) => {

@@ -50,27 +50,52 @@ export async function previewCampaign(prisma: PrismaClient, contest: ContestCont
   };
 }
 
-export async function createCampaign(prisma: PrismaClient, contest: ContestContext, input: CampaignInput, now: Date) {
-  const accounts = await audienceAccounts(prisma, contest, input.audience, now);
+export interface CampaignRecord {
+  name: string;
+  text: string;
+  buttons?: Button[][];
+  /** The filter as given, or a marker for system campaigns (round notices, reminders). */
+  audience: object;
+  scheduledAt: Date;
+  createdBy: string;
+}
+
+export interface DeliveryRecord {
+  accountId: string;
+  /** Personal text instead of the campaign's. */
+  text?: string;
+  /** Not before this time (per-recipient timing). */
+  notBefore?: Date;
+}
+
+/** Writes a campaign and its deliveries (one per account) in one transaction. */
+export async function writeCampaign(prisma: PrismaClient, contestId: string, campaign: CampaignRecord, deliveries: DeliveryRecord[]) {
   return prisma.$transaction(async (tx) => {
-    const campaign = await tx.campaign.create({
+    const row = await tx.campaign.create({
       data: {
-        contestId: contest.id,
-        name: input.name,
-        text: input.text,
-        buttons: input.buttons ? (input.buttons as unknown as object) : undefined,
-        audience: input.audience,
+        contestId,
+        name: campaign.name,
+        text: campaign.text,
+        buttons: campaign.buttons ? (campaign.buttons as unknown as object) : undefined,
+        audience: campaign.audience,
         status: "SCHEDULED",
-        scheduledAt: input.scheduledAt ?? now,
-        createdBy: input.createdBy,
+        scheduledAt: campaign.scheduledAt,
+        createdBy: campaign.createdBy,
       },
     });
-    await tx.delivery.createMany({
-      data: accounts.map((a) => ({ campaignId: campaign.id, accountId: a.id })),
-      skipDuplicates: true,
-    });
-    return campaign;
+    await tx.delivery.createMany({ data: deliveries.map((d) => ({ campaignId: row.id, ...d })), skipDuplicates: true });
+    return row;
   });
+}
+
+export async function createCampaign(prisma: PrismaClient, contest: ContestContext, input: CampaignInput, now: Date) {
+  const accounts = await audienceAccounts(prisma, contest, input.audience, now);
+  return writeCampaign(
+    prisma,
+    contest.id,
+    { ...input, scheduledAt: input.scheduledAt ?? now },
+    accounts.map((a) => ({ accountId: a.id })),
+  );
 }
 
 export interface Progress {

@@ -1,7 +1,8 @@
 // Broadcast messengers for the real platforms, translating their errors into the sender's.
 import { GrammyError, InlineKeyboard, type Api } from "grammy";
+import { isBlockedError } from "../channels/telegram/bot.js";
 import { ZaloUnreachableError, type ZaloClient } from "../channels/zalo/client.js";
-import { ZALO } from "../channels/zalo/protocol.js";
+import { PERMANENT_UNREACHABLE_ERRORS, ZALO } from "../channels/zalo/protocol.js";
 import type { Button } from "../engine/types.js";
 import { RateLimitedError, RecipientUnreachableError, type Messenger } from "./messenger.js";
 
@@ -13,7 +14,7 @@ export function telegramMessenger(api: Api): Messenger {
           reply_markup: buttons?.length ? InlineKeyboard.from(buttons.map((r) => r.map((b) => InlineKeyboard.text(b.label, b.data)))) : undefined,
         });
       } catch (error) {
-        if (error instanceof GrammyError && error.error_code === 403) throw new RecipientUnreachableError(error.description, true);
+        if (isBlockedError(error)) throw new RecipientUnreachableError(error.description, true);
         if (error instanceof GrammyError && error.error_code === 429) {
           throw new RateLimitedError((error.parameters.retry_after ?? 1) * 1000);
         }
@@ -23,8 +24,6 @@ export function telegramMessenger(api: Api): Messenger {
   };
 }
 
-/** Errors after which the person stays unreachable until they act (unfollow, ban, block). */
-const ZALO_PERMANENT = new Set([-213, -227, -244]);
 
 export function zaloMessenger(client: ZaloClient): Messenger {
   return {
@@ -34,7 +33,7 @@ export function zaloMessenger(client: ZaloClient): Messenger {
         if (flat.length) await client.sendButtons(chatId, text, flat.map((b) => ({ title: b.label, payload: `${ZALO.buttonPrefix}${b.data}` })));
         else await client.sendText(chatId, text);
       } catch (error) {
-        if (error instanceof ZaloUnreachableError) throw new RecipientUnreachableError(error.message, ZALO_PERMANENT.has(error.code));
+        if (error instanceof ZaloUnreachableError) throw new RecipientUnreachableError(error.message, PERMANENT_UNREACHABLE_ERRORS.has(error.code));
         throw error;
       }
     },

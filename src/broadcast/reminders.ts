@@ -8,6 +8,7 @@ import type { ContestContext } from "../engine/contest-context.js";
 import { formatDateTime } from "../engine/format.js";
 import { DATA } from "../engine/keyboards.js";
 import { BUTTONS, M } from "../engine/messages.js";
+import { writeCampaign } from "./campaigns.js";
 
 const DAY_MS = 86_400_000;
 /** Send to Zalo recipients this long after their last interaction at the latest. */
@@ -43,26 +44,17 @@ export async function scheduleRoundReminders(prisma: PrismaClient, contest: Cont
 async function createReminder(prisma: PrismaClient, contest: ContestContext, round: Round, marker: object, now: Date): Promise<void> {
   const phones = (await prisma.participant.findMany({ where: { contestId: contest.id }, select: { phone: true } })).map((p) => p.phone);
   const accounts = await prisma.platformAccount.findMany({ where: { phone: { in: phones }, blockedAt: null } });
-  await prisma.$transaction(async (tx) => {
-    const campaign = await tx.campaign.create({
-      data: {
-        contestId: contest.id,
-        name: `Nhắc vòng ${round.number}`,
-        text: M.roundReminder(round.number, formatDateTime(round.opensAt, contest.timezone)),
-        buttons: [[{ label: BUTTONS.start, data: DATA.menuStart }]],
-        audience: marker,
-        status: "SCHEDULED",
-        scheduledAt: now,
-        createdBy: "system",
-      },
-    });
-    await tx.delivery.createMany({
-      data: accounts.map((a) => ({
-        campaignId: campaign.id,
-        accountId: a.id,
-        notBefore: reminderTime(a.platform, a.lastInteractionAt, round.opensAt, now),
-      })),
-      skipDuplicates: true,
-    });
-  });
+  await writeCampaign(
+    prisma,
+    contest.id,
+    {
+      name: `Nhắc vòng ${round.number}`,
+      text: M.roundReminder(round.number, formatDateTime(round.opensAt, contest.timezone)),
+      buttons: [[{ label: BUTTONS.start, data: DATA.menuStart }]],
+      audience: marker,
+      scheduledAt: now,
+      createdBy: "system",
+    },
+    accounts.map((a) => ({ accountId: a.id, notBefore: reminderTime(a.platform, a.lastInteractionAt, round.opensAt, now) })),
+  );
 }

@@ -5,6 +5,7 @@ import type { ContestContext } from "../engine/contest-context.js";
 import type { AttemptService } from "../engine/attempts.js";
 import { formatDuration } from "../engine/format.js";
 import { M } from "../engine/messages.js";
+import { writeCampaign } from "./campaigns.js";
 import { ResultsService } from "../engine/results.js";
 import type { Logger } from "../logger.js";
 
@@ -49,27 +50,29 @@ export class RoundCloser {
       where: { roundId, status: { in: ["SUBMITTED", "EXPIRED"] } },
       include: { participant: true, _count: { select: { questions: true } } },
     });
-    return this.prisma.$transaction(async (tx) => {
-      const campaign = await tx.campaign.create({
-        data: {
-          contestId: this.contest.id,
-          name: `Kết quả vòng ${round.number}`,
-          text: M.roundClosedGeneric(round.number),
-          audience: { kind: "roundParticipants", round: round.number },
-          status: "SCHEDULED",
-          scheduledAt: now,
-          createdBy: "system",
-        },
-      });
-      for (const a of attempts) {
-        const accounts = await tx.platformAccount.findMany({ where: { phone: a.participant.phone }, select: { id: true } });
-        const rank = rankOf.get(a.participantId);
-        const text = M.roundResultNotice(round.number, a.score ?? 0, a._count.questions, formatDuration(a.durationMs ?? 0), rank, ranking.length);
-        await tx.delivery.createMany({ data: accounts.map((acc) => ({ campaignId: campaign.id, accountId: acc.id, text })), skipDuplicates: true });
-      }
-      this.logger.info({ round: round.number, notices: attempts.length }, "round closed; result notices queued");
-      return campaign.id;
+    // One query for every participant's accounts (a person may have several platforms).
+    const accounts = await this.prisma.platformAccount.findMany({
+      where: { phone: { in: attempts.map((a) => a.participant.phone) } },
+      select: { id: true, phone: true },
     });
+    const deliveries = attempts.flatMap((a) => {
+      const text = M.roundResultNotice(round.number, a.score ?? 0, a._count.questions, formatDuration(a.durationMs ?? 0), rankOf.get(a.participantId), ranking.length);
+      return accounts.filter((acc) => acc.phone === a.participant.phone).map((acc) => ({ accountId: acc.id, text }));
+    });
+    const campaign = await writeCampaign(
+      this.prisma,
+      this.contest.id,
+      {
+        name: `Kết quả vòng ${round.number}`,
+        text: M.roundClosedGeneric(round.number),
+        audience: { kind: "roundParticipants", round: round.number },
+        scheduledAt: now,
+        createdBy: "system",
+      },
+      deliveries,
+    );
+    this.logger.info({ round: round.number, notices: attempts.length }, "round closed; result notices queued");
+    return campaign.id;
   }
 
   /** The public announcement: top of the ranking with masked names and units. */

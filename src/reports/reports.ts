@@ -104,6 +104,28 @@ export async function rankingReport(prisma: PrismaClient, contest: ContestContex
   };
 }
 
+export interface LiveStats {
+  registered: number;
+  round: number | null;
+  roundId: string | null;
+  attempted: number;
+  perfect: number;
+}
+
+/** Live figures of the open round, for the whole contest or for the given units only. */
+export async function liveStats(prisma: PrismaClient, contest: ContestContext, attempts: AttemptService, now: Date, unitIds?: string[]): Promise<LiveStats> {
+  const participantWhere = unitIds ? { contestId: contest.id, unitId: { in: unitIds } } : { contestId: contest.id };
+  const round = await attempts.openRound(now);
+  const inRound = round ? { roundId: round.id, participant: participantWhere } : undefined;
+  return {
+    registered: await prisma.participant.count({ where: participantWhere }),
+    round: round?.number ?? null,
+    roundId: round?.id ?? null,
+    attempted: inRound ? await prisma.attempt.count({ where: inRound }) : 0,
+    perfect: inRound ? await prisma.attempt.count({ where: { ...inRound, score: contest.def.questionsPerAttempt } }) : 0,
+  };
+}
+
 const localTime = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat("dd/MM/yyyy HH:mm:ss");
 
 function csvCell(v: string | number | Date | null, zone: string): string {

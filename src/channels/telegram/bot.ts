@@ -34,7 +34,7 @@ const DEDUPE_TTL_SECONDS = 60 * 60 * 26;
 // A question message is edited in place only within one attempt's lifetime.
 const QUESTION_MESSAGE_TTL_SECONDS = 60 * 60 * 6;
 
-export function isBlockedError(error: unknown): boolean {
+export function isBlockedError(error: unknown): error is GrammyError {
   return error instanceof GrammyError && error.error_code === 403;
 }
 

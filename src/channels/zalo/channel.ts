@@ -9,12 +9,10 @@ import type { Logger } from "../../logger.js";
 import type { SessionStore } from "../../sessions/store.js";
 import { ZaloApiError, ZaloUnreachableError, type ZaloClient } from "./client.js";
 import { parseZaloEvent } from "./events.js";
-import { BUTTONS_REFUSED_ERRORS, ZALO, type ZaloEvent } from "./protocol.js";
+import { BUTTONS_REFUSED_ERRORS, PERMANENT_UNREACHABLE_ERRORS, ZALO, type ZaloEvent } from "./protocol.js";
 
 const DEDUPE_TTL_SECONDS = 60 * 60 * 24 * 3;
 const PENDING_TTL_SECONDS = 60 * 60 * 24;
-/** Errors after which the person cannot be reached until they write again or re-follow. */
-const BLOCKING = new Set([-213, -227, -244]);
 
 /** Splits long text at line ends so each part fits Zalo's limit (NFC text, code points). */
 export function splitText(text: string, limit: number = ZALO.textLimit - 100): string[] {
@@ -65,7 +63,7 @@ export class ZaloChannel {
       for (const message of reply.messages) await this.send(inbound.userId, message, pendingKey(inbound.userId));
     } catch (error) {
       if (!(error instanceof ZaloUnreachableError)) throw error;
-      await this.markUnreachable(inbound.userId, error.message, BLOCKING.has(error.code));
+      await this.markUnreachable(inbound.userId, error.message, PERMANENT_UNREACHABLE_ERRORS.has(error.code));
     }
   }
 

@@ -24,6 +24,8 @@ export const TOKEN_ERRORS = new Set([-216, -220]);
 export const RATE_LIMIT_ERRORS = new Set([-32]);
 /** The recipient cannot be messaged now (outside the 7-day window, not a follower, blocked, banned). */
 export const UNREACHABLE_ERRORS = new Set([-213, -227, -230, -232, -244]);
+/** Of those, the ones that last until the person acts (unfollowed, banned, blocked the message type). */
+export const PERMANENT_UNREACHABLE_ERRORS = new Set([-213, -227, -244]);
 /** What a refusal of buttons on v3 cs messages looks like: UNCONFIRMED, guessed from the error table. */
 export const BUTTONS_REFUSED_ERRORS = new Set([-201, -233]);
 
