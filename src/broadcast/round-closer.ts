@@ -41,9 +41,20 @@ export class RoundCloser {
     return closed;
   }
 
-  async close(roundId: string, now: Date): Promise<string> {
+  /**
+   * Closes the round and queues the result notices; returns the notice campaign's id. Only the
+   * call that actually closed the round queues them (a repeat gets the existing campaign, a
+   * racing instance possibly null while the winner is still writing it), so nobody is
+   * notified twice.
+   */
+  async close(roundId: string, now: Date): Promise<string | null> {
     const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
-    await this.results.closeRound(roundId, now);
+    const marker = { kind: "roundParticipants", round: round.number };
+    const { closedNow } = await this.results.closeRound(roundId, now);
+    if (!closedNow) {
+      const existing = await this.prisma.campaign.findFirst({ where: { contestId: this.contest.id, audience: { equals: marker } } });
+      return existing?.id ?? null;
+    }
     const { ranking } = await this.results.roundResults(roundId);
     const rankOf = new Map(ranking.map((r) => [r.participantId, r.rank]));
     const attempts = await this.prisma.attempt.findMany({
@@ -65,7 +76,7 @@ export class RoundCloser {
       {
         name: `Kết quả vòng ${round.number}`,
         text: M.roundClosedGeneric(round.number),
-        audience: { kind: "roundParticipants", round: round.number },
+        audience: marker,
         scheduledAt: now,
         createdBy: "system",
       },

@@ -5,6 +5,8 @@ import { formatImportReport, importQuestionBank, readQuestionBank } from "../con
 import { loadContestContext } from "../engine/contest-context.js";
 import { AttemptService } from "../engine/attempts.js";
 import { ResultsService } from "../engine/results.js";
+import { RoundCloser } from "../broadcast/round-closer.js";
+import { createLogger } from "../logger.js";
 import type { QuestionStatus } from "../generated/prisma/client.js";
 import type { CliContext } from "./index.js";
 
@@ -72,7 +74,7 @@ export function registerContestCommands(program: Command, cli: CliContext): void
     .argument("<round>", "round number")
     .requiredOption("-c, --contest <slug>", "contest slug")
     .option("-a, --audience <code>", "rank one audience with its own prizes")
-    .option("--close", "finalise unfinished attempts and freeze the prediction's actual value")
+    .option("--close", "close the round first (as round:close: freeze results, queue result notices)")
     .description("print a round's ranking, prizes and unit ranking")
     .action(async (roundNumber: string, opts: { contest: string; audience?: string; close?: boolean }) => {
       await cli.withDatabase(async (db) => {
@@ -80,8 +82,10 @@ export function registerContestCommands(program: Command, cli: CliContext): void
         const round = await db.prisma.round.findUniqueOrThrow({
           where: { contestId_number: { contestId: contest.id, number: Number(roundNumber) } },
         });
-        const results = new ResultsService(db.prisma, contest, new AttemptService(db.prisma, contest));
-        if (opts.close) await results.closeRound(round.id, new Date());
+        const attempts = new AttemptService(db.prisma, contest);
+        const results = new ResultsService(db.prisma, contest, attempts);
+        // Through the round closer, so a hand-closed round still gets its result notices.
+        if (opts.close) await new RoundCloser(db.prisma, contest, attempts, createLogger("warn")).close(round.id, new Date());
         const { ranking, prizes, actual } = await results.roundResults(round.id, opts.audience);
         const names = new Map(
           (await db.prisma.participant.findMany({ where: { id: { in: ranking.map((r) => r.participantId) } } })).map((p) => [p.id, p.fullName]),

@@ -98,7 +98,8 @@ export function registerOrganizerCommands(program: Command, cli: CliContext): vo
         const contest = await contestOf(db, opts.contest);
         const round = await db.prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: Number(roundNumber) } } });
         const closer = new RoundCloser(db.prisma, contest, new AttemptService(db.prisma, contest), createLogger("warn"));
-        console.log(`result notices: campaign ${await closer.close(round.id, new Date())}`);
+        const notices = await closer.close(round.id, new Date());
+        console.log(notices ? `result notices: campaign ${notices}` : "result notices: being queued by another process");
         const text = await closer.announcement(round.id);
         console.log(`\n${text}`);
         if (opts.announce) {

@@ -26,9 +26,10 @@ export class ResultsService {
 
   /**
    * Finalises the round's unfinished attempts, then freezes (once) the prediction's actual
-   * value and the rankings: later reads return the frozen snapshot.
+   * value and the rankings: later reads return the frozen snapshot. `closedNow` is true for the
+   * one call (across instances) that closed it, so follow-up work happens exactly once.
    */
-  async closeRound(roundId: string, now: Date): Promise<number> {
+  async closeRound(roundId: string, now: Date): Promise<{ actual: number; closedNow: boolean }> {
     const open = await this.prisma.attempt.findMany({ where: { roundId, status: "IN_PROGRESS" }, select: { id: true } });
     for (const a of open) await this.attempts.finalize(a.id, now);
     const actual = await this.attempts.predictionActual(roundId);
@@ -40,7 +41,7 @@ export class ResultsService {
       await this.prisma.round.update({ where: { id: roundId }, data: { results: snapshot as object } });
     }
     const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
-    return round.predictionActual ?? actual;
+    return { actual: round.predictionActual ?? actual, closedNow: closed.count === 1 };
   }
 
   private async frozen(roundId: string): Promise<FrozenResults | undefined> {

@@ -28,6 +28,17 @@ describe.each(BACKENDS)("round closing on %s", (backend) => {
     h.clock.current = new Date(round.closesAt.getTime() + 1);
     expect(await closer.tick(h.clock.now())).toEqual([1]);
     expect(await closer.tick(h.clock.now())).toEqual([]);
+    // A repeated close (by hand, or a second instance) returns the same notices, never new ones.
+    const notices = await h.db.prisma.campaign.findMany({ where: { name: "Kết quả vòng 1" } });
+    expect(notices).toHaveLength(1);
+    expect(await closer.close(round.id, h.clock.now())).toBe(notices[0]!.id);
+    const round2 = await h.db.prisma.round.findFirstOrThrow({ where: { contestId: h.contest.id, number: 2 } });
+    const racing = [1, 2, 3].map(() => new RoundCloser(h.db.prisma, h.contest, h.engine.attempts, silentLogger));
+    const ids = await Promise.all(racing.map((c) => c.close(round2.id, round2.closesAt)));
+    // One caller queues the notices; the others get its campaign, or null while it is being written.
+    expect(new Set(ids.filter(Boolean)).size).toBe(1);
+    expect(await h.db.prisma.campaign.count({ where: { name: "Kết quả vòng 2" } })).toBe(1);
+    expect(await h.db.prisma.delivery.count({ where: { campaignId: notices[0]!.id } })).toBe(2);
 
     const received = new Map<string, string[]>();
     const messenger: Messenger = {

@@ -27,10 +27,10 @@ describe.each(BACKENDS)("round results on %s", (backend) => {
     const round = (await h.engine.attempts.openRound(h.clock.now()))!;
     const results = new ResultsService(h.db.prisma, h.contest, h.engine.attempts);
     h.clock.current = round.closesAt;
-    expect(await results.closeRound(round.id, h.clock.now())).toBe(2); // two ranked perfect attempts
+    expect(await results.closeRound(round.id, h.clock.now())).toEqual({ actual: 2, closedNow: true }); // two ranked perfect attempts
     // A late change to the attempts moves neither the frozen value nor the frozen rankings below.
     await h.db.prisma.attempt.updateMany({ where: { roundId: round.id }, data: { score: 10 } });
-    expect(await results.closeRound(round.id, h.clock.now())).toBe(2);
+    expect(await results.closeRound(round.id, h.clock.now())).toEqual({ actual: 2, closedNow: false });
 
 
     const { ranking, prizes, actual } = await results.roundResults(round.id);
