@@ -15,9 +15,10 @@ import { ConversationEngine } from "./engine/engine.js";
 import { simulatorRouter } from "./channels/simulator/router.js";
 import { PreviewWorld } from "./channels/simulator/preview.js";
 import { createTelegramBot } from "./channels/telegram/bot.js";
-import { telegramWebhookRouter } from "./channels/telegram/webhook.js";
+import { initBotInBackground, telegramWebhookRouter } from "./channels/telegram/webhook.js";
 import { landingRouter } from "./channels/landing.js";
 import { adminRouter } from "./admin/router.js";
+import { findToken } from "./admin/tokens.js";
 import { startBackgroundWork } from "./background.js";
 import type { Messenger } from "./broadcast/messenger.js";
 import { telegramMessenger, zaloMessenger } from "./broadcast/platform-messengers.js";
@@ -71,7 +72,10 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       });
       messengers.TELEGRAM = telegramMessenger(bot.api);
       if (config.telegram.mode === "webhook") {
-        routers.push(telegramWebhookRouter(bot, config.telegram.webhookSecret!));
+        const init = initBotInBackground(bot, logger.child({ channel: "telegram" }));
+        closers.push({ name: "telegram start-up", close: async () => init.stop() });
+        await init.ready;
+        routers.push(telegramWebhookRouter(bot, config.telegram.webhookSecret!, logger.child({ channel: "telegram" })));
       } else {
         await bot.api.deleteWebhook();
         void bot.start({ onStart: () => logger.info("Telegram long polling started") }).catch((error: unknown) =>
@@ -102,7 +106,12 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     if (config.simulator) {
       const preview = new PreviewWorld(config.contestFile, logger);
       closers.push({ name: "simulator preview", close: () => preview.close() });
-      routers.push(simulatorRouter(engine, preview, logger));
+      routers.push(
+        simulatorRouter(engine, preview, logger, {
+          access: config.simulatorAccess,
+          isOrganizer: async (token) => (await findToken(db.prisma, token))?.role === "ORGANIZER",
+        }),
+      );
     }
     const app = createApp({
       logger,
@@ -116,7 +125,9 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     logger.info({ port, database: db.kind, sessions: sessions.kind }, `server listening on http://localhost:${port}`);
-    if (config.simulator) logger.info(`web simulator: http://localhost:${port}/simulator`);
+    if (config.simulator) {
+      logger.info({ access: config.simulatorAccess }, `web simulator: http://localhost:${port}/simulator`);
+    }
     return {
       server,
       port,

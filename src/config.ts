@@ -39,6 +39,7 @@ const schema = z
     PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     CONTEST_FILE: z.string().default(SAMPLE_CONTEST_FILE),
     SIMULATOR: optionalString.pipe(onOff.optional()),
+    SIMULATOR_ACCESS: z.enum(["loopback", "public"]).default("loopback"),
     BACKGROUND: optionalString.pipe(onOff.optional()),
     SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(60 * 60 * 24 * 30),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -95,6 +96,8 @@ export interface Config {
   publicUrl?: string;
   contestFile: string;
   simulator: boolean;
+  /** Who may reach the simulator: clients on this machine only (default), or anyone. */
+  simulatorAccess: "loopback" | "public";
   sessionTtlSeconds: number;
   /** Run the deadline sweep, round closing and the broadcast sender in this process. */
   background: boolean;
@@ -148,6 +151,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL,
     contestFile: path.resolve(env.CONTEST_FILE),
     simulator: env.SIMULATOR ?? env.NODE_ENV !== "production",
+    simulatorAccess: env.SIMULATOR_ACCESS,
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,
     background: env.BACKGROUND ?? true,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
@@ -174,4 +178,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
   };
+}
+
+/** Every configured value that must never be logged. */
+export function configSecrets(config: Config): (string | undefined)[] {
+  const dbPassword = config.databaseUrl ? decodeURIComponent(new URL(config.databaseUrl).password) : undefined;
+  const redisPassword = config.redisUrl ? decodeURIComponent(new URL(config.redisUrl).password) : undefined;
+  return [
+    config.telegram?.token,
+    config.telegram?.webhookSecret,
+    config.zalo?.appSecret,
+    config.zalo?.oaSecretKey,
+    config.zalo?.refreshToken,
+    dbPassword,
+    redisPassword,
+  ];
 }

@@ -1,7 +1,7 @@
 // Entry point of `npm start`.
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, configSecrets, loadConfig } from "./config.js";
 import { bootstrap } from "./bootstrap.js";
-import { createLogger } from "./logger.js";
+import { createLogger, guardProcess } from "./logger.js";
 import { onShutdownSignal } from "./server/lifecycle.js";
 
 async function main(): Promise<void> {
@@ -15,7 +15,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { secrets: configSecrets(config) });
+  guardProcess(logger);
   const running = await bootstrap(config, logger);
   onShutdownSignal(logger, running.stop);
 }

@@ -1,6 +1,6 @@
 // Operator CLI: `npm run cli -- <command>`. Uses the same configuration as the server.
 import { Command } from "commander";
-import { loadConfig, type Config } from "../config.js";
+import { configSecrets, loadConfig, type Config } from "../config.js";
 import { createLogger } from "../logger.js";
 import { openDatabase, type Database } from "../storage/database.js";
 import { registerContestCommands } from "./contest-commands.js";
@@ -14,7 +14,7 @@ export interface CliContext {
 }
 
 const config = loadConfig();
-const logger = createLogger(process.env.LOG_LEVEL ?? "warn");
+const logger = createLogger(process.env.LOG_LEVEL ?? "warn", { secrets: configSecrets(config) });
 
 // PGlite allows one process per data folder: with the embedded database, stop the server first.
 const context: CliContext = {

@@ -9,6 +9,7 @@ import { fold, nfc } from "../text/normalize.js";
 import { AttemptService, nextPosition, type AttemptWithQuestions } from "./attempts.js";
 import type { ContestContext } from "./contest-context.js";
 import { formatClock, formatDate, formatDateTime, formatDuration, formatPhone } from "./format.js";
+import { parseCallback } from "./callback-data.js";
 import { answerButtons, DATA, menuButtons, ROOT, unitButtons } from "./keyboards.js";
 import { BUTTONS, M, type ValidationMessageKey } from "./messages.js";
 import { emptySession, type ConversationSession, type Draft, type RegistrationStep } from "./session.js";
@@ -97,6 +98,12 @@ export class ConversationEngine {
   }
 
   private async dispatch(turn: Turn, event: InboundEvent): Promise<void> {
+    if (event.type === "button" && !parseCallback(event.data)) {
+      // Forged or from an older version of the bot: nothing to do but say the button is stale.
+      this.deps.logger.warn({ platform: turn.actor.platform, length: event.data.length }, "unknown button payload ignored");
+      turn.notice = M.staleButton;
+      return;
+    }
     if (event.type === "start" || (event.type === "command" && event.name === "start")) {
       return this.onStart(turn, event.type === "start" ? event.payload : undefined);
     }
@@ -388,6 +395,18 @@ export class ConversationEngine {
   }
 
   private async linkAccount(turn: Turn, participant: Participant): Promise<void> {
+    const { prisma } = this.deps;
+    if (turn.actor.platform === "SIMULATOR") {
+      // A simulated phone is never verified: it must not take over a real person's entry.
+      const real = await prisma.platformAccount.count({ where: { phone: participant.phone, platform: { not: "SIMULATOR" } } });
+      if (real > 0) {
+        this.say(turn, M.simulatorPhoneTaken);
+        return this.ask(turn, "phone");
+      }
+    } else {
+      // The verified owner arrives: simulated accounts that typed this phone lose it.
+      await prisma.platformAccount.updateMany({ where: { phone: participant.phone, platform: "SIMULATOR" }, data: { phone: null } });
+    }
     await this.setAccountPhone(turn, participant.phone);
     turn.participant = participant;
     turn.session = emptySession();
@@ -428,7 +447,8 @@ export class ConversationEngine {
       return this.showMenu(turn);
     }
     if (command === "ketqua") return this.showResults(turn);
-    if (event.type === "button" && event.data.startsWith("rv:")) return this.showReview(turn, Number(event.data.slice(3)));
+    const callback = event.type === "button" ? parseCallback(event.data) : undefined;
+    if (callback?.kind === "review") return this.showReview(turn, callback.round);
     if (event.type === "button" && event.data === DATA.editProfile) {
       turn.session = { ...emptySession(), editingProfile: true, draft: this.draftOf(p) };
       return this.showConfirm(turn);
@@ -437,7 +457,7 @@ export class ConversationEngine {
     const round = await this.attempts.openRound(turn.now);
     const attempt = round ? await this.attempts.forRound(round.id, p.id) : null;
     if (command === "thi") return this.startAttempt(turn, round, attempt);
-    if (event.type === "button" && event.data.startsWith("a:")) return this.onAnswerButton(turn, event.data, attempt);
+    if (callback?.kind === "answer") return this.onAnswerButton(turn, callback, attempt);
     if (attempt?.status === "IN_PROGRESS") return this.onAttemptInput(turn, event, attempt);
     if (event.type === "unsupported") return this.say(turn, M.unsupported);
     if (event.type === "button" && (event.data === DATA.submit || event.data === DATA.editPrediction)) {
@@ -552,19 +572,21 @@ export class ConversationEngine {
     );
   }
 
-  private async onAnswerButton(turn: Turn, data: string, attempt: AttemptWithQuestions | null): Promise<void> {
-    const [, attemptId, pos, shown] = data.split(":");
+  private async onAnswerButton(
+    turn: Turn,
+    { attemptId, position, shown }: { attemptId: string; position: number; shown: number },
+    attempt: AttemptWithQuestions | null,
+  ): Promise<void> {
     if (!attempt || attempt.id !== attemptId || attempt.status !== "IN_PROGRESS") {
       turn.notice = M.staleButton;
       if (attempt?.status === "IN_PROGRESS") return this.continueAttempt(turn, attempt);
       return;
     }
-    const position = Number(pos);
-    if (position !== nextPosition(attempt)) {
+    if (position !== nextPosition(attempt) || shown >= attempt.questions[position]!.optionOrder.length) {
       turn.notice = M.staleButton;
       return;
     }
-    return this.recordAnswer(turn, attempt, position, Number(shown));
+    return this.recordAnswer(turn, attempt, position, shown);
   }
 
   private async recordAnswer(turn: Turn, attempt: AttemptWithQuestions, position: number, shown: number): Promise<void> {

@@ -31,6 +31,9 @@ export const COMMAND_MENU = [
   { command: "huongdan", description: "Hướng dẫn" },
 ] as const;
 
+/** What the person typed, quoted back: short enough never to push a reply past a platform's limit. */
+const clip = (text: string, max = 60) => ([...text].length <= max ? text : `${[...text].slice(0, max).join("")}…`);
+
 export const M = {
   welcome: (title: string, organizer: string, unitName?: string) =>
     `Xin chào! Đây là ${title}, do ${organizer} tổ chức.` +
@@ -59,10 +62,12 @@ export const M = {
   phoneTaken: "Số điện thoại này đã được đăng ký bởi một tài khoản khác trong cuộc thi. Nếu đó là bạn, hãy dùng lại tài khoản đó hoặc liên hệ Ban Tổ chức.",
   linkedExisting: (name: string) =>
     `Số điện thoại này đã đăng ký dự thi với tên ${name}. Tài khoản này đã được liên kết với hồ sơ đó; lượt thi vẫn tính chung cho một người.`,
+  simulatorPhoneTaken:
+    "Số điện thoại này đã được một người dự thi đăng ký qua Telegram hoặc Zalo. Trình mô phỏng không được dùng số của người thật; vui lòng dùng số khác.",
   askUnit: "Bước 4/4. Vui lòng chọn đơn vị của bạn (cơ quan, trường học hoặc tổ dân phố). Bạn cũng có thể gõ tên đơn vị để tìm.",
   askUnitIn: (name: string) => `Đơn vị trực thuộc ${name}. Chọn đơn vị của bạn, hoặc chọn chính ${name}:`,
-  unitSearchResults: (query: string) => `Các đơn vị khớp với «${query}»:`,
-  unitNotFound: (query: string) => `Không tìm thấy đơn vị nào khớp với «${query}». Vui lòng chọn trong danh sách hoặc gõ tên khác.`,
+  unitSearchResults: (query: string) => `Các đơn vị khớp với «${clip(query)}»:`,
+  unitNotFound: (query: string) => `Không tìm thấy đơn vị nào khớp với «${clip(query)}». Vui lòng chọn trong danh sách hoặc gõ tên khác.`,
   unitFromReferral: (name: string) => `Đơn vị của bạn: ${name} (theo đường dẫn bạn đã dùng).`,
   unknownReferral: "Mã đơn vị trong đường dẫn không đúng; bạn sẽ chọn đơn vị ở bước sau.",
   askAudience: "Bạn tham gia với tư cách nào?",

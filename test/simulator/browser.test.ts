@@ -7,6 +7,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrap, type Running } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
+import { createToken } from "../../src/admin/tokens.js";
 import { silentLogger } from "../helpers/logger.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -131,13 +132,29 @@ describe("organizer preview through the simulator API", () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  it("is for organizers only: no token, a wrong one or a unit admin's gets 401", async () => {
+    const { token: unitToken } = await createToken(running.db.prisma, { name: "tổ 1", role: "UNIT_ADMIN", unitCode: "TDP01" });
+    for (const auth of [undefined, "Bearer wrong", `Bearer ${unitToken}`]) {
+      const rounds = request(running.server).get("/simulator/api/preview/rounds");
+      expect((await (auth ? rounds.set("authorization", auth) : rounds)).status).toBe(401);
+      const event = request(running.server)
+        .post("/simulator/api/event")
+        .send({ user: "probe", event: { type: "start" }, preview: { offsetMs: 0 } });
+      const res = await (auth ? event.set("authorization", auth) : event);
+      expect(res.status).toBe(401);
+      expect(res.body.messages).toBeUndefined();
+    }
+  });
+
   it("plays round 3 on its third day without writing anything real", async () => {
-    const rounds = await request(running.server).get("/simulator/api/preview/rounds");
+    const { token } = await createToken(running.db.prisma, { name: "BTC", role: "ORGANIZER" });
+    const participantsBefore = await running.db.prisma.participant.count();
+    const rounds = await request(running.server).get("/simulator/api/preview/rounds").set("authorization", `Bearer ${token}`);
     expect(rounds.status).toBe(200);
     expect(rounds.body.rounds).toHaveLength(4);
     const offsetMs = new Date(rounds.body.rounds[2].opensAt).getTime() + 2 * 86_400_000 - Date.now();
     const post = (event: object) =>
-      request(running.server).post("/simulator/api/event").send({ user: "pv-test", event, preview: { offsetMs } });
+      request(running.server).post("/simulator/api/event").set("authorization", `Bearer ${token}`).send({ user: "pv-test", event, preview: { offsetMs } });
     await post({ type: "start" });
     await post({ type: "button", data: "c:y" });
     await post({ type: "text", text: "Người Xem Trước" });
@@ -149,7 +166,7 @@ describe("organizer preview through the simulator API", () => {
     const attempt = await post({ type: "button", data: "m:thi" });
     expect(attempt.status).toBe(200);
     expect(attempt.body.messages.map((m: { text: string }) => m.text).join("\n")).toContain("Vòng 3: 10 câu hỏi");
-    expect(await running.db.prisma.participant.count()).toBe(0);
+    expect(await running.db.prisma.participant.count()).toBe(participantsBefore);
     expect(await running.db.prisma.attempt.count()).toBe(0);
     // The real world at the real time is still in round 1 and knows nobody.
     const real = await request(running.server).post("/simulator/api/event").send({ user: "pv-test", event: { type: "command", name: "thi" } });

@@ -4,11 +4,24 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Router } from "express";
+import { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import type { ConversationEngine } from "../../engine/engine.js";
 import type { Logger } from "../../logger.js";
 import type { PreviewWorld } from "./preview.js";
+
+export interface SimulatorOptions {
+  /** "loopback": only clients on this machine, never through a proxy; "public": anyone. */
+  access: "loopback" | "public";
+  /** True when the bearer token belongs to an organizer (the preview scores against the real bank). */
+  isOrganizer(token: string): Promise<boolean>;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/** The socket's own address, not X-Forwarded-For: a proxied request is never "local". */
+const isLocal = (req: Request) => LOOPBACK.test(req.socket.remoteAddress ?? "") && req.header("x-forwarded-for") === undefined;
+const bearer = (req: Request) => /^Bearer\s+(\S+)$/i.exec(req.header("authorization") ?? "")?.[1];
 
 const PAGE = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "page.html"), "utf8");
 
@@ -30,8 +43,19 @@ const bodySchema = z.object({
   preview: z.object({ offsetMs: z.number().int().min(-5 * 365 * 86_400_000).max(5 * 365 * 86_400_000) }).optional(),
 });
 
-export function simulatorRouter(engine: ConversationEngine, preview: PreviewWorld, logger: Logger): Router {
+export function simulatorRouter(engine: ConversationEngine, preview: PreviewWorld, logger: Logger, options: SimulatorOptions): Router {
   const router = Router();
+  router.use("/simulator", (req, res, next) => {
+    if (options.access === "public" || isLocal(req)) return next();
+    res.status(403).json({ error: "the simulator is open to this machine only (SIMULATOR_ACCESS=loopback)" });
+  });
+  const isOrganizer = async (req: Request) => {
+    const token = bearer(req);
+    return token !== undefined && (await options.isOrganizer(token));
+  };
+  const refusePreview = (res: Response) =>
+    res.status(401).json({ error: "the preview is for organizers: send an organizer's admin token as a bearer token" });
+  const organizerOnly = async (req: Request, res: Response, next: NextFunction) => ((await isOrganizer(req)) ? next() : refusePreview(res));
   router.get("/simulator", (_req, res) => {
     res.type("html").send(PAGE);
   });
@@ -41,6 +65,7 @@ export function simulatorRouter(engine: ConversationEngine, preview: PreviewWorl
       res.status(400).json({ error: "invalid event", issues: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
       return;
     }
+    if (parsed.data.preview && !(await isOrganizer(req))) return void refusePreview(res);
     const { user, name, event } = parsed.data;
     try {
       const target = parsed.data.preview ? await preview.engine(parsed.data.preview.offsetMs) : engine;
@@ -54,7 +79,7 @@ export function simulatorRouter(engine: ConversationEngine, preview: PreviewWorl
       next(error);
     }
   });
-  router.get("/simulator/api/preview/rounds", async (_req, res, next) => {
+  router.get("/simulator/api/preview/rounds", organizerOnly, async (_req, res, next) => {
     try {
       res.json({ now: new Date().toISOString(), rounds: await preview.rounds() });
     } catch (error) {

@@ -63,7 +63,6 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     } catch (error) {
       // Failed: forget the id so Telegram's redelivery is processed instead of dropped.
       await deps.sessions.delete(key);
-      deps.logger.error({ err: error, updateId: ctx.update.update_id }, "Telegram update failed");
       throw error;
     }
   });

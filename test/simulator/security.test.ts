@@ -1,0 +1,74 @@
+// The simulator is a demo and test channel: it must not let an anonymous visitor take over a
+// real participant, nor be reachable from elsewhere unless the operator opens it.
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bootstrap, type Running } from "../../src/bootstrap.js";
+import { loadConfig } from "../../src/config.js";
+import { M } from "../../src/engine/messages.js";
+import { actor, register } from "../helpers/contest.js";
+import { silentLogger } from "../helpers/logger.js";
+
+describe("simulator access and identity", () => {
+  let running: Running;
+  let dataDir: string;
+  const sim = (user: string, event: object) => request(running.server).post("/simulator/api/event").send({ user, event });
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), "cb-simsec-"));
+    running = await bootstrap(loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATOR: "on" }), silentLogger);
+  });
+  afterAll(async () => {
+    await running?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("refuses a simulated user who shares the phone of a Telegram participant", async () => {
+    const telegram = actor("TELEGRAM", "tg-victim");
+    await register(running.engine, telegram, { phone: "0912000111", name: "Trần Thị Bích" });
+    await sim("intruder", { type: "start" });
+    await sim("intruder", { type: "button", data: "c:y" });
+    await sim("intruder", { type: "text", text: "Kẻ Mạo Danh" });
+    await sim("intruder", { type: "text", text: "01/01/1990" });
+    const shared = await sim("intruder", { type: "contact", phone: "0912000111" });
+    const said = shared.body.messages.map((m: { text: string }) => m.text).join("\n");
+    expect(said).toContain(M.simulatorPhoneTaken);
+    expect(said).not.toContain("Trần Thị Bích");
+    const account = await running.db.prisma.platformAccount.findFirstOrThrow({ where: { platform: "SIMULATOR", externalId: "intruder" } });
+    expect(account.phone).toBeNull();
+    const start = await sim("intruder", { type: "button", data: "m:thi" });
+    expect(start.body.messages.map((m: { text: string }) => m.text).join("\n")).not.toMatch(/Câu 1\/10/);
+    expect(await running.db.prisma.attempt.count({ where: { participant: { phone: "+84912000111" } } })).toBe(0);
+  });
+
+  it("takes the phone away from simulated users when its verified owner arrives", async () => {
+    const squatter = actor("SIMULATOR", "squatter", true);
+    await register(running.engine, squatter, { phone: "0912000222", name: "Người Chiếm Chỗ" });
+    const owner = actor("TELEGRAM", "tg-owner");
+    await register(running.engine, owner, { phone: "0912000222" });
+    const accounts = await running.db.prisma.platformAccount.findMany({ where: { phone: "+84912000222" } });
+    expect(accounts.map((a) => a.platform)).toEqual(["TELEGRAM"]);
+    const after = await running.engine.handle(squatter, { type: "command", name: "thi" });
+    expect(after.messages.map((m) => m.text).join("\n")).toContain(M.notRegistered);
+  });
+
+  it("answers 403 to a request that came through a proxy, unless opened to the public", async () => {
+    const proxied = await request(running.server).get("/simulator").set("X-Forwarded-For", "203.0.113.9");
+    expect(proxied.status).toBe(403);
+    const api = await sim("local", { type: "start" });
+    expect(api.status).toBe(200);
+    const openDir = await mkdtemp(path.join(os.tmpdir(), "cb-simpub-"));
+    const open = await bootstrap(
+      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: openDir, SIMULATOR: "on", SIMULATOR_ACCESS: "public" }),
+      silentLogger,
+    );
+    try {
+      expect((await request(open.server).get("/simulator").set("X-Forwarded-For", "203.0.113.9")).status).toBe(200);
+    } finally {
+      await open.stop();
+      await rm(openDir, { recursive: true, force: true });
+    }
+  });
+});
