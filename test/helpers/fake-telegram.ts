@@ -31,6 +31,9 @@ export const BOT_INFO = {
 export class FakeTelegram {
   readonly calls: Call[] = [];
   private readonly failures = new Map<string, Failure[]>();
+  /** When set, every call fails this way (an outage), after `delayMs`. */
+  outage?: Failure;
+  delayMs = 0;
   private nextMessageId = 100;
   private server?: Server;
   apiRoot = "";
@@ -39,12 +42,13 @@ export class FakeTelegram {
     const app = express();
     app.use(express.json());
     app.use(express.urlencoded({ extended: true }));
-    app.post("/bot:token/:method", (req, res) => {
+    app.post("/bot:token/:method", async (req, res) => {
       const method = req.params.method;
       const payload = (req.body ?? {}) as Record<string, unknown>;
       const call: Call = { method, payload, at: Date.now() };
       this.calls.push(call);
-      const failure = this.failures.get(method)?.shift();
+      if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+      const failure = this.outage ?? this.failures.get(method)?.shift();
       if (failure) {
         res.status(failure.error_code).json({ ok: false, ...failure });
         return;

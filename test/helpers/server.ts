@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { bootstrap, type Running } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
+import type { Logger } from "../../src/logger.js";
 import { silentLogger } from "./logger.js";
 
 export interface TestServer extends Running {
@@ -11,9 +12,9 @@ export interface TestServer extends Running {
   destroy(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string>): Promise<TestServer> {
+export async function startServer(env: Record<string, string>, logger: Logger = silentLogger): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "cb-server-"));
-  const running = await bootstrap(loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATOR: "off", ...env }), silentLogger);
+  const running = await bootstrap(loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATOR: "off", ...env }), logger);
   return {
     ...running,
     destroy: async () => {

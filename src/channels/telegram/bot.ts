@@ -49,8 +49,10 @@ function keyboard(message: OutboundMessage): InlineKeyboard | undefined {
 
 export function createTelegramBot(deps: TelegramDeps): Bot {
   const bot = new Bot(deps.token, { client: { apiRoot: deps.apiRoot }, botInfo: deps.botInfo });
-  // 429: wait retry_after and retry; capped so a webhook request does not outlive Telegram's wait.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10 }));
+  // 429: wait retry_after and retry, capped so a webhook request does not outlive Telegram's
+  // wait. Network errors and 5xx are not retried here (the plugin would retry a network error
+  // without limit inside the request): the update fails and Telegram redelivers it.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowHttpErrors: true, rethrowInternalServerErrors: true }));
 
   bot.use(async (ctx, next) => {
     const key = `tg:update:${ctx.update.update_id}`;

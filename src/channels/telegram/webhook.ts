@@ -20,7 +20,8 @@ function secretMatches(req: Request, secret: string): boolean {
   return given !== undefined && timingSafeEqual(digest(given), digest(secret));
 }
 
-export function telegramWebhookRouter(bot: Bot, secretToken: string, logger: Logger): Router {
+export function telegramWebhookRouter(bot: Bot, secretToken: string, logger: Logger, options: { handlerTimeoutMs?: number } = {}): Router {
+  const timeoutMs = options.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS;
   const router = Router();
   router.post("/webhooks/telegram", async (req, res) => {
     if (!secretMatches(req, secretToken)) return void res.status(401).json({ error: "wrong secret token" });
@@ -43,11 +44,11 @@ export function telegramWebhookRouter(bot: Bot, secretToken: string, logger: Log
     );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), HANDLER_TIMEOUT_MS);
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
     });
     const outcome = await Promise.race([task, timeout]);
     clearTimeout(timer);
-    if (outcome === "timeout") logger.warn({ updateId }, "Telegram update still running after 25 s; answered 200");
+    if (outcome === "timeout") logger.warn({ updateId, timeoutMs }, "Telegram update still running; answered 200");
     // A failure is answered 500 so Telegram redelivers (the dedupe key was released).
     res.status(outcome === false ? 500 : 200).json({ ok: outcome !== false });
   });
