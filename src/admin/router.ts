@@ -9,11 +9,8 @@ import { unitSubtreeIds, type ContestContext } from "../engine/contest-context.j
 import type { ConversationEngine } from "../engine/engine.js";
 import type { ApiToken, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
-import { liveStats, rankingReport, unitReport, writeReport, type Report } from "../reports/reports.js";
+import { liveStats, rankingReport, renderReport, unitReport, type Report } from "../reports/reports.js";
 import { findToken } from "./tokens.js";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -32,6 +29,28 @@ const campaignSchema = z.object({
   ]),
   scheduledAt: z.coerce.date().optional(),
 });
+
+/** A client error: answered with its status and message by the app's error handler. */
+class RequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ROUND_NUMBER = /^[1-9]\d{0,3}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FORMATS = ["json", "csv", "xlsx"] as const;
+type Format = (typeof FORMATS)[number];
+
+/** `format` from the query: one of a fixed list, never used to build a path. */
+function formatOf(value: unknown): Format {
+  const format = value === undefined ? "json" : String(value);
+  if (!(FORMATS as readonly string[]).includes(format)) throw new RequestError(400, "format: json, csv or xlsx");
+  return format as Format;
+}
 
 export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContext; engine: ConversationEngine; logger: Logger }): Router {
   const { prisma, contest } = deps;
@@ -63,18 +82,39 @@ export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContex
     return new Set(contest.units.filter((u) => ids.has(u.id)).map((u) => u.code));
   };
 
-  const sendReport = async (report: Report, format: string, res: Response) => {
+  const sendReport = async (report: Report, format: Format, res: Response) => {
     if (format === "json") return void res.json(report);
-    const dir = await mkdtemp(path.join(os.tmpdir(), "cb-export-"));
-    try {
-      const file = path.join(dir, `report.${format}`);
-      await writeReport(report, file, contest.timezone);
-      res.type(format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-      res.attachment(`${report.title}.${format}`);
-      res.send(await readFile(file));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+    const bytes = await renderReport(report, format, contest.timezone);
+    res.type(format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    res.attachment(`${report.title}.${format}`);
+    res.send(bytes);
+  };
+
+  /** The round a path or query value names: 400 when it is not a round number, 404 when unknown. */
+  const roundOf = async (value: unknown) => {
+    const text = String(value);
+    if (!ROUND_NUMBER.test(text)) throw new RequestError(400, `round: expected a round number, got "${text.slice(0, 20)}"`);
+    const round = await prisma.round.findUnique({ where: { contestId_number: { contestId: contest.id, number: Number(text) } } });
+    if (!round) throw new RequestError(404, `no round ${text}`);
+    return round;
+  };
+
+  /** The campaign in the path: 400 when the id is not a UUID, 404 when unknown. */
+  const campaignIdOf = async (value: unknown) => {
+    const id = String(value);
+    if (!UUID.test(id)) throw new RequestError(400, "campaign id: expected a UUID");
+    if (!(await prisma.campaign.findFirst({ where: { id, contestId: contest.id }, select: { id: true } }))) throw new RequestError(404, "no such campaign");
+    return id;
+  };
+
+  const campaignInput = (req: Request): CampaignInput => {
+    const parsed = campaignSchema.safeParse(req.body);
+    if (!parsed.success) throw new RequestError(400, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+    const audience = parsed.data.audience;
+    if (audience.kind === "unit" && !contest.units.some((u) => u.code === audience.unitCode.toUpperCase())) {
+      throw new RequestError(400, `audience.unitCode: no unit ${audience.unitCode.slice(0, 32)} in this contest`);
     }
+    return { ...parsed.data, createdBy: req.admin!.name } as CampaignInput;
   };
 
   router.get("/api/admin/stats", async (req, res) => {
@@ -85,15 +125,16 @@ export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContex
   });
 
   router.get("/api/admin/reports/units", async (req, res) => {
-    const format = String(req.query.format ?? "json");
-    if (!["json", "csv", "xlsx"].includes(format)) return void res.status(400).json({ error: "format: json, csv or xlsx" });
-    const report = await unitReport(prisma, contest, req.query.round ? Number(req.query.round) : undefined);
+    const format = formatOf(req.query.format);
+    const round = req.query.round === undefined ? undefined : await roundOf(req.query.round);
+    const report = await unitReport(prisma, contest, round?.number);
     const visible = visibleUnits(req.admin!);
     await sendReport({ ...report, rows: report.rows.filter((r) => visible.has(String(r.code))) }, format, res);
   });
 
   router.get("/api/admin/units/:code/participants", async (req, res) => {
     const code = req.params.code!.toUpperCase();
+    if (!contest.units.some((u) => u.code === code)) throw new RequestError(404, "no such unit");
     if (!visibleUnits(req.admin!).has(code)) return void res.status(403).json({ error: "not your unit" });
     const ids = unitSubtreeIds(contest.units, contest.units.find((u) => u.code === code)!.id);
     const people = await prisma.participant.findMany({
@@ -111,31 +152,33 @@ export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContex
   });
 
   router.get("/api/admin/rounds/:n/ranking", organizer, async (req, res) => {
-    const report = await rankingReport(prisma, contest, deps.engine.attempts, Number(req.params.n), req.query.audience as string | undefined);
-    await sendReport(report, String(req.query.format ?? "json"), res);
+    const format = formatOf(req.query.format);
+    const round = await roundOf(req.params.n);
+    const audience = req.query.audience === undefined ? undefined : String(req.query.audience);
+    if (audience !== undefined && !contest.audiences.some((a) => a.code === audience)) {
+      throw new RequestError(400, `audience: one of ${contest.audiences.map((a) => a.code).join(", ") || "(none)"}`);
+    }
+    await sendReport(await rankingReport(prisma, contest, deps.engine.attempts, round.number, audience), format, res);
   });
 
   router.post("/api/admin/campaigns/preview", organizer, async (req, res) => {
-    const parsed = campaignSchema.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
-    res.json(await previewCampaign(prisma, contest, { ...parsed.data, createdBy: req.admin!.name } as CampaignInput, new Date()));
+    res.json(await previewCampaign(prisma, contest, campaignInput(req), new Date()));
   });
 
   router.post("/api/admin/campaigns", organizer, async (req, res) => {
-    const parsed = campaignSchema.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) });
-    const campaign = await createCampaign(prisma, contest, { ...parsed.data, createdBy: req.admin!.name } as CampaignInput, new Date());
-    await audit(req, "campaign.create", { campaignId: campaign.id, name: campaign.name, audience: parsed.data.audience });
+    const input = campaignInput(req);
+    const campaign = await createCampaign(prisma, contest, input, new Date());
+    await audit(req, "campaign.create", { campaignId: campaign.id, name: campaign.name, audience: input.audience });
     res.status(201).json({ id: campaign.id, progress: await campaignProgress(prisma, campaign.id) });
   });
 
   router.get("/api/admin/campaigns/:id", organizer, async (req, res) => {
-    res.json(await campaignProgress(prisma, String(req.params.id)));
+    res.json(await campaignProgress(prisma, await campaignIdOf(req.params.id)));
   });
 
   for (const [action, status] of [["pause", "PAUSED"], ["resume", "SCHEDULED"], ["cancel", "CANCELLED"]] as const) {
     router.post(`/api/admin/campaigns/:id/${action}`, organizer, async (req, res) => {
-      const id = String(req.params.id);
+      const id = await campaignIdOf(req.params.id);
       await setCampaignStatus(prisma, id, status);
       await audit(req, `campaign.${action}`, { campaignId: id });
       res.json(await campaignProgress(prisma, id));
@@ -143,8 +186,7 @@ export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContex
   }
 
   router.post("/api/admin/rounds/:n/close", organizer, async (req, res) => {
-    const round = await prisma.round.findUnique({ where: { contestId_number: { contestId: contest.id, number: Number(req.params.n) } } });
-    if (!round) return void res.status(404).json({ error: "no such round" });
+    const round = await roundOf(req.params.n);
     const campaignId = await closer.close(round.id, new Date());
     await audit(req, "round.close", { round: round.number, campaignId });
     res.json({ round: round.number, noticeCampaign: campaignId, announcement: await closer.announcement(round.id) });

@@ -128,28 +128,49 @@ export async function liveStats(prisma: PrismaClient, contest: ContestContext, a
 
 const localTime = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat("dd/MM/yyyy HH:mm:ss");
 
-function csvCell(v: string | number | Date | null, zone: string): string {
-  const s = v === null ? "" : v instanceof Date ? localTime(v, zone) : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/**
+ * Text that a spreadsheet would take for a formula (=, +, -, @, tab, CR at the start) gets a
+ * leading apostrophe, so a name or answer typed by a participant never runs in Excel.
+ */
+export function neutralise(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** Writes the report as .xlsx or .csv by the file's extension. */
-export async function writeReport(report: Report, file: string, zone: string): Promise<void> {
-  if (path.extname(file).toLowerCase() === ".csv") {
+function cellValue(v: string | number | Date | null, zone: string): string | number | null {
+  if (v === null) return null;
+  if (v instanceof Date) return localTime(v, zone);
+  return typeof v === "string" ? neutralise(v) : v;
+}
+
+function csvCell(v: string | number | Date | null, zone: string): string {
+  const value = cellValue(v, zone);
+  const s = value === null ? "" : String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export type ReportFormat = "csv" | "xlsx";
+
+/** The report as the bytes of a .csv (UTF-8 with BOM, for Excel) or .xlsx file. */
+export async function renderReport(report: Report, format: ReportFormat, zone: string): Promise<Buffer> {
+  if (format === "csv") {
     const lines = [report.columns.map((c) => csvCell(c.header, zone)), ...report.rows.map((r) => report.columns.map((c) => csvCell(r[c.key] ?? null, zone)))];
-    await writeFile(file, `\uFEFF${lines.map((l) => l.join(",")).join("\r\n")}\r\n`, "utf8");
-    return;
+    return Buffer.from(`\uFEFF${lines.map((l) => l.join(",")).join("\r\n")}\r\n`, "utf8");
   }
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(report.title.slice(0, 31).replace(/[\\/?*[\]:]/g, "-"));
   sheet.columns = report.columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? 14 }));
   for (const row of report.rows) {
-    sheet.addRow(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? localTime(v, zone) : v])));
+    sheet.addRow(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, cellValue(v, zone)])));
   }
   const header = sheet.getRow(1);
   header.font = { bold: true, color: { argb: "FFFFFFFF" } };
   header.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FF1F4E79" } };
   header.alignment = { vertical: "middle", wrapText: true };
   sheet.views = [{ state: "frozen", ySplit: 1 }];
-  await workbook.xlsx.writeFile(file);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** Writes the report as .xlsx or .csv by the file's extension (CLI). */
+export async function writeReport(report: Report, file: string, zone: string): Promise<void> {
+  await writeFile(file, await renderReport(report, path.extname(file).toLowerCase() === ".csv" ? "csv" : "xlsx", zone));
 }

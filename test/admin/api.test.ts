@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken } from "../../src/admin/tokens.js";
@@ -84,5 +87,35 @@ describe("admin API", () => {
     const audit = await server.db.prisma.auditLog.findMany({ orderBy: { at: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["campaign.create", "campaign.pause", "campaign.cancel", "round.close"]);
     expect(audit.every((a) => a.actor.startsWith("Thư ký"))).toBe(true);
+  });
+
+  it("answers 400 or 404 with a reason to malformed or unknown references, never 500, and writes no file from request input", async () => {
+    const escaped = path.resolve(os.tmpdir(), "..", "x.xlsx");
+    const cases: [string, string, number, object?][] = [
+      ["get", "/api/admin/rounds/99/ranking", 404],
+      ["get", "/api/admin/rounds/abc/ranking", 400],
+      ["get", "/api/admin/rounds/1e3/ranking", 400],
+      ["get", "/api/admin/rounds/99999999999/ranking", 400],
+      ["get", "/api/admin/rounds/1/ranking?format=/../../../../x.xlsx", 400],
+      ["get", "/api/admin/rounds/1/ranking?format=pdf", 400],
+      ["get", "/api/admin/rounds/1/ranking?audience=NOPE", 400],
+      ["get", "/api/admin/reports/units?round=abc", 400],
+      ["get", "/api/admin/reports/units?round=42", 404],
+      ["post", "/api/admin/rounds/abc/close", 400],
+      ["post", "/api/admin/rounds/42/close", 404],
+      ["get", "/api/admin/campaigns/not-a-uuid", 400],
+      ["get", "/api/admin/campaigns/00000000-0000-0000-0000-000000000000", 404],
+      ["post", "/api/admin/campaigns/00000000-0000-0000-0000-000000000000/pause", 404],
+      ["post", "/api/admin/campaigns/nope/cancel", 400],
+      ["post", "/api/admin/campaigns", 400, { name: "x", text: "y", audience: { kind: "unit", unitCode: "NOWHERE" } }],
+      ["post", "/api/admin/campaigns/preview", 400, { name: "x", text: "y", audience: { kind: "unit", unitCode: "NOWHERE" } }],
+      ["get", "/api/admin/units/NOWHERE/participants", 404],
+    ];
+    for (const [method, url, status, body] of cases) {
+      const res = await call(method, url, organizer, body);
+      expect(res.status, url).toBe(status);
+      expect(typeof res.body.error, url).toBe("string");
+    }
+    expect(existsSync(escaped)).toBe(false);
   });
 });
