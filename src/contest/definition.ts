@@ -8,7 +8,8 @@ import { z } from "zod";
 
 const localDateTime = z
   .string()
-  .regex(/^(today|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?)$/, "expected YYYY-MM-DD, YYYY-MM-DDTHH:mm or today");
+  .regex(/^(today|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?)$/, "expected YYYY-MM-DD, YYYY-MM-DDTHH:mm or today")
+  .refine((v) => v === "today" || DateTime.fromISO(v, { zone: "UTC" }).isValid, { message: "no such date or time (check the day, month and hour)", abort: true });
 
 const prize = z.object({ name: z.string().min(1), count: z.number().int().positive() });
 
@@ -37,10 +38,13 @@ export const contestSchema = z
       .refine((tz) => DateTime.local().setZone(tz).isValid, "unknown time zone"),
     start: localDateTime,
     end: localDateTime.optional(),
-    rounds: z.union([
-      z.object({ weekly: z.object({ count: z.number().int().positive().max(104).optional() }) }),
-      z.object({ list: z.array(z.object({ opens: localDateTime, closes: localDateTime })).min(1) }),
-    ]),
+    // One of the two; an object rather than a union so errors inside name their own line.
+    rounds: z
+      .object({
+        weekly: z.object({ count: z.number().int().positive().max(104).optional() }).optional(),
+        list: z.array(z.object({ opens: localDateTime, closes: localDateTime })).min(1).optional(),
+      })
+      .refine((r) => (r.weekly === undefined) !== (r.list === undefined), "give either weekly or list"),
     questionsPerAttempt: z.number().int().min(1).max(100),
     timeLimitMinutes: z.number().positive().max(24 * 60),
     minimumAge: z.number().int().min(0).max(120).default(0),
@@ -80,9 +84,49 @@ export const contestSchema = z
       if (u.parent && !codes.has(u.parent.toUpperCase()))
         ctx.addIssue({ code: "custom", path: ["units", i, "parent"], message: `unknown parent unit ${u.parent}` });
     });
-    if ("weekly" in c.rounds && !c.end && !c.rounds.weekly.count)
+    for (const [i, cycle] of unitCycles(c.units)) {
+      ctx.addIssue({ code: "custom", path: ["units", i, "parent"], message: `units form a cycle: ${cycle.join(" → ")}` });
+    }
+    if (c.rounds.weekly && !c.end && !c.rounds.weekly.count)
       ctx.addIssue({ code: "custom", path: ["rounds", "weekly"], message: "weekly rounds need an end date or a count" });
+    const now = new Date();
+    if (c.end && toInstant(c.end, c.timezone, now, true) <= toInstant(c.start, c.timezone, now, false)) {
+      ctx.addIssue({ code: "custom", path: ["end"], message: "the contest ends before it starts" });
+    }
+    if (c.rounds.list) {
+      const windows = c.rounds.list.map((r, i) => ({
+        i,
+        opens: toInstant(r.opens, c.timezone, now, false),
+        closes: toInstant(r.closes, c.timezone, now, true),
+      }));
+      for (const w of windows) {
+        if (w.closes <= w.opens) ctx.addIssue({ code: "custom", path: ["rounds", "list", w.i, "closes"], message: `round ${w.i + 1} closes before it opens` });
+      }
+      const byOpening = [...windows].sort((a, b) => a.opens.toMillis() - b.opens.toMillis());
+      for (let k = 1; k < byOpening.length; k++) {
+        const [before, after] = [byOpening[k - 1]!, byOpening[k]!];
+        if (after.opens < before.closes) {
+          ctx.addIssue({ code: "custom", path: ["rounds", "list", after.i, "opens"], message: `round ${after.i + 1} overlaps round ${before.i + 1}` });
+        }
+      }
+    }
   });
+
+/** Each unit whose parent chain comes back to itself, with the chain (KP1 → TDP01 → KP1). */
+function unitCycles(units: { code: string; parent?: string }[]): [number, string[]][] {
+  const parentOf = new Map(units.map((u) => [u.code.toUpperCase(), u.parent?.toUpperCase()]));
+  const found: [number, string[]][] = [];
+  units.forEach((u, i) => {
+    const start = u.code.toUpperCase();
+    const chain = [start];
+    for (let at = parentOf.get(start); at !== undefined && chain.length <= units.length; at = parentOf.get(at)) {
+      chain.push(at);
+      if (at === start) return void found.push([i, chain]);
+      if (chain.indexOf(at) < chain.length - 1) return; // a cycle further up, reported at its own units
+    }
+  });
+  return found;
+}
 
 export type ContestDefinition = z.infer<typeof contestSchema>;
 
@@ -165,7 +209,7 @@ export function resolveSchedule(def: ContestDefinition, now: Date): Schedule {
   const zone = def.timezone;
   const start = toInstant(def.start, zone, now, false);
   let rounds: RoundWindow[];
-  if ("weekly" in def.rounds) {
+  if (def.rounds.weekly) {
     const end = def.end ? toInstant(def.end, zone, now, true) : undefined;
     const count = def.rounds.weekly.count ?? Math.ceil(end!.diff(start, "weeks").weeks);
     rounds = Array.from({ length: count }, (_, i) => {
@@ -175,7 +219,7 @@ export function resolveSchedule(def: ContestDefinition, now: Date): Schedule {
       return { number: i + 1, opensAt: opens.toJSDate(), closesAt: closes.toJSDate() };
     });
   } else {
-    rounds = def.rounds.list.map((r, i) => ({
+    rounds = (def.rounds.list ?? []).map((r, i) => ({
       number: i + 1,
       opensAt: toInstant(r.opens, zone, now, false).toJSDate(),
       closesAt: toInstant(r.closes, zone, now, true).toJSDate(),

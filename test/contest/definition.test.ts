@@ -63,6 +63,38 @@ describe("contest definition", () => {
     expect(ruleErrors).toEqual(["line 12: units.0.parent: unknown parent unit NOPE"]);
     expect(problemsOf("slug: [unclosed")).toContainEqual(expect.stringMatching(/^line 1: /));
   });
+
+  it("refuses impossible dates, reversed and overlapping rounds and unit cycles, naming the line", () => {
+    const problemsOf = (yaml: string) => {
+      try {
+        parseDefinition(yaml, "bad.yaml");
+      } catch (e) {
+        expect(e).toBeInstanceOf(DefinitionError);
+        return (e as DefinitionError).problems;
+      }
+      throw new Error("expected a DefinitionError");
+    };
+    const withRounds = (list: string) => BASE.replace("rounds:\n  weekly: {}", `rounds:\n  list:\n${list}`);
+    expect(problemsOf(withRounds("    - { opens: 2027-02-31, closes: 2027-03-05 }"))).toEqual([
+      expect.stringMatching(/^line 9: rounds\.list\.0\.opens: no such date/),
+    ]);
+    expect(problemsOf(withRounds("    - { opens: 2027-13-01, closes: 2027-03-05T25:00 }"))).toHaveLength(2);
+    expect(problemsOf(withRounds("    - { opens: 2027-03-05, closes: 2027-03-01 }"))).toEqual([
+      "line 9: rounds.list.0.closes: round 1 closes before it opens",
+    ]);
+    expect(
+      problemsOf(withRounds("    - { opens: 2026-12-07, closes: 2026-12-13 }\n    - { opens: 2026-12-13T08:00, closes: 2026-12-20 }")),
+    ).toEqual(["line 10: rounds.list.1.opens: round 2 overlaps round 1"]);
+    expect(problemsOf(BASE.replace("end: 2027-01-03", "end: 2026-12-01"))).toEqual(["line 6: end: the contest ends before it starts"]);
+    const cycle = problemsOf(
+      `${BASE}units:\n  - { code: KP1, name: Khu phố 1, parent: TDP01 }\n  - { code: TDP01, name: Tổ 1, parent: KP1 }\n  - { code: SELF, name: Tự, parent: SELF }\n`,
+    );
+    expect(cycle).toEqual([
+      "line 12: units.0.parent: units form a cycle: KP1 → TDP01 → KP1",
+      "line 13: units.1.parent: units form a cycle: TDP01 → KP1 → TDP01",
+      "line 14: units.2.parent: units form a cycle: SELF → SELF",
+    ]);
+  });
 });
 
 describe("question bank import", () => {
