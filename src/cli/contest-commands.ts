@@ -9,6 +9,7 @@ import { RoundCloser } from "../broadcast/round-closer.js";
 import { createLogger } from "../logger.js";
 import type { QuestionStatus } from "../generated/prisma/client.js";
 import type { CliContext } from "./index.js";
+import { progressBar } from "./progress.js";
 
 export function registerContestCommands(program: Command, cli: CliContext): void {
   program
@@ -31,7 +32,7 @@ export function registerContestCommands(program: Command, cli: CliContext): void
       const report = await cli.withDatabase(async (db) => {
         const contest = await loadContestContext(db.prisma, opts.contest);
         const bank = await readQuestionBank(file, contest.audiences.map((a) => a.code));
-        return importQuestionBank(db.prisma, contest.id, bank, { force: opts.force });
+        return importQuestionBank(db.prisma, contest.id, bank, { force: opts.force, onProgress: progressBar("writing questions") });
       });
       console.log(formatImportReport(report));
       if (!report.written) process.exitCode = 1;

@@ -43,4 +43,23 @@ describe.each(BACKENDS)("question import and contest reload on %s", (backend) =>
     const tdp01 = await db.prisma.unit.findFirstOrThrow({ where: { contestId, code: "TDP01" }, include: { parent: true } });
     expect(tdp01.parent?.code).toBe("KP1");
   });
+
+  it("imports 20,000 rows in one all-or-nothing transaction and reports progress", async () => {
+    const rows = [HEADER];
+    for (let i = 0; i < 20_000; i++) rows.push([`BULK${i}`, `Chủ đề ${i % 7}`, `Câu hỏi số ${i}?`, "Đúng", "Sai", i % 2 ? "A" : "B", "Vì", "Nguồn", "draft"]);
+    const bank = parseBankRows(rows);
+    expect(bank.rejected).toEqual([]);
+    const seen: number[] = [];
+    const started = Date.now();
+    const report = await importQuestionBank(db.prisma, contestId, bank, { onProgress: (done) => seen.push(done) });
+    console.log(`20,000-row import on ${backend}: ${Date.now() - started} ms`);
+    expect(report).toMatchObject({ written: true, created: 20_000, updated: 0 });
+    expect(seen.at(-1)).toBe(20_000);
+    expect(seen.length).toBe(20);
+    expect(await db.prisma.question.count({ where: { contestId, code: { startsWith: "BULK" } } })).toBe(20_000);
+    const again = await importQuestionBank(db.prisma, contestId, bank);
+    expect(again).toMatchObject({ created: 0, updated: 20_000 });
+    const one = await db.prisma.question.findUniqueOrThrow({ where: { contestId_code: { contestId, code: "BULK1" } } });
+    expect(one).toMatchObject({ text: "Câu hỏi số 1?", options: ["Đúng", "Sai"], correct: 0, status: "DRAFT", audiences: [] });
+  }, 180_000);
 });
