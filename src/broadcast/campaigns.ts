@@ -2,6 +2,7 @@
 // and account, so re-running a fan-out never duplicates), previewed before it is confirmed.
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import { unitSubtreeIds, type ContestContext } from "../engine/contest-context.js";
+import { isUniqueViolation } from "../storage/errors.js";
 import type { Button } from "../engine/types.js";
 
 export type AudienceFilter =
@@ -58,6 +59,8 @@ export interface CampaignRecord {
   audience: object;
   scheduledAt: Date;
   createdBy: string;
+  /** For campaigns the system creates once (see the Campaign model): a second write is refused. */
+  systemKey?: string;
 }
 
 export interface DeliveryRecord {
@@ -68,8 +71,20 @@ export interface DeliveryRecord {
   notBefore?: Date;
 }
 
-/** Writes a campaign and its deliveries (one per account) in one transaction. */
+/**
+ * Writes a campaign and its deliveries (one per account) in one transaction. Returns null, and
+ * writes nothing, when a campaign with the same `systemKey` exists (another instance won).
+ */
 export async function writeCampaign(prisma: PrismaClient, contestId: string, campaign: CampaignRecord, deliveries: DeliveryRecord[]) {
+  try {
+    return await insertCampaign(prisma, contestId, campaign, deliveries);
+  } catch (error) {
+    if (campaign.systemKey && isUniqueViolation(error)) return null;
+    throw error;
+  }
+}
+
+function insertCampaign(prisma: PrismaClient, contestId: string, campaign: CampaignRecord, deliveries: DeliveryRecord[]) {
   return prisma.$transaction(async (tx) => {
     const row = await tx.campaign.create({
       data: {
@@ -78,6 +93,7 @@ export async function writeCampaign(prisma: PrismaClient, contestId: string, cam
         text: campaign.text,
         buttons: campaign.buttons ? (campaign.buttons as unknown as object) : undefined,
         audience: campaign.audience,
+        systemKey: campaign.systemKey,
         status: "SCHEDULED",
         scheduledAt: campaign.scheduledAt,
         createdBy: campaign.createdBy,
@@ -90,7 +106,7 @@ export async function writeCampaign(prisma: PrismaClient, contestId: string, cam
 
 export async function createCampaign(prisma: PrismaClient, contest: ContestContext, input: CampaignInput, now: Date) {
   const accounts = await audienceAccounts(prisma, contest, input.audience, now);
-  return writeCampaign(
+  return insertCampaign(
     prisma,
     contest.id,
     { ...input, scheduledAt: input.scheduledAt ?? now },

@@ -32,29 +32,32 @@ export async function scheduleRoundReminders(prisma: PrismaClient, contest: Cont
   });
   const done: number[] = [];
   for (const round of rounds) {
-    const marker = { kind: "roundReminder", round: round.number };
-    const exists = await prisma.campaign.findFirst({ where: { contestId: contest.id, audience: { equals: marker } } });
-    if (exists) continue;
-    await createReminder(prisma, contest, round, marker, now);
-    done.push(round.number);
+    const systemKey = reminderKey(round.number);
+    if (await prisma.campaign.findUnique({ where: { contestId_systemKey: { contestId: contest.id, systemKey } }, select: { id: true } })) continue;
+    // Racing instances may both get here: the unique systemKey lets exactly one write it.
+    if (await createReminder(prisma, contest, round, now)) done.push(round.number);
   }
   return done;
 }
 
-async function createReminder(prisma: PrismaClient, contest: ContestContext, round: Round, marker: object, now: Date): Promise<void> {
+export const reminderKey = (round: number) => `round-reminder:${round}`;
+
+async function createReminder(prisma: PrismaClient, contest: ContestContext, round: Round, now: Date): Promise<boolean> {
   const phones = (await prisma.participant.findMany({ where: { contestId: contest.id }, select: { phone: true } })).map((p) => p.phone);
   const accounts = await prisma.platformAccount.findMany({ where: { phone: { in: phones }, blockedAt: null } });
-  await writeCampaign(
+  const campaign = await writeCampaign(
     prisma,
     contest.id,
     {
       name: `Nhắc vòng ${round.number}`,
       text: M.roundReminder(round.number, formatDateTime(round.opensAt, contest.timezone)),
       buttons: [[{ label: BUTTONS.start, data: DATA.menuStart }]],
-      audience: marker,
+      audience: { kind: "roundReminder", round: round.number },
+      systemKey: reminderKey(round.number),
       scheduledAt: now,
       createdBy: "system",
     },
     accounts.map((a) => ({ accountId: a.id, notBefore: reminderTime(a.platform, a.lastInteractionAt, round.opensAt, now) })),
   );
+  return campaign !== null;
 }

@@ -50,11 +50,11 @@ export class RoundCloser {
   async close(roundId: string, now: Date): Promise<string | null> {
     const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
     const marker = { kind: "roundParticipants", round: round.number };
+    const systemKey = `round-notices:${round.number}`;
+    const existing = () =>
+      this.prisma.campaign.findUnique({ where: { contestId_systemKey: { contestId: this.contest.id, systemKey } }, select: { id: true } });
     const { closedNow } = await this.results.closeRound(roundId, now);
-    if (!closedNow) {
-      const existing = await this.prisma.campaign.findFirst({ where: { contestId: this.contest.id, audience: { equals: marker } } });
-      return existing?.id ?? null;
-    }
+    if (!closedNow) return (await existing())?.id ?? null;
     const { ranking } = await this.results.roundResults(roundId);
     const rankOf = new Map(ranking.map((r) => [r.participantId, r.rank]));
     const attempts = await this.prisma.attempt.findMany({
@@ -77,13 +77,14 @@ export class RoundCloser {
         name: `Kết quả vòng ${round.number}`,
         text: M.roundClosedGeneric(round.number),
         audience: marker,
+        systemKey,
         scheduledAt: now,
         createdBy: "system",
       },
       deliveries,
     );
     this.logger.info({ round: round.number, notices: attempts.length }, "round closed; result notices queued");
-    return campaign.id;
+    return campaign?.id ?? (await existing())?.id ?? null;
   }
 
   /** The public announcement: top of the ranking with masked names and units. */

@@ -43,4 +43,15 @@ describe.each(BACKENDS)("next-round reminders on %s", (backend) => {
     await senderAt(r2.getTime()).runOnce();
     expect(received.sort()).toEqual(["early-zalo: ⏰ Vòng 2", "late-zalo: ⏰ Vòng 2", "tg: ⏰ Vòng 2"]);
   });
+
+  it("creates a round's reminder once when several instances run the step at the same moment", async () => {
+    const rounds = await h.db.prisma.round.findMany({ where: { contestId: h.contest.id }, orderBy: { number: "asc" } });
+    const now = new Date(rounds[2]!.opensAt.getTime() - 2 * DAY);
+    const results = await Promise.all(Array.from({ length: 4 }, () => scheduleRoundReminders(h.db.prisma, h.contest, now)));
+    expect(results.flat()).toEqual([3]);
+    expect(await h.db.prisma.campaign.count({ where: { contestId: h.contest.id, systemKey: "round-reminder:3" } })).toBe(1);
+    const deliveries = await h.db.prisma.delivery.groupBy({ by: ["accountId"], where: { campaign: { systemKey: "round-reminder:3" } }, _count: { _all: true } });
+    expect(deliveries.length).toBeGreaterThan(0);
+    expect(deliveries.every((d) => d._count._all === 1)).toBe(true);
+  });
 });
