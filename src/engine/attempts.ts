@@ -134,13 +134,21 @@ export class AttemptService {
    * otherwise. Time taken never exceeds the deadline. Returns the final row.
    */
   async finalize(attemptId: string, now: Date): Promise<Attempt> {
+    return (await this.finish(attemptId, now)).attempt;
+  }
+
+  /**
+   * Finalises the attempt; `finishedNow` is true only for the call that did it (the conditional
+   * update decides between racing calls, across instances too), so only that one announces it.
+   */
+  async finish(attemptId: string, now: Date): Promise<{ attempt: Attempt; finishedNow: boolean }> {
     return this.prisma.$transaction(async (tx) => {
       const attempt = await tx.attempt.findUniqueOrThrow({ where: { id: attemptId } });
-      if (attempt.status !== "IN_PROGRESS") return attempt;
+      if (attempt.status !== "IN_PROGRESS") return { attempt, finishedNow: false };
       const score = await tx.attemptQuestion.count({ where: { attemptId, correct: true } });
       const expired = now >= attempt.deadlineAt;
       const finishedAt = expired ? attempt.deadlineAt : now;
-      await tx.attempt.updateMany({
+      const { count } = await tx.attempt.updateMany({
         where: { id: attemptId, status: "IN_PROGRESS" },
         data: {
           status: expired ? "EXPIRED" : "SUBMITTED",
@@ -149,7 +157,7 @@ export class AttemptService {
           durationMs: finishedAt.getTime() - attempt.startedAt.getTime(),
         },
       });
-      return tx.attempt.findUniqueOrThrow({ where: { id: attemptId } });
+      return { attempt: await tx.attempt.findUniqueOrThrow({ where: { id: attemptId } }), finishedNow: count === 1 };
     });
   }
 

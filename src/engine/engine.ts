@@ -364,28 +364,42 @@ export class ConversationEngine {
     if (!d.fullName || !d.birthDate || !d.phone) return this.ask(turn, !d.fullName ? "fullName" : !d.birthDate ? "birthDate" : "phone");
     const excluded = this.contest.def.excludedPhones.some((p) => normalizePhone(p) === d.phone);
     try {
-      const participant = await this.deps.prisma.participant.create({
-        data: {
-          contestId: this.contest.id,
-          phone: d.phone,
-          fullName: d.fullName,
-          birthDate: new Date(`${d.birthDate}T00:00:00Z`),
-          excluded,
-          consentAt: turn.now,
-          ...this.ids(d),
-        },
-      });
-      await this.setAccountPhone(turn, d.phone);
+      // Participant and account link in one transaction: a racing duplicate tap (another
+      // instance) sees either nothing or both.
+      const [participant, account] = await this.deps.prisma.$transaction([
+        this.deps.prisma.participant.create({
+          data: {
+            contestId: this.contest.id,
+            phone: d.phone,
+            fullName: d.fullName,
+            birthDate: new Date(`${d.birthDate}T00:00:00Z`),
+            excluded,
+            consentAt: turn.now,
+            ...this.ids(d),
+          },
+        }),
+        this.deps.prisma.platformAccount.update({ where: { id: turn.account.id }, data: { phone: d.phone } }),
+      ]);
+      turn.account = account;
       turn.participant = participant;
       turn.session = emptySession();
       this.say(turn, M.registered(participant.fullName));
       return this.showMenu(turn);
     } catch (error) {
-      // Registered at the same moment from another platform: link to that participant.
       if (!isUniqueViolation(error)) throw error;
       const existing = await this.deps.prisma.participant.findUniqueOrThrow({
         where: { contestId_phone: { contestId: this.contest.id, phone: d.phone } },
       });
+      const mine = await this.deps.prisma.platformAccount.findUniqueOrThrow({ where: { id: turn.account.id } });
+      if (mine.phone === d.phone) {
+        // This very account registered a moment ago (the same «Xác nhận» handled twice).
+        turn.account = mine;
+        turn.participant = existing;
+        turn.session = emptySession();
+        turn.notice = M.alreadyRegistered;
+        return;
+      }
+      // Registered at the same moment from another platform: link to that participant.
       return this.linkAccount(turn, existing);
     }
   }
@@ -460,9 +474,10 @@ export class ConversationEngine {
     if (callback?.kind === "answer") return this.onAnswerButton(turn, callback, attempt);
     if (attempt?.status === "IN_PROGRESS") return this.onAttemptInput(turn, event, attempt);
     if (event.type === "unsupported") return this.say(turn, M.unsupported);
-    if (event.type === "button" && (event.data === DATA.submit || event.data === DATA.editPrediction)) {
+    if (event.type === "button") {
+      // A button of a finished step (a repeated «Xác nhận» or «Nộp bài»): answered, nothing sent.
       turn.notice = M.staleButton;
-      return this.showMenu(turn);
+      return;
     }
     this.say(turn, M.unknownText);
     return this.showMenu(turn);
@@ -631,7 +646,12 @@ export class ConversationEngine {
   }
 
   private async showFinal(turn: Turn, attempt: AttemptWithQuestions, late: boolean): Promise<void> {
-    const final = await this.attempts.finalize(attempt.id, turn.now);
+    const { attempt: final, finishedNow } = await this.attempts.finish(attempt.id, turn.now);
+    if (!late && !finishedNow) {
+      // The same «Nộp bài» tapped again (or handled by another instance a moment ago): one result.
+      turn.notice = M.alreadySubmitted;
+      return;
+    }
     const total = attempt.questions.length;
     turn.session.predictionAgain = false;
     if (late || final.status === "EXPIRED") {

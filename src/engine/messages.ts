@@ -100,6 +100,8 @@ export const M = {
   answerHint: "Vui lòng bấm một đáp án (hoặc gõ A, B, C, D).",
   answerRecorded: "Đã ghi nhận câu trả lời.",
   staleButton: "Nút này thuộc câu hỏi đã trả lời hoặc lượt thi khác; câu trả lời đã ghi không thay đổi.",
+  alreadySubmitted: "Bài thi đã được nộp.",
+  alreadyRegistered: "Bạn đã đăng ký dự thi xong.",
   timeUp: "⏰ Đã hết thời gian làm bài. Câu trả lời gửi sau thời hạn không được tính; bài thi được chấm với các câu bạn đã trả lời.",
   askPrediction: (question: string) => `🔮 Câu hỏi dự đoán: ${question}\nVui lòng nhập một số nguyên, ví dụ: 125.`,
   predictionInvalid: "Vui lòng nhập một số nguyên không âm (chỉ gồm chữ số), ví dụ: 125.",

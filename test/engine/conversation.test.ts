@@ -267,4 +267,32 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     const rows = await h.db.prisma.attemptQuestion.count({ where: { attempt: { participantId: participant.id } } });
     expect(rows).toBe(10);
   });
+
+  it("gives one effect and one reply to 30 simultaneous «Xác nhận» and «Nộp bài» taps across instances", async () => {
+    const who = actor("SIMULATOR", "taps");
+    await h.engine.handle(who, { type: "start" });
+    await h.engine.handle(who, button("c:y"));
+    await h.engine.handle(who, text("Vũ Thị Chạm"));
+    await h.engine.handle(who, text("03/04/1991"));
+    await h.engine.handle(who, text("0966000777"));
+    await h.engine.handle(who, button("us:TDP01"));
+    await h.engine.handle(who, button("au:DAN"));
+    const instances = [h.engine, h.restart(), h.restart()];
+    const confirms = await Promise.all(Array.from({ length: 30 }, (_, i) => instances[i % 3]!.handle(who, button("cf:ok"))));
+    expect(await h.db.prisma.participant.count({ where: { phone: "+84966000777" } })).toBe(1);
+    const said = confirms.flatMap((r) => r.messages.map((m) => m.text));
+    expect(said.filter((t) => t === M.registered("Vũ Thị Chạm"))).toHaveLength(1);
+    expect(said.filter((t) => t.includes("đã đăng ký dự thi với tên"))).toHaveLength(0);
+    expect(said).toHaveLength(2); // the welcome and the menu, once
+
+    await h.engine.handle(who, button("m:thi"));
+    const attempt = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84966000777" } } });
+    for (let pos = 0; pos < 10; pos++) await h.engine.handle(who, button(`a:${attempt.id}:${pos}:0`));
+    await h.engine.handle(who, text("5"));
+    const submits = await Promise.all(Array.from({ length: 30 }, (_, i) => instances[i % 3]!.handle(who, button("p:ok"))));
+    const results = submits.flatMap((r) => r.messages.map((m) => m.text)).filter((t) => t.startsWith("✅ Bạn đã nộp bài"));
+    expect(results).toHaveLength(1);
+    expect(submits.filter((r) => r.messages.length > 0)).toHaveLength(1);
+    expect((await h.db.prisma.attempt.findUniqueOrThrow({ where: { id: attempt.id } })).status).toBe("SUBMITTED");
+  });
 });
