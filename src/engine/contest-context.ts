@@ -33,9 +33,17 @@ export async function loadContestContext(prisma: PrismaClient, slug: string): Pr
   };
 }
 
-/** Ids of a unit and every unit below it. */
+/** Ids of a unit and every unit below it (each once, even if stored data had a cycle). */
 export function unitSubtreeIds(units: readonly Unit[], rootId: string): string[] {
   const ids = [rootId];
-  for (let i = 0; i < ids.length; i++) ids.push(...units.filter((u) => u.parentId === ids[i]).map((u) => u.id));
+  const seen = new Set(ids);
+  for (let i = 0; i < ids.length; i++) {
+    for (const u of units) {
+      if (u.parentId === ids[i] && !seen.has(u.id)) {
+        seen.add(u.id);
+        ids.push(u.id);
+      }
+    }
+  }
   return ids;
 }

@@ -132,8 +132,10 @@ describe("Zalo OA channel through the webhook", () => {
 
   it("falls back to numbered choices when Zalo refuses buttons, and typed numbers act as taps", async () => {
     fake.failNext(-201, "message is invalid", (body) => Boolean((body.message as { attachment?: unknown }).attachment));
-    const welcome = await say("zu5", textEvent("zu5", "/start"), 3);
-    expect(welcome.at(-1)!.text).toMatch(/1\. .*Tôi đồng ý\n2\. Không đồng ý/);
+    // welcome, rules, the refused consent with buttons, then the same consent as a numbered list
+    const welcome = await say("zu5", textEvent("zu5", "/start"), 4);
+    expect(welcome[2]!.buttons).toHaveLength(2);
+    expect(welcome[3]!.text).toMatch(/1\. .*Tôi đồng ý\n2\. Không đồng ý/);
     expect((await running.db.prisma.zaloState.findUniqueOrThrow({ where: { id: "oa" } })).buttonsUnsupported).toBe(true);
     expect((await say("zu5", textEvent("zu5", "1")))[0]!.text).toBe(M.askName);
     await running.db.prisma.zaloState.update({ where: { id: "oa" }, data: { buttonsUnsupported: false } });
