@@ -3,9 +3,9 @@
 // step is guarded by database conditions; turn it off per instance with BACKGROUND=off.
 import type { Messenger } from "./broadcast/messenger.js";
 import { scheduleRoundReminders } from "./broadcast/reminders.js";
-import { RoundCloser } from "./broadcast/round-closer.js";
+import { RoundCloser } from "./results/round-closer.js";
 import { DeliverySender } from "./broadcast/sender.js";
-import type { ContestContext } from "./engine/contest-context.js";
+import type { ContestContext } from "./contest/context.js";
 import type { ConversationEngine } from "./engine/engine.js";
 import type { Platform } from "./generated/prisma/client.js";
 import type { Logger } from "./logger.js";

@@ -10,7 +10,7 @@ import { closeAll, closeServer, type Closer } from "./server/lifecycle.js";
 import { createSessionStore, type SessionStore } from "./sessions/index.js";
 import { openDatabase, type Database } from "./storage/database.js";
 import { loadContestFile } from "./contest/loader.js";
-import { loadContestContext } from "./engine/contest-context.js";
+import { loadContestContext } from "./contest/context.js";
 import { ConversationEngine } from "./engine/engine.js";
 import { simulatorRouter } from "./channels/simulator/router.js";
 import { PreviewWorld } from "./channels/simulator/preview.js";

@@ -4,8 +4,8 @@
 import { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import { campaignProgress, createCampaign, previewCampaign, setCampaignStatus, type CampaignInput } from "../broadcast/campaigns.js";
-import { RoundCloser } from "../broadcast/round-closer.js";
-import { unitSubtreeIds, type ContestContext } from "../engine/contest-context.js";
+import { RoundCloser } from "../results/round-closer.js";
+import { unitSubtreeIds, type ContestContext } from "../contest/context.js";
 import type { ConversationEngine } from "../engine/engine.js";
 import type { ApiToken, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";

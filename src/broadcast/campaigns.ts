@@ -1,7 +1,7 @@
 // Campaigns: an audience resolved to one delivery per recipient account (unique per campaign
 // and account, so re-running a fan-out never duplicates), previewed before it is confirmed.
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
-import { unitSubtreeIds, type ContestContext } from "../engine/contest-context.js";
+import { unitSubtreeIds, type ContestContext } from "../contest/context.js";
 import { isUniqueViolation } from "../storage/errors.js";
 import type { Button } from "../engine/types.js";
 

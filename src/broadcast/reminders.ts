@@ -4,7 +4,7 @@
 // before the opening is reminded on day 6 after their last interaction ("round N opens at …"),
 // everyone else when the round opens.
 import type { PrismaClient, Round } from "../generated/prisma/client.js";
-import type { ContestContext } from "../engine/contest-context.js";
+import type { ContestContext } from "../contest/context.js";
 import { formatDateTime } from "../engine/format.js";
 import { DATA } from "../engine/keyboards.js";
 import { BUTTONS, M } from "../engine/messages.js";

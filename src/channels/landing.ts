@@ -2,7 +2,7 @@
 // start parameter, so it tells people to send the unit's code to the OA, and offers the
 // Telegram deep link as well.
 import { Router } from "express";
-import type { ContestContext } from "../engine/contest-context.js";
+import type { ContestContext } from "../contest/context.js";
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

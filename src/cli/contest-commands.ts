@@ -2,10 +2,10 @@
 import type { Command } from "commander";
 import { loadContestFile } from "../contest/loader.js";
 import { formatImportReport, importQuestionBank, readQuestionBank } from "../contest/question-bank.js";
-import { loadContestContext } from "../engine/contest-context.js";
-import { AttemptService } from "../engine/attempts.js";
-import { ResultsService } from "../engine/results.js";
-import { RoundCloser } from "../broadcast/round-closer.js";
+import { loadContestContext } from "../contest/context.js";
+import { AttemptService } from "../domain/attempts.js";
+import { ResultsService } from "../results/results.js";
+import { RoundCloser } from "../results/round-closer.js";
 import { createLogger } from "../logger.js";
 import type { QuestionStatus } from "../generated/prisma/client.js";
 import type { CliContext } from "./index.js";

@@ -1,9 +1,9 @@
 // CLI commands for organizers: broadcasts, round closing and reports.
 import type { Command } from "commander";
 import { campaignProgress, createCampaign, previewCampaign, setCampaignStatus, type AudienceFilter } from "../broadcast/campaigns.js";
-import { RoundCloser } from "../broadcast/round-closer.js";
-import { AttemptService } from "../engine/attempts.js";
-import { loadContestContext } from "../engine/contest-context.js";
+import { RoundCloser } from "../results/round-closer.js";
+import { AttemptService } from "../domain/attempts.js";
+import { loadContestContext } from "../contest/context.js";
 import { DATA } from "../engine/keyboards.js";
 import { BUTTONS } from "../engine/messages.js";
 import type { Platform } from "../generated/prisma/client.js";

@@ -6,9 +6,9 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { DateTime } from "luxon";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { AttemptService } from "../engine/attempts.js";
-import { unitSubtreeIds, type ContestContext } from "../engine/contest-context.js";
-import { ResultsService } from "../engine/results.js";
+import type { AttemptService } from "../domain/attempts.js";
+import { unitSubtreeIds, type ContestContext } from "../contest/context.js";
+import { ResultsService } from "../results/results.js";
 
 export interface Column {
   header: string;

@@ -3,7 +3,7 @@ import { MemorySessionStore } from "../../src/sessions/memory-store.js";
 import type { SessionStore } from "../../src/sessions/store.js";
 import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
 import { loadContestFile } from "../../src/contest/loader.js";
-import { loadContestContext, type ContestContext } from "../../src/engine/contest-context.js";
+import { loadContestContext, type ContestContext } from "../../src/contest/context.js";
 import { ConversationEngine } from "../../src/engine/engine.js";
 import type { Actor, InboundEvent, PlatformName, Reply } from "../../src/engine/types.js";
 import { afterAll, beforeAll } from "vitest";

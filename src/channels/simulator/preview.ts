@@ -3,7 +3,7 @@
 // written there reaches the real data. Opened on first use.
 import type { Logger } from "../../logger.js";
 import { loadContestFile } from "../../contest/loader.js";
-import { loadContestContext, type ContestContext } from "../../engine/contest-context.js";
+import { loadContestContext, type ContestContext } from "../../contest/context.js";
 import { ConversationEngine } from "../../engine/engine.js";
 import { MemorySessionStore } from "../../sessions/memory-store.js";
 import { openDatabase, type Database } from "../../storage/database.js";

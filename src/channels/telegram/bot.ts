@@ -7,7 +7,7 @@ import { Bot, GrammyError, InlineKeyboard, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { ConversationEngine } from "../../engine/engine.js";
-import type { ContestContext } from "../../engine/contest-context.js";
+import type { ContestContext } from "../../contest/context.js";
 import { COMMAND_MENU, M } from "../../engine/messages.js";
 import type { Actor, OutboundMessage, Reply } from "../../engine/types.js";
 import type { Logger } from "../../logger.js";

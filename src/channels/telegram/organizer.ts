@@ -4,7 +4,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { createCampaign, previewCampaign, type CampaignInput } from "../../broadcast/campaigns.js";
 import { liveStats } from "../../reports/reports.js";
-import { ResultsService } from "../../engine/results.js";
+import { ResultsService } from "../../results/results.js";
 import { M } from "../../engine/messages.js";
 import type { TelegramDeps } from "./bot.js";
 

@@ -2,7 +2,7 @@
 // answer (idempotent per question), prediction, finalisation and the deadline sweep.
 import type { Attempt, AttemptQuestion, PrismaClient, Question, Round } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../storage/errors.js";
-import type { ContestContext } from "./contest-context.js";
+import type { ContestContext } from "../contest/context.js";
 import { cryptoRandom, drawQuestions, type Random } from "./draw.js";
 
 export type AttemptWithQuestions = Attempt & {

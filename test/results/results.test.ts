@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ResultsService } from "../../src/engine/results.js";
+import { ResultsService } from "../../src/results/results.js";
 import { BACKENDS, type TestDatabase } from "../helpers/db.js";
 import { actor, register, takeAttempt, useSampleHarness } from "../helpers/contest.js";
 

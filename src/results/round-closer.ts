@@ -1,12 +1,12 @@
 // Closes rounds on schedule: finalises unfinished attempts, freezes the results, and queues a
 // personal notice (score and rank) to every participant of the round as a campaign.
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { ContestContext } from "../engine/contest-context.js";
-import type { AttemptService } from "../engine/attempts.js";
+import type { ContestContext } from "../contest/context.js";
+import type { AttemptService } from "../domain/attempts.js";
 import { formatDuration } from "../engine/format.js";
 import { M } from "../engine/messages.js";
-import { writeCampaign } from "./campaigns.js";
-import { ResultsService } from "../engine/results.js";
+import { writeCampaign } from "../broadcast/campaigns.js";
+import { ResultsService } from "./results.js";
 import type { Logger } from "../logger.js";
 
 /** "Nguyễn Thị Lan" → "Nguyễn T. L." for public top lists. */

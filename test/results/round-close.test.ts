@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Messenger } from "../../src/broadcast/messenger.js";
-import { maskName, RoundCloser } from "../../src/broadcast/round-closer.js";
+import { maskName, RoundCloser } from "../../src/results/round-closer.js";
 import { DeliverySender } from "../../src/broadcast/sender.js";
 import { BACKENDS } from "../helpers/db.js";
 import { actor, allText, button, buttonData, register, takeAttempt, useSampleHarness } from "../helpers/contest.js";

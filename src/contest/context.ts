@@ -1,5 +1,5 @@
 // The loaded contest as the engine needs it: definition plus the rows it refers to.
-import type { ContestDefinition } from "../contest/definition.js";
+import type { ContestDefinition } from "./definition.js";
 import type { Audience, PrismaClient, Unit } from "../generated/prisma/client.js";
 
 export interface ContestContext {

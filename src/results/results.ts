@@ -1,8 +1,8 @@
 // Round and contest results from the database: closing a round (freezing the prediction's
 // actual value), the individual ranking with prizes, and the unit ranking.
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { AttemptService } from "./attempts.js";
-import type { ContestContext } from "./contest-context.js";
+import type { AttemptService } from "../domain/attempts.js";
+import type { ContestContext } from "../contest/context.js";
 import { assignPrizes, rankAttempts, rankUnits, type PrizeAward, type Ranked, type RankInput, type UnitRow } from "./ranking.js";
 
 interface FrozenResults {
