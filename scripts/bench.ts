@@ -52,8 +52,12 @@ latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
 const attempts = await running.db.prisma.attempt.count({ where: { status: "SUBMITTED" } });
 console.log(`database ${running.db.kind}, sessions ${running.sessions.kind}`);
-console.log(`${participants} participants, ${latencies.length} requests in ${seconds.toFixed(1)} s → ${(latencies.length / seconds).toFixed(0)} req/s`);
+console.log(
+  `${participants} participants, ${latencies.length} requests in ${seconds.toFixed(1)} s → ${(latencies.length / seconds).toFixed(0)} req/s`,
+);
 console.log(`latency ms: p50 ${pct(50)}, p95 ${pct(95)}, p99 ${pct(99)}, max ${latencies.at(-1)!.toFixed(1)}`);
-console.log(`submitted attempts: ${attempts}; RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+console.log(
+  `submitted attempts: ${attempts}; RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
+);
 await running.stop();
 await rm(dataDir, { recursive: true, force: true });

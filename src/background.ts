@@ -3,23 +3,22 @@
 // step is guarded by database conditions; turn it off per instance with BACKGROUND=off.
 import type { Messenger } from "./broadcast/messenger.js";
 import { scheduleRoundReminders } from "./broadcast/reminders.js";
-import { RoundCloser } from "./results/round-closer.js";
 import { DeliverySender } from "./broadcast/sender.js";
 import type { ContestContext } from "./contest/context.js";
-import type { ConversationEngine } from "./engine/engine.js";
 import type { Platform } from "./generated/prisma/client.js";
 import type { Logger } from "./logger.js";
 import type { Closer } from "./server/lifecycle.js";
+import type { ContestServices } from "./services.js";
 import type { Database } from "./storage/database.js";
 
 export function startBackgroundWork(deps: {
   db: Database;
   contest: ContestContext;
-  engine: ConversationEngine;
+  services: ContestServices;
   messengers: Partial<Record<Platform, Messenger>>;
   logger: Logger;
 }): Closer {
-  const closer = new RoundCloser(deps.db.prisma, deps.contest, deps.engine.attempts, deps.logger);
+  const { attempts, closer } = deps.services;
   const sender = new DeliverySender({ prisma: deps.db.prisma, messengers: deps.messengers, logger: deps.logger });
   let busy = false;
   let ticks = 0;
@@ -30,7 +29,7 @@ export function startBackgroundWork(deps: {
     try {
       if (ticks++ % 30 === 0) {
         const now = new Date();
-        await deps.engine.attempts.finalizeExpired(now);
+        await attempts.finalizeExpired(now);
         await closer.tick(now);
         await scheduleRoundReminders(deps.db.prisma, deps.contest, now);
       }

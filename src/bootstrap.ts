@@ -3,30 +3,32 @@
 import type { Server } from "node:http";
 import path from "node:path";
 import type { Router } from "express";
-import type { Config } from "./config.js";
-import type { Logger } from "./logger.js";
-import { createApp } from "./server/app.js";
-import { closeAll, closeServer, type Closer } from "./server/lifecycle.js";
-import { createSessionStore, type SessionStore } from "./sessions/index.js";
-import { openDatabase, type Database } from "./storage/database.js";
-import { loadContestFile } from "./contest/loader.js";
-import { loadContestContext } from "./contest/context.js";
-import { ConversationEngine } from "./engine/engine.js";
-import { simulatorRouter } from "./channels/simulator/router.js";
-import { PreviewWorld } from "./channels/simulator/preview.js";
-import { createTelegramBot } from "./channels/telegram/bot.js";
-import { initBotInBackground, telegramWebhookRouter } from "./channels/telegram/webhook.js";
-import { landingRouter } from "./channels/landing.js";
 import { adminRouter } from "./admin/router.js";
 import { findToken } from "./admin/tokens.js";
 import { startBackgroundWork } from "./background.js";
 import type { Messenger } from "./broadcast/messenger.js";
 import { telegramMessenger, zaloMessenger } from "./broadcast/platform-messengers.js";
-import type { Platform } from "./generated/prisma/client.js";
+import { landingRouter } from "./channels/landing.js";
+import { PreviewWorld } from "./channels/simulator/preview.js";
+import { simulatorRouter } from "./channels/simulator/router.js";
+import { createTelegramBot } from "./channels/telegram/bot.js";
+import { initBotInBackground, telegramWebhookRouter } from "./channels/telegram/webhook.js";
 import { ZaloChannel } from "./channels/zalo/channel.js";
 import { ZaloClient } from "./channels/zalo/client.js";
 import { ZaloTokens } from "./channels/zalo/tokens.js";
 import { zaloWebhookRouter } from "./channels/zalo/webhook.js";
+import type { Config } from "./config.js";
+import { loadContestContext } from "./contest/context.js";
+import { loadContestFile } from "./contest/loader.js";
+import { ConversationEngine } from "./engine/engine.js";
+import type { Platform } from "./generated/prisma/client.js";
+import type { Logger } from "./logger.js";
+import { organizerTools } from "./organizer/tools.js";
+import { createApp } from "./server/app.js";
+import { type Closer, closeAll, closeServer } from "./server/lifecycle.js";
+import { createServices } from "./services.js";
+import { createSessionStore, type SessionStore } from "./sessions/index.js";
+import { type Database, openDatabase } from "./storage/database.js";
 
 export interface Running {
   server: Server;
@@ -51,10 +53,10 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     const loaded = await loadContestFile(db.prisma, config.contestFile);
     logger.info({ file: config.contestFile, rounds: loaded.rounds, questions: loaded.questions?.accepted.length }, "contest loaded");
     const contest = await loadContestContext(db.prisma, loaded.definition.slug);
+    const services = createServices(db.prisma, contest, logger);
     const engine = new ConversationEngine({
-      prisma: db.prisma,
+      ...services,
       sessions,
-      contest,
       clock: () => new Date(),
       logger,
       sessionTtlSeconds: config.sessionTtlSeconds,
@@ -65,6 +67,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       const bot = createTelegramBot({
         ...config.telegram,
         engine,
+        organizer: organizerTools(db.prisma, services),
         contest,
         prisma: db.prisma,
         sessions,
@@ -78,9 +81,9 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
         routers.push(telegramWebhookRouter(bot, config.telegram.webhookSecret!, logger.child({ channel: "telegram" })));
       } else {
         await bot.api.deleteWebhook();
-        void bot.start({ onStart: () => logger.info("Telegram long polling started") }).catch((error: unknown) =>
-          logger.error({ err: error }, "Telegram polling stopped"),
-        );
+        void bot
+          .start({ onStart: () => logger.info("Telegram long polling started") })
+          .catch((error: unknown) => logger.error({ err: error }, "Telegram polling stopped"));
         closers.push({ name: "telegram polling", close: () => bot.stop() });
       }
     }
@@ -99,9 +102,9 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       routers.push(zaloWebhookRouter(channel, config.zalo, zaloLogger));
     }
     if (config.background) {
-      closers.push(startBackgroundWork({ db, contest, engine, messengers, logger }));
+      closers.push(startBackgroundWork({ db, contest, services, messengers, logger }));
     }
-    routers.push(adminRouter({ prisma: db.prisma, contest, engine, logger }));
+    routers.push(adminRouter({ prisma: db.prisma, services, logger }));
     routers.push(landingRouter(contest, { telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId }));
     if (config.simulator) {
       const preview = new PreviewWorld(config.contestFile, logger);

@@ -17,54 +17,57 @@ const onOff = z
   .enum(["on", "off", "true", "false", "1", "0"], { message: "phải là on hoặc off" })
   .transform((v) => v === "on" || v === "true" || v === "1");
 
-const schema = z
-  .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOST: z.string().default("0.0.0.0"),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    DATA_DIR: z.string().default("./data"),
-    DATABASE_URL: optionalString.pipe(
-      z
-        .string()
-        .regex(/^postgres(ql)?:\/\//, "must start with postgresql://")
-        .optional(),
-    ),
-    REDIS_URL: optionalString.pipe(
-      z
-        .string()
-        .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
-        .optional(),
-    ),
-    PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-    CONTEST_FILE: z.string().default(SAMPLE_CONTEST_FILE),
-    SIMULATOR: optionalString.pipe(onOff.optional()),
-    SIMULATOR_ACCESS: z.enum(["loopback", "public"]).default("loopback"),
-    BACKGROUND: optionalString.pipe(onOff.optional()),
-    SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(60 * 60 * 24 * 30),
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-    TELEGRAM_BOT_TOKEN: optionalString,
-    TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
-      z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,256}$/, "1–256 characters from A-Z a-z 0-9 _ -")
-        .optional(),
-    ),
-    TELEGRAM_MODE: z.enum(["webhook", "polling"]).default("webhook"),
-    TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
-    TELEGRAM_BOT_USERNAME: optionalString,
-    TELEGRAM_ORGANIZER_IDS: z
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: optionalString.pipe(
+    z
       .string()
-      .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, "comma-separated Telegram user ids")
-      .default(""),
-    ZALO_APP_ID: optionalString,
-    ZALO_APP_SECRET: optionalString,
-    ZALO_OA_SECRET_KEY: optionalString,
-    ZALO_REFRESH_TOKEN: optionalString,
-    ZALO_OA_ID: optionalString,
-    ZALO_API_BASE: z.url().default("https://openapi.zalo.me"),
-    ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
-  });
+      .regex(/^postgres(ql)?:\/\//, "must start with postgresql://")
+      .optional(),
+  ),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+      .optional(),
+  ),
+  PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  CONTEST_FILE: z.string().default(SAMPLE_CONTEST_FILE),
+  SIMULATOR: optionalString.pipe(onOff.optional()),
+  SIMULATOR_ACCESS: z.enum(["loopback", "public"]).default("loopback"),
+  BACKGROUND: optionalString.pipe(onOff.optional()),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(60 * 60 * 24 * 30),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  TELEGRAM_BOT_TOKEN: optionalString,
+  TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, "1–256 characters from A-Z a-z 0-9 _ -")
+      .optional(),
+  ),
+  TELEGRAM_MODE: z.enum(["webhook", "polling"]).default("webhook"),
+  TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  TELEGRAM_BOT_USERNAME: optionalString,
+  TELEGRAM_ORGANIZER_IDS: z
+    .string()
+    .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, "comma-separated Telegram user ids")
+    .default(""),
+  ZALO_APP_ID: optionalString,
+  ZALO_APP_SECRET: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_REFRESH_TOKEN: optionalString,
+  ZALO_OA_ID: optionalString,
+  ZALO_API_BASE: z.url().default("https://openapi.zalo.me"),
+  ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
+});
 
 type Env = z.infer<typeof schema>;
 
@@ -162,7 +165,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
           mode: env.TELEGRAM_MODE,
           apiRoot: env.TELEGRAM_API_ROOT,
-          organizerIds: env.TELEGRAM_ORGANIZER_IDS.split(",").map((id) => id.trim()).filter(Boolean),
+          organizerIds: env.TELEGRAM_ORGANIZER_IDS.split(",")
+            .map((id) => id.trim())
+            .filter(Boolean),
         }
       : undefined,
     zaloOaId: env.ZALO_OA_ID,

@@ -4,7 +4,7 @@
 // them (grammY's context and request payload, axios' config with the access token, Prisma's
 // query arguments); and as a last line of defence every written line is scrubbed of the
 // configured secrets (bot token, OA keys…) and of anything shaped like a Vietnamese phone.
-import { pino, type DestinationStream, type Logger } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 
 export type { Logger };
 

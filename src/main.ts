@@ -1,11 +1,12 @@
 // Entry point of `npm start`.
-import { ConfigError, configSecrets, loadConfig } from "./config.js";
+
 import { bootstrap } from "./bootstrap.js";
+import { type Config, ConfigError, configSecrets, loadConfig } from "./config.js";
 import { createLogger, guardProcess } from "./logger.js";
 import { onShutdownSignal } from "./server/lifecycle.js";
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {

@@ -38,7 +38,15 @@ describe("configuration", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    for (const name of ["PORT", "DATABASE_URL", "REDIS_URL", "SIMULATOR", "TELEGRAM_WEBHOOK_SECRET", "ZALO_OA_SECRET_KEY", "ZALO_APP_SECRET"]) {
+    for (const name of [
+      "PORT",
+      "DATABASE_URL",
+      "REDIS_URL",
+      "SIMULATOR",
+      "TELEGRAM_WEBHOOK_SECRET",
+      "ZALO_OA_SECRET_KEY",
+      "ZALO_APP_SECRET",
+    ]) {
       expect(message).toContain(name);
     }
     expect((error as ConfigError).problems).toHaveLength(7);

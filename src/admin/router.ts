@@ -1,15 +1,14 @@
 // The admin HTTP API under /api/admin. Every route, known or not, needs a valid bearer token
 // (401 otherwise); organizers may do everything, unit admins read their own unit subtree only;
 // every state-changing call is written to the audit log.
-import { Router, type NextFunction, type Request, type Response } from "express";
+import { type NextFunction, type Request, type Response, Router } from "express";
 import { z } from "zod";
-import { campaignProgress, createCampaign, previewCampaign, setCampaignStatus, type CampaignInput } from "../broadcast/campaigns.js";
-import { RoundCloser } from "../results/round-closer.js";
-import { unitSubtreeIds, type ContestContext } from "../contest/context.js";
-import type { ConversationEngine } from "../engine/engine.js";
+import { type CampaignInput, campaignProgress, createCampaign, previewCampaign, setCampaignStatus } from "../broadcast/campaigns.js";
+import { unitSubtreeIds } from "../contest/context.js";
 import type { ApiToken, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
-import { liveStats, rankingReport, renderReport, unitReport, type Report } from "../reports/reports.js";
+import { liveStats, type Report, rankingReport, renderReport, unitReport } from "../reports/reports.js";
+import type { ContestServices } from "../services.js";
 import { findToken } from "./tokens.js";
 
 declare module "express-serve-static-core" {
@@ -52,10 +51,10 @@ function formatOf(value: unknown): Format {
   return format as Format;
 }
 
-export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContext; engine: ConversationEngine; logger: Logger }): Router {
-  const { prisma, contest } = deps;
+export function adminRouter(deps: { prisma: PrismaClient; services: ContestServices; logger: Logger }): Router {
+  const { prisma } = deps;
+  const { contest, attempts, results, closer } = deps.services;
   const router = Router();
-  const closer = new RoundCloser(prisma, contest, deps.engine.attempts, deps.logger);
 
   router.use("/api/admin", async (req, res, next) => {
     const token = /^Bearer\s+(\S+)$/i.exec(req.header("authorization") ?? "")?.[1];
@@ -103,7 +102,8 @@ export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContex
   const campaignIdOf = async (value: unknown) => {
     const id = String(value);
     if (!UUID.test(id)) throw new RequestError(400, "campaign id: expected a UUID");
-    if (!(await prisma.campaign.findFirst({ where: { id, contestId: contest.id }, select: { id: true } }))) throw new RequestError(404, "no such campaign");
+    if (!(await prisma.campaign.findFirst({ where: { id, contestId: contest.id }, select: { id: true } })))
+      throw new RequestError(404, "no such campaign");
     return id;
   };
 
@@ -120,7 +120,7 @@ export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContex
   router.get("/api/admin/stats", async (req, res) => {
     const visible = visibleUnits(req.admin!);
     const unitIds = req.admin!.role === "ORGANIZER" ? undefined : contest.units.filter((u) => visible.has(u.code)).map((u) => u.id);
-    const { registered, round, attempted } = await liveStats(prisma, contest, deps.engine.attempts, new Date(), unitIds);
+    const { registered, round, attempted } = await liveStats(prisma, contest, attempts, new Date(), unitIds);
     res.json({ registered, round, attempted });
   });
 
@@ -158,7 +158,7 @@ export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContex
     if (audience !== undefined && !contest.audiences.some((a) => a.code === audience)) {
       throw new RequestError(400, `audience: one of ${contest.audiences.map((a) => a.code).join(", ") || "(none)"}`);
     }
-    await sendReport(await rankingReport(prisma, contest, deps.engine.attempts, round.number, audience), format, res);
+    await sendReport(await rankingReport(prisma, contest, results, round.number, audience), format, res);
   });
 
   router.post("/api/admin/campaigns/preview", organizer, async (req, res) => {
@@ -176,7 +176,11 @@ export function adminRouter(deps: { prisma: PrismaClient; contest: ContestContex
     res.json(await campaignProgress(prisma, await campaignIdOf(req.params.id)));
   });
 
-  for (const [action, status] of [["pause", "PAUSED"], ["resume", "SCHEDULED"], ["cancel", "CANCELLED"]] as const) {
+  for (const [action, status] of [
+    ["pause", "PAUSED"],
+    ["resume", "SCHEDULED"],
+    ["cancel", "CANCELLED"],
+  ] as const) {
     router.post(`/api/admin/campaigns/:id/${action}`, organizer, async (req, res) => {
       const id = await campaignIdOf(req.params.id);
       await setCampaignStatus(prisma, id, status);

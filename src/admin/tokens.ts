@@ -4,7 +4,10 @@ import type { AdminRole, ApiToken, PrismaClient } from "../generated/prisma/clie
 
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export async function createToken(prisma: PrismaClient, input: { name: string; role: AdminRole; unitCode?: string }): Promise<{ token: string; row: ApiToken }> {
+export async function createToken(
+  prisma: PrismaClient,
+  input: { name: string; role: AdminRole; unitCode?: string },
+): Promise<{ token: string; row: ApiToken }> {
   if (input.role === "UNIT_ADMIN" && !input.unitCode) throw new Error("a unit admin token needs a unit code");
   const token = `cbt_${randomBytes(24).toString("base64url")}`;
   const row = await prisma.apiToken.create({

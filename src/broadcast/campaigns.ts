@@ -1,9 +1,10 @@
 // Campaigns: an audience resolved to one delivery per recipient account (unique per campaign
 // and account, so re-running a fan-out never duplicates), previewed before it is confirmed.
-import type { Platform, PrismaClient } from "../generated/prisma/client.js";
-import { unitSubtreeIds, type ContestContext } from "../contest/context.js";
-import { isUniqueViolation } from "../storage/errors.js";
+
+import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
 import type { Button } from "../engine/types.js";
+import type { Platform, PrismaClient } from "../generated/prisma/client.js";
+import { isUniqueViolation } from "../storage/errors.js";
 
 export type AudienceFilter =
   | { kind: "all"; platform?: Platform }
@@ -132,7 +133,9 @@ export async function campaignProgress(prisma: PrismaClient, campaignId: string,
   const groups = await prisma.delivery.groupBy({ by: ["status"], where: { campaignId }, _count: { _all: true } });
   const count = (s: string) => groups.find((g) => g.status === s)?._count._all ?? 0;
   const total = groups.reduce((n, g) => n + g._count._all, 0);
-  const lastMinute = await prisma.delivery.count({ where: { campaignId, status: "SENT", sentAt: { gt: new Date(now.getTime() - 60_000) } } });
+  const lastMinute = await prisma.delivery.count({
+    where: { campaignId, status: "SENT", sentAt: { gt: new Date(now.getTime() - 60_000) } },
+  });
   const ratePerSecond = Math.round((lastMinute / 60) * 100) / 100;
   const pending = count("PENDING") + count("SENDING");
   return {
@@ -150,6 +153,9 @@ export async function campaignProgress(prisma: PrismaClient, campaignId: string,
 export async function setCampaignStatus(prisma: PrismaClient, campaignId: string, status: "PAUSED" | "SCHEDULED" | "CANCELLED") {
   await prisma.campaign.update({ where: { id: campaignId }, data: { status } });
   if (status === "CANCELLED") {
-    await prisma.delivery.updateMany({ where: { campaignId, status: "PENDING" }, data: { status: "SKIPPED", lastError: "campaign cancelled" } });
+    await prisma.delivery.updateMany({
+      where: { campaignId, status: "PENDING" },
+      data: { status: "SKIPPED", lastError: "campaign cancelled" },
+    });
   }
 }

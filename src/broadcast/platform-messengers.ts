@@ -1,17 +1,19 @@
 // Broadcast messengers for the real platforms, translating their errors into the sender's.
-import { GrammyError, InlineKeyboard, type Api } from "grammy";
+import { type Api, GrammyError, InlineKeyboard } from "grammy";
 import { isBlockedError } from "../channels/telegram/bot.js";
-import { ZaloUnreachableError, type ZaloClient } from "../channels/zalo/client.js";
+import { type ZaloClient, ZaloUnreachableError } from "../channels/zalo/client.js";
 import { PERMANENT_UNREACHABLE_ERRORS, ZALO } from "../channels/zalo/protocol.js";
 import type { Button } from "../engine/types.js";
-import { RateLimitedError, RecipientUnreachableError, type Messenger } from "./messenger.js";
+import { type Messenger, RateLimitedError, RecipientUnreachableError } from "./messenger.js";
 
 export function telegramMessenger(api: Api): Messenger {
   return {
     async send(chatId: string, text: string, buttons?: Button[][]) {
       try {
         await api.sendMessage(chatId, text, {
-          reply_markup: buttons?.length ? InlineKeyboard.from(buttons.map((r) => r.map((b) => InlineKeyboard.text(b.label, b.data)))) : undefined,
+          reply_markup: buttons?.length
+            ? InlineKeyboard.from(buttons.map((r) => r.map((b) => InlineKeyboard.text(b.label, b.data))))
+            : undefined,
         });
       } catch (error) {
         if (isBlockedError(error)) throw new RecipientUnreachableError(error.description, true);
@@ -24,16 +26,21 @@ export function telegramMessenger(api: Api): Messenger {
   };
 }
 
-
 export function zaloMessenger(client: ZaloClient): Messenger {
   return {
     async send(chatId: string, text: string, buttons?: Button[][]) {
       try {
         const flat = (buttons ?? []).flat().slice(0, ZALO.maxButtons);
-        if (flat.length) await client.sendButtons(chatId, text, flat.map((b) => ({ title: b.label, payload: `${ZALO.buttonPrefix}${b.data}` })));
+        if (flat.length)
+          await client.sendButtons(
+            chatId,
+            text,
+            flat.map((b) => ({ title: b.label, payload: `${ZALO.buttonPrefix}${b.data}` })),
+          );
         else await client.sendText(chatId, text);
       } catch (error) {
-        if (error instanceof ZaloUnreachableError) throw new RecipientUnreachableError(error.message, PERMANENT_UNREACHABLE_ERRORS.has(error.code));
+        if (error instanceof ZaloUnreachableError)
+          throw new RecipientUnreachableError(error.message, PERMANENT_UNREACHABLE_ERRORS.has(error.code));
         throw error;
       }
     },

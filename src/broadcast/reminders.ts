@@ -3,11 +3,12 @@
 // right at that edge when the next round opens; so a Zalo recipient whose window would close
 // before the opening is reminded on day 6 after their last interaction ("round N opens at …"),
 // everyone else when the round opens.
-import type { PrismaClient, Round } from "../generated/prisma/client.js";
+
 import type { ContestContext } from "../contest/context.js";
 import { formatDateTime } from "../engine/format.js";
 import { DATA } from "../engine/keyboards.js";
-import { BUTTONS, M } from "../engine/messages.js";
+import type { PrismaClient, Round } from "../generated/prisma/client.js";
+import { BUTTONS, M } from "../messages/index.js";
 import { writeCampaign } from "./campaigns.js";
 
 const DAY_MS = 86_400_000;
@@ -33,7 +34,8 @@ export async function scheduleRoundReminders(prisma: PrismaClient, contest: Cont
   const done: number[] = [];
   for (const round of rounds) {
     const systemKey = reminderKey(round.number);
-    if (await prisma.campaign.findUnique({ where: { contestId_systemKey: { contestId: contest.id, systemKey } }, select: { id: true } })) continue;
+    if (await prisma.campaign.findUnique({ where: { contestId_systemKey: { contestId: contest.id, systemKey } }, select: { id: true } }))
+      continue;
     // Racing instances may both get here: the unique systemKey lets exactly one write it.
     if (await createReminder(prisma, contest, round, now)) done.push(round.number);
   }
@@ -49,7 +51,7 @@ async function createReminder(prisma: PrismaClient, contest: ContestContext, rou
     prisma,
     contest.id,
     {
-      name: `Nhắc vòng ${round.number}`,
+      name: M.reminderCampaignName(round.number),
       text: M.roundReminder(round.number, formatDateTime(round.opensAt, contest.timezone)),
       buttons: [[{ label: BUTTONS.start, data: DATA.menuStart }]],
       audience: { kind: "roundReminder", round: round.number },

@@ -3,10 +3,10 @@
 // that crashed mid-batch leaves rows that are reclaimed when the lease runs out (only what was
 // in flight at the crash can go out twice). Rates are respected per platform.
 import { randomUUID } from "node:crypto";
-import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import type { Button } from "../engine/types.js";
+import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
-import { RateLimitedError, RecipientUnreachableError, type Messenger } from "./messenger.js";
+import { type Messenger, RateLimitedError, RecipientUnreachableError } from "./messenger.js";
 import { PLATFORM_INTERVAL_MS, RateLimiter } from "./rate-limiter.js";
 
 const LEASE_MS = 60_000;
@@ -99,7 +99,10 @@ export class DeliverySender {
       await this.settle(d.id, { status: "SKIPPED", lastError: "recipient blocked or unreachable" });
       return "skipped";
     }
-    if (account.platform === "ZALO" && (!account.lastInteractionAt || now.getTime() - account.lastInteractionAt.getTime() > ZALO_WINDOW_MS)) {
+    if (
+      account.platform === "ZALO" &&
+      (!account.lastInteractionAt || now.getTime() - account.lastInteractionAt.getTime() > ZALO_WINDOW_MS)
+    ) {
       await this.settle(d.id, { status: "SKIPPED", lastError: "outside Zalo's 7-day messaging window" });
       return "skipped";
     }
@@ -129,7 +132,11 @@ export class DeliverySender {
         return "failed";
       }
       this.options.logger.warn({ deliveryId: d.id, err: (error as Error).message, retryAfterMs }, "delivery will be retried");
-      await this.settle(d.id, { status: "PENDING", notBefore: new Date(this.clock().getTime() + retryAfterMs), lastError: (error as Error).message });
+      await this.settle(d.id, {
+        status: "PENDING",
+        notBefore: new Date(this.clock().getTime() + retryAfterMs),
+        lastError: (error as Error).message,
+      });
       return "retried";
     }
   }
@@ -137,7 +144,8 @@ export class DeliverySender {
   private async finishCampaigns(campaignIds: string[]): Promise<void> {
     for (const campaignId of campaignIds) {
       const open = await this.options.prisma.delivery.count({ where: { campaignId, status: { in: ["PENDING", "SENDING"] } } });
-      if (open === 0) await this.options.prisma.campaign.updateMany({ where: { id: campaignId, status: "RUNNING" }, data: { status: "DONE" } });
+      if (open === 0)
+        await this.options.prisma.campaign.updateMany({ where: { id: campaignId, status: "RUNNING" }, data: { status: "DONE" } });
     }
   }
 }

@@ -1,13 +1,11 @@
 // CLI commands for contests and the question bank.
 import type { Command } from "commander";
+import { loadContestContext } from "../contest/context.js";
 import { loadContestFile } from "../contest/loader.js";
 import { formatImportReport, importQuestionBank, readQuestionBank } from "../contest/question-bank.js";
-import { loadContestContext } from "../contest/context.js";
-import { AttemptService } from "../domain/attempts.js";
-import { ResultsService } from "../results/results.js";
-import { RoundCloser } from "../results/round-closer.js";
-import { createLogger } from "../logger.js";
 import type { QuestionStatus } from "../generated/prisma/client.js";
+import { createLogger } from "../logger.js";
+import { createServices } from "../services.js";
 import type { CliContext } from "./index.js";
 import { progressBar } from "./progress.js";
 
@@ -31,7 +29,10 @@ export function registerContestCommands(program: Command, cli: CliContext): void
     .action(async (file: string, opts: { contest: string; force?: boolean }) => {
       const report = await cli.withDatabase(async (db) => {
         const contest = await loadContestContext(db.prisma, opts.contest);
-        const bank = await readQuestionBank(file, contest.audiences.map((a) => a.code));
+        const bank = await readQuestionBank(
+          file,
+          contest.audiences.map((a) => a.code),
+        );
         return importQuestionBank(db.prisma, contest.id, bank, { force: opts.force, onProgress: progressBar("writing questions") });
       });
       console.log(formatImportReport(report));
@@ -54,7 +55,11 @@ export function registerContestCommands(program: Command, cli: CliContext): void
       console.log(`${rows.length} questions`);
     });
 
-  for (const [name, status] of [["approve", "APPROVED"], ["retire", "RETIRED"], ["draft", "DRAFT"]] as const) {
+  for (const [name, status] of [
+    ["approve", "APPROVED"],
+    ["retire", "RETIRED"],
+    ["draft", "DRAFT"],
+  ] as const) {
     program
       .command(`questions:${name}`)
       .argument("<codes...>", "question codes")
@@ -83,20 +88,25 @@ export function registerContestCommands(program: Command, cli: CliContext): void
         const round = await db.prisma.round.findUniqueOrThrow({
           where: { contestId_number: { contestId: contest.id, number: Number(roundNumber) } },
         });
-        const attempts = new AttemptService(db.prisma, contest);
-        const results = new ResultsService(db.prisma, contest, attempts);
+        const { results, closer } = createServices(db.prisma, contest, createLogger("warn"));
         // Through the round closer, so a hand-closed round still gets its result notices.
-        if (opts.close) await new RoundCloser(db.prisma, contest, attempts, createLogger("warn")).close(round.id, new Date());
+        if (opts.close) await closer.close(round.id, new Date());
         const { ranking, prizes, actual } = await results.roundResults(round.id, opts.audience);
         const names = new Map(
-          (await db.prisma.participant.findMany({ where: { id: { in: ranking.map((r) => r.participantId) } } })).map((p) => [p.id, p.fullName]),
+          (await db.prisma.participant.findMany({ where: { id: { in: ranking.map((r) => r.participantId) } } })).map((p) => [
+            p.id,
+            p.fullName,
+          ]),
         );
         const prizeOf = new Map(prizes.map((p) => [p.participantId, p.prize]));
         console.log(`round ${round.number}: prediction actual = ${actual ?? "—"}`);
-        for (const r of ranking) console.log(`${r.rank}\t${names.get(r.participantId)}\t${prizeOf.get(r.participantId) ?? ""}\t${r.explanation}`);
+        for (const r of ranking)
+          console.log(`${r.rank}\t${names.get(r.participantId)}\t${prizeOf.get(r.participantId) ?? ""}\t${r.explanation}`);
         console.log("\nunits:");
         for (const u of await results.unitRanking(round.id)) {
-          console.log(`${u.rank}\t${u.code}\t${u.name}\t${u.participants}\t${u.rate === null ? "—" : `${Math.round(u.rate * 100)}%`}\t${u.totalCorrect}`);
+          console.log(
+            `${u.rank}\t${u.code}\t${u.name}\t${u.participants}\t${u.rate === null ? "—" : `${Math.round(u.rate * 100)}%`}\t${u.totalCorrect}`,
+          );
         }
       });
     });

@@ -1,11 +1,11 @@
 // Operator CLI: `npm run cli -- <command>`. Uses the same configuration as the server.
 import { Command } from "commander";
-import { configSecrets, loadConfig, type Config } from "../config.js";
+import { type Config, configSecrets, loadConfig } from "../config.js";
 import { createLogger } from "../logger.js";
-import { openDatabase, type Database } from "../storage/database.js";
+import { type Database, openDatabase } from "../storage/database.js";
 import { registerContestCommands } from "./contest-commands.js";
-import { registerTelegramCommands } from "./telegram-commands.js";
 import { registerOrganizerCommands, registerTokenCommands } from "./organizer-commands.js";
+import { registerTelegramCommands } from "./telegram-commands.js";
 
 export interface CliContext {
   config: Config;
@@ -38,7 +38,6 @@ program
     const applied = await context.withDatabase((db) => db.migrate(), { migrate: false });
     console.log(applied.length ? `applied: ${applied.join(", ")}` : "no pending migrations");
   });
-
 
 registerContestCommands(program, context);
 registerTelegramCommands(program, context);

@@ -1,16 +1,16 @@
 // CLI commands for organizers: broadcasts, round closing and reports.
 import type { Command } from "commander";
-import { campaignProgress, createCampaign, previewCampaign, setCampaignStatus, type AudienceFilter } from "../broadcast/campaigns.js";
-import { RoundCloser } from "../results/round-closer.js";
-import { AttemptService } from "../domain/attempts.js";
+import { createToken } from "../admin/tokens.js";
+import { type AudienceFilter, campaignProgress, createCampaign, previewCampaign, setCampaignStatus } from "../broadcast/campaigns.js";
 import { loadContestContext } from "../contest/context.js";
 import { DATA } from "../engine/keyboards.js";
-import { BUTTONS } from "../engine/messages.js";
 import type { Platform } from "../generated/prisma/client.js";
 import { createLogger } from "../logger.js";
+import { BUTTONS, M } from "../messages/index.js";
 import { rankingReport, unitReport, writeReport } from "../reports/reports.js";
-import { createToken } from "../admin/tokens.js";
+import { createServices } from "../services.js";
 import type { CliContext } from "./index.js";
+import { bar } from "./progress.js";
 
 function parseAudience(value: string, platform?: string): AudienceFilter {
   const p = platform?.toUpperCase() as Platform | undefined;
@@ -20,13 +20,9 @@ function parseAudience(value: string, platform?: string): AudienceFilter {
   throw new Error("audience: all, not-attempted or unit:<CODE>");
 }
 
-export function progressBar(done: number, total: number, width = 30): string {
-  const filled = total ? Math.round((done / total) * width) : width;
-  return `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total}`;
-}
-
 export function registerOrganizerCommands(program: Command, cli: CliContext): void {
-  const contestOf = async (db: Parameters<Parameters<CliContext["withDatabase"]>[0]>[0], slug: string) => loadContestContext(db.prisma, slug);
+  const contestOf = async (db: Parameters<Parameters<CliContext["withDatabase"]>[0]>[0], slug: string) =>
+    loadContestContext(db.prisma, slug);
 
   program
     .command("campaign:create")
@@ -39,24 +35,37 @@ export function registerOrganizerCommands(program: Command, cli: CliContext): vo
     .option("--at <iso>", "send at this time (default now)")
     .option("--confirm", "create it; without this only the preview is shown")
     .description("preview, then (with --confirm) create a broadcast; the server's sender delivers it")
-    .action(async (opts: { contest: string; name: string; text: string; audience: string; platform?: string; startButton?: boolean; at?: string; confirm?: boolean }) => {
-      await cli.withDatabase(async (db) => {
-        const contest = await contestOf(db, opts.contest);
-        const input = {
-          name: opts.name,
-          text: opts.text,
-          buttons: opts.startButton ? [[{ label: BUTTONS.start, data: DATA.menuStart }]] : undefined,
-          audience: parseAudience(opts.audience, opts.platform),
-          scheduledAt: opts.at ? new Date(opts.at) : undefined,
-          createdBy: process.env.USER ?? "cli",
-        };
-        const preview = await previewCampaign(db.prisma, contest, input, new Date());
-        console.log(`message:\n${preview.text}\n\nrecipients: ${preview.recipients} (${JSON.stringify(preview.byPlatform)}), of which blocked: ${preview.blocked}`);
-        if (!opts.confirm) return console.log("preview only: add --confirm to create the campaign");
-        const campaign = await createCampaign(db.prisma, contest, input, new Date());
-        console.log(`campaign ${campaign.id} created`);
-      });
-    });
+    .action(
+      async (opts: {
+        contest: string;
+        name: string;
+        text: string;
+        audience: string;
+        platform?: string;
+        startButton?: boolean;
+        at?: string;
+        confirm?: boolean;
+      }) => {
+        await cli.withDatabase(async (db) => {
+          const contest = await contestOf(db, opts.contest);
+          const input = {
+            name: opts.name,
+            text: opts.text,
+            buttons: opts.startButton ? [[{ label: BUTTONS.start, data: DATA.menuStart }]] : undefined,
+            audience: parseAudience(opts.audience, opts.platform),
+            scheduledAt: opts.at ? new Date(opts.at) : undefined,
+            createdBy: process.env.USER ?? "cli",
+          };
+          const preview = await previewCampaign(db.prisma, contest, input, new Date());
+          console.log(
+            `message:\n${preview.text}\n\nrecipients: ${preview.recipients} (${JSON.stringify(preview.byPlatform)}), of which blocked: ${preview.blocked}`,
+          );
+          if (!opts.confirm) return console.log("preview only: add --confirm to create the campaign");
+          const campaign = await createCampaign(db.prisma, contest, input, new Date());
+          console.log(`campaign ${campaign.id} created`);
+        });
+      },
+    );
 
   program
     .command("campaign:status")
@@ -69,7 +78,7 @@ export function registerOrganizerCommands(program: Command, cli: CliContext): vo
           const done = p.sent + p.failed + p.skipped;
           const eta = p.secondsLeft === null ? "—" : `${Math.floor(p.secondsLeft / 60)}m${String(p.secondsLeft % 60).padStart(2, "0")}s`;
           console.log(
-            `${p.status.padEnd(9)} ${progressBar(done, p.total)}  sent ${p.sent} · failed ${p.failed} · skipped ${p.skipped} · pending ${p.pending} · ${p.ratePerSecond}/s · left ${eta}`,
+            `${p.status.padEnd(9)} ${bar(done, p.total)}  sent ${p.sent} · failed ${p.failed} · skipped ${p.skipped} · pending ${p.pending} · ${p.ratePerSecond}/s · left ${eta}`,
           );
           if (!opts.watch || p.pending === 0 || p.status === "CANCELLED" || p.status === "PAUSED") return;
           await new Promise((r) => setTimeout(r, 2_000));
@@ -77,7 +86,11 @@ export function registerOrganizerCommands(program: Command, cli: CliContext): vo
       });
     });
 
-  for (const [name, status] of [["pause", "PAUSED"], ["resume", "SCHEDULED"], ["cancel", "CANCELLED"]] as const) {
+  for (const [name, status] of [
+    ["pause", "PAUSED"],
+    ["resume", "SCHEDULED"],
+    ["cancel", "CANCELLED"],
+  ] as const) {
     program
       .command(`campaign:${name}`)
       .argument("<id>", "campaign id")
@@ -96,14 +109,21 @@ export function registerOrganizerCommands(program: Command, cli: CliContext): vo
     .action(async (roundNumber: string, opts: { contest: string; announce?: boolean }) => {
       await cli.withDatabase(async (db) => {
         const contest = await contestOf(db, opts.contest);
-        const round = await db.prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: Number(roundNumber) } } });
-        const closer = new RoundCloser(db.prisma, contest, new AttemptService(db.prisma, contest), createLogger("warn"));
+        const round = await db.prisma.round.findUniqueOrThrow({
+          where: { contestId_number: { contestId: contest.id, number: Number(roundNumber) } },
+        });
+        const { closer } = createServices(db.prisma, contest, createLogger("warn"));
         const notices = await closer.close(round.id, new Date());
         console.log(notices ? `result notices: campaign ${notices}` : "result notices: being queued by another process");
         const text = await closer.announcement(round.id);
         console.log(`\n${text}`);
         if (opts.announce) {
-          const c = await createCampaign(db.prisma, contest, { name: `Công bố vòng ${round.number}`, text, audience: { kind: "all" }, createdBy: "cli" }, new Date());
+          const c = await createCampaign(
+            db.prisma,
+            contest,
+            { name: M.announcementCampaignName(round.number), text, audience: { kind: "all" }, createdBy: "cli" },
+            new Date(),
+          );
           console.log(`announcement: campaign ${c.id}`);
         }
       });
@@ -131,7 +151,13 @@ export function registerOrganizerCommands(program: Command, cli: CliContext): vo
     .action(async (roundNumber: string, opts: { contest: string; audience?: string; out: string }) => {
       await cli.withDatabase(async (db) => {
         const contest = await contestOf(db, opts.contest);
-        const report = await rankingReport(db.prisma, contest, new AttemptService(db.prisma, contest), Number(roundNumber), opts.audience);
+        const report = await rankingReport(
+          db.prisma,
+          contest,
+          createServices(db.prisma, contest, createLogger("warn")).results,
+          Number(roundNumber),
+          opts.audience,
+        );
         await writeReport(report, opts.out, contest.timezone);
       });
       console.log(`written ${opts.out}`);
@@ -152,12 +178,10 @@ export function registerTokenCommands(program: Command, cli: CliContext): void {
       console.log(`token ${row.id} (${row.role}${row.unitCode ? ` ${row.unitCode}` : ""}) for ${row.name}:\n${token}`);
     });
 
-  program
-    .command("token:list")
-    .action(async () => {
-      const rows = await cli.withDatabase((db) => db.prisma.apiToken.findMany({ orderBy: { createdAt: "asc" } }));
-      for (const r of rows) console.log(`${r.id}\t${r.role}\t${r.unitCode ?? ""}\t${r.name}\t${r.revokedAt ? "revoked" : "active"}`);
-    });
+  program.command("token:list").action(async () => {
+    const rows = await cli.withDatabase((db) => db.prisma.apiToken.findMany({ orderBy: { createdAt: "asc" } }));
+    for (const r of rows) console.log(`${r.id}\t${r.role}\t${r.unitCode ?? ""}\t${r.name}\t${r.revokedAt ? "revoked" : "active"}`);
+  });
 
   program
     .command("token:revoke")

@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { Bot } from "grammy";
 import QRCode from "qrcode";
 import { readDefinition } from "../contest/definition.js";
-import { COMMAND_MENU } from "../engine/messages.js";
+import { COMMAND_MENU } from "../messages/index.js";
 import type { CliContext } from "./index.js";
 
 const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
@@ -48,7 +48,9 @@ export function registerTelegramCommands(program: Command, cli: CliContext): voi
   program
     .command("units:links")
     .option("-o, --out <dir>", "folder for one QR code PNG per unit", "data/qr")
-    .description("print each unit's links and write a QR code PNG per unit for posters (to PUBLIC_URL/u/<code> when set: that page serves Zalo and Telegram alike)")
+    .description(
+      "print each unit's links and write a QR code PNG per unit for posters (to PUBLIC_URL/u/<code> when set: that page serves Zalo and Telegram alike)",
+    )
     .action(async (opts: { out: string }) => {
       const { definition } = await readDefinition(cli.config.contestFile);
       const username = cli.config.telegram ? (await botFrom(cli).api.getMe()).username : cli.config.telegramBotUsername;

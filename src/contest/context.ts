@@ -1,6 +1,7 @@
 // The loaded contest as the engine needs it: definition plus the rows it refers to.
-import type { ContestDefinition } from "./definition.js";
+
 import type { Audience, PrismaClient, Unit } from "../generated/prisma/client.js";
+import type { ContestDefinition } from "./definition.js";
 
 export interface ContestContext {
   id: string;

@@ -3,13 +3,16 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { DateTime } from "luxon";
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
 
 const localDateTime = z
   .string()
   .regex(/^(today|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?)$/, "expected YYYY-MM-DD, YYYY-MM-DDTHH:mm or today")
-  .refine((v) => v === "today" || DateTime.fromISO(v, { zone: "UTC" }).isValid, { message: "no such date or time (check the day, month and hour)", abort: true });
+  .refine((v) => v === "today" || DateTime.fromISO(v, { zone: "UTC" }).isValid, {
+    message: "no such date or time (check the day, month and hour)",
+    abort: true,
+  });
 
 const prize = z.object({ name: z.string().min(1), count: z.number().int().positive() });
 
@@ -42,11 +45,17 @@ export const contestSchema = z
     rounds: z
       .object({
         weekly: z.object({ count: z.number().int().positive().max(104).optional() }).optional(),
-        list: z.array(z.object({ opens: localDateTime, closes: localDateTime })).min(1).optional(),
+        list: z
+          .array(z.object({ opens: localDateTime, closes: localDateTime }))
+          .min(1)
+          .optional(),
       })
       .refine((r) => (r.weekly === undefined) !== (r.list === undefined), "give either weekly or list"),
     questionsPerAttempt: z.number().int().min(1).max(100),
-    timeLimitMinutes: z.number().positive().max(24 * 60),
+    timeLimitMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60),
     minimumAge: z.number().int().min(0).max(120).default(0),
     prediction: z
       .object({
@@ -57,7 +66,10 @@ export const contestSchema = z
       .default({ enabled: false, question: "-", predicts: "perfect_attempts" }),
     ranking: z
       .object({
-        keys: z.array(z.enum(RANKING_KEYS)).min(1).default([...RANKING_KEYS]),
+        keys: z
+          .array(z.enum(RANKING_KEYS))
+          .min(1)
+          .default([...RANKING_KEYS]),
         perfectScoreRequiredForPrize: z.boolean().default(false),
       })
       .default({ keys: [...RANKING_KEYS], perfectScoreRequiredForPrize: false }),
@@ -77,7 +89,8 @@ export const contestSchema = z
   .superRefine((c, ctx) => {
     const codes = new Set<string>();
     c.units.forEach((u, i) => {
-      if (codes.has(u.code.toUpperCase())) ctx.addIssue({ code: "custom", path: ["units", i, "code"], message: `duplicate unit code ${u.code}` });
+      if (codes.has(u.code.toUpperCase()))
+        ctx.addIssue({ code: "custom", path: ["units", i, "code"], message: `duplicate unit code ${u.code}` });
       codes.add(u.code.toUpperCase());
     });
     c.units.forEach((u, i) => {
@@ -100,13 +113,18 @@ export const contestSchema = z
         closes: toInstant(r.closes, c.timezone, now, true),
       }));
       for (const w of windows) {
-        if (w.closes <= w.opens) ctx.addIssue({ code: "custom", path: ["rounds", "list", w.i, "closes"], message: `round ${w.i + 1} closes before it opens` });
+        if (w.closes <= w.opens)
+          ctx.addIssue({ code: "custom", path: ["rounds", "list", w.i, "closes"], message: `round ${w.i + 1} closes before it opens` });
       }
       const byOpening = [...windows].sort((a, b) => a.opens.toMillis() - b.opens.toMillis());
       for (let k = 1; k < byOpening.length; k++) {
         const [before, after] = [byOpening[k - 1]!, byOpening[k]!];
         if (after.opens < before.closes) {
-          ctx.addIssue({ code: "custom", path: ["rounds", "list", after.i, "opens"], message: `round ${after.i + 1} overlaps round ${before.i + 1}` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["rounds", "list", after.i, "opens"],
+            message: `round ${after.i + 1} overlaps round ${before.i + 1}`,
+          });
         }
       }
     }
@@ -116,15 +134,18 @@ export const contestSchema = z
 function unitCycles(units: { code: string; parent?: string }[]): [number, string[]][] {
   const parentOf = new Map(units.map((u) => [u.code.toUpperCase(), u.parent?.toUpperCase()]));
   const found: [number, string[]][] = [];
-  units.forEach((u, i) => {
+  for (const [i, u] of units.entries()) {
     const start = u.code.toUpperCase();
     const chain = [start];
     for (let at = parentOf.get(start); at !== undefined && chain.length <= units.length; at = parentOf.get(at)) {
       chain.push(at);
-      if (at === start) return void found.push([i, chain]);
-      if (chain.indexOf(at) < chain.length - 1) return; // a cycle further up, reported at its own units
+      if (at === start) {
+        found.push([i, chain]);
+        break;
+      }
+      if (chain.indexOf(at) < chain.length - 1) break; // a cycle further up, reported at its own units
     }
-  });
+  }
   return found;
 }
 
@@ -162,7 +183,10 @@ export function parseDefinition(text: string, file = "contest"): ContestDefiniti
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new DefinitionError(file, doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`));
+    throw new DefinitionError(
+      file,
+      doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`),
+    );
   }
   const parsed = contestSchema.safeParse(doc.toJS());
   if (!parsed.success) {
@@ -190,10 +214,7 @@ export interface RoundWindow {
 
 /** `today` means 00:00 of the load day in the contest's zone (for demo contests). */
 function toInstant(value: string, zone: string, now: Date, endOfDay: boolean): DateTime {
-  const base =
-    value === "today"
-      ? DateTime.fromJSDate(now, { zone }).startOf("day")
-      : DateTime.fromISO(value, { zone });
+  const base = value === "today" ? DateTime.fromJSDate(now, { zone }).startOf("day") : DateTime.fromISO(value, { zone });
   if (!base.isValid) throw new Error(`invalid date ${value}`);
   return endOfDay && !value.includes("T") ? base.endOf("day") : base;
 }

@@ -1,10 +1,10 @@
 // Loads a contest definition into the database (create or update by slug): audiences, units,
 // rounds and the question bank it names. Re-loading updates in place; rounds keep their ids.
 import path from "node:path";
-import type { PrismaClient } from "../generated/prisma/client.js";
 import { normalizePhone } from "../engine/validation.js";
-import { importQuestionBank, readQuestionBank, formatImportReport, type ImportReport } from "./question-bank.js";
-import { readDefinition, resolveSchedule, type ContestDefinition } from "./definition.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { type ContestDefinition, readDefinition, resolveSchedule } from "./definition.js";
+import { formatImportReport, type ImportReport, importQuestionBank, readQuestionBank } from "./question-bank.js";
 
 export interface LoadResult {
   contestId: string;
@@ -17,10 +17,15 @@ export interface LoadResult {
 export async function loadContestFile(prisma: PrismaClient, file: string, now: Date = new Date()): Promise<LoadResult> {
   const { definition, dir } = await readDefinition(file);
   const bank = definition.questionBank
-    ? await readQuestionBank(path.resolve(dir, definition.questionBank), definition.audiences.map((a) => a.code))
+    ? await readQuestionBank(
+        path.resolve(dir, definition.questionBank),
+        definition.audiences.map((a) => a.code),
+      )
     : undefined;
   if (bank && bank.rejected.length > 0) {
-    throw new Error(`question bank ${definition.questionBank} has invalid rows:\n${formatImportReport({ ...bank, written: false, created: 0, updated: 0 })}`);
+    throw new Error(
+      `question bank ${definition.questionBank} has invalid rows:\n${formatImportReport({ ...bank, written: false, created: 0, updated: 0 })}`,
+    );
   }
   const result = await loadContest(prisma, definition, now);
   if (bank) result.questions = await importQuestionBank(prisma, result.contestId, bank);

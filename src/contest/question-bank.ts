@@ -62,7 +62,11 @@ export interface ParsedBank {
 /** Starts with a character that makes a spreadsheet evaluate the cell. */
 const FORMULA_LIKE = /^[=+\-@]/;
 
-export function parseBankRows(rows: string[][], knownAudiences: string[] = [], cellProblems: Map<number, string[]> = new Map()): ParsedBank {
+export function parseBankRows(
+  rows: string[][],
+  knownAudiences: string[] = [],
+  cellProblems: Map<number, string[]> = new Map(),
+): ParsedBank {
   const header = (rows[0] ?? []).map((h) => fold(h.replace(/^\uFEFF/, "")).replace(/_/g, " "));
   const index: Record<string, number> = {};
   for (const [key, names] of Object.entries(COLUMNS)) {

@@ -16,7 +16,8 @@ export interface SheetRows {
   problems: Map<number, string[]>;
 }
 
-const columnName = (n: number): string => (n <= 26 ? String.fromCharCode(64 + n) : columnName(Math.floor((n - 1) / 26)) + columnName(((n - 1) % 26) + 1));
+const columnName = (n: number): string =>
+  n <= 26 ? String.fromCharCode(64 + n) : columnName(Math.floor((n - 1) / 26)) + columnName(((n - 1) % 26) + 1);
 
 async function readCsv(file: string): Promise<SheetRows> {
   const rows: string[][] = [];

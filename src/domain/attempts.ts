@@ -1,8 +1,9 @@
 // Attempts in the database: start (one per participant per round, by unique constraint),
 // answer (idempotent per question), prediction, finalisation and the deadline sweep.
+
+import type { ContestContext } from "../contest/context.js";
 import type { Attempt, AttemptQuestion, PrismaClient, Question, Round } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../storage/errors.js";
-import type { ContestContext } from "../contest/context.js";
 import { cryptoRandom, drawQuestions, type Random } from "./draw.js";
 
 export type AttemptWithQuestions = Attempt & {
@@ -30,6 +31,19 @@ export class AttemptService {
     return this.prisma.round.findFirst({
       where: { contestId: this.contest.id, opensAt: { gt: now } },
       orderBy: { opensAt: "asc" },
+    });
+  }
+
+  roundByNumber(number: number): Promise<Round | null> {
+    return this.prisma.round.findUnique({ where: { contestId_number: { contestId: this.contest.id, number } } });
+  }
+
+  /** Every attempt of the participant with its round and question count, oldest round first. */
+  history(participantId: string) {
+    return this.prisma.attempt.findMany({
+      where: { participantId },
+      include: { round: true, _count: { select: { questions: true } } },
+      orderBy: { round: { number: "asc" } },
     });
   }
 

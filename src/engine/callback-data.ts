@@ -38,12 +38,18 @@ const FIXED: Record<string, Callback> = {
 const CODE = "[A-Za-z0-9_-]{1,32}";
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const PATTERNS: [RegExp, (m: RegExpExecArray) => Callback | undefined][] = [
-  [/^cf:e:([A-Za-z]{1,16})$/, (m) => ((EDITABLE_FIELDS as readonly string[]).includes(m[1]!) ? { kind: "edit", field: m[1] as EditableField } : undefined)],
+  [
+    /^cf:e:([A-Za-z]{1,16})$/,
+    (m) => ((EDITABLE_FIELDS as readonly string[]).includes(m[1]!) ? { kind: "edit", field: m[1] as EditableField } : undefined),
+  ],
   [new RegExp(`^u:(${CODE})$`), (m) => ({ kind: "unit", code: m[1]!.toUpperCase() })],
   [new RegExp(`^us:(${CODE})$`), (m) => ({ kind: "unitChoose", code: m[1]!.toUpperCase() })],
   [new RegExp(`^up:(${CODE}):(\\d{1,4})$`), (m) => ({ kind: "unitPage", parent: m[1]!.toUpperCase(), page: Number(m[2]) })],
   [new RegExp(`^au:(${CODE})$`), (m) => ({ kind: "audience", code: m[1]! })],
-  [new RegExp(`^a:(${UUID}):(\\d{1,3}):([0-5])$`), (m) => ({ kind: "answer", attemptId: m[1]!, position: Number(m[2]), shown: Number(m[3]) })],
+  [
+    new RegExp(`^a:(${UUID}):(\\d{1,3}):([0-5])$`),
+    (m) => ({ kind: "answer", attemptId: m[1]!, position: Number(m[2]), shown: Number(m[3]) }),
+  ],
   [/^rv:([1-9]\d{0,3})$/, (m) => ({ kind: "review", round: Number(m[1]) })],
 ];
 

@@ -1,8 +1,9 @@
 // Formatting of instants and durations for people: always in the contest's zone.
 import { DateTime } from "luxon";
+import { FORMAT } from "../messages/format.js";
 
 export function formatDateTime(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toFormat("HH:mm 'ngày' dd/MM/yyyy");
+  return DateTime.fromJSDate(at, { zone }).toFormat(FORMAT.dateTime);
 }
 
 export function formatDate(isoDate: string): string {
@@ -13,7 +14,7 @@ export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000));
   const m = Math.floor(total / 60);
   const s = total % 60;
-  return m > 0 ? `${m} phút ${String(s).padStart(2, "0")} giây` : `${s} giây`;
+  return m > 0 ? FORMAT.minutesSeconds(m, String(s).padStart(2, "0")) : FORMAT.seconds(s);
 }
 
 export function formatClock(ms: number): string {

@@ -1,6 +1,6 @@
 // Button layouts and the compact callback-data grammar (ASCII, well under 64 bytes).
 import type { Unit } from "../generated/prisma/client.js";
-import { BUTTONS } from "./messages.js";
+import { BUTTONS } from "../messages/index.js";
 import type { Button } from "./types.js";
 
 export const DATA = {

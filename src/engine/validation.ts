@@ -1,9 +1,21 @@
 // Validation and normalisation of registration input. Each validator returns either the
-// normalised value or the key of a message in the catalogue explaining what is wrong.
+// normalised value or the key of the participant message explaining what is wrong.
 import { DateTime } from "luxon";
 import { nfc } from "../text/normalize.js";
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
+/** Keys of PARTICIPANT messages (birthTooYoung takes the minimum age). */
+export type ValidationError =
+  | "nameTooShort"
+  | "nameTooLong"
+  | "nameInvalid"
+  | "birthFormat"
+  | "birthImpossible"
+  | "birthFuture"
+  | "birthTooYoung"
+  | "phoneInvalid"
+  | "predictionInvalid";
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; error: ValidationError };
 
 const NAME_LETTERS = /^[\p{L}][\p{L}\p{M}' .-]*$/u;
 

@@ -5,10 +5,10 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { DateTime } from "luxon";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
-import { unitSubtreeIds, type ContestContext } from "../contest/context.js";
-import { ResultsService } from "../results/results.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { ResultsService } from "../results/results.js";
 
 export interface Column {
   header: string;
@@ -28,7 +28,12 @@ export async function unitReport(prisma: PrismaClient, contest: ContestContext, 
     : undefined;
   const participants = await prisma.participant.findMany({ where: { contestId: contest.id }, select: { id: true, unitId: true } });
   const attempts = await prisma.attempt.findMany({
-    where: { ranked: true, status: { in: ["SUBMITTED", "EXPIRED"] }, round: { contestId: contest.id }, ...(round ? { roundId: round.id } : {}) },
+    where: {
+      ranked: true,
+      status: { in: ["SUBMITTED", "EXPIRED"] },
+      round: { contestId: contest.id },
+      ...(round ? { roundId: round.id } : {}),
+    },
     select: { participantId: true, score: true, durationMs: true, participant: { select: { unitId: true } } },
   });
   const perfect = contest.def.questionsPerAttempt;
@@ -38,7 +43,8 @@ export async function unitReport(prisma: PrismaClient, contest: ContestContext, 
     const mine = attempts.filter((a) => a.participant.unitId && ids.has(a.participant.unitId));
     const people = new Set(mine.map((a) => a.participantId)).size;
     const base = unit.target ?? unit.headcount;
-    const avg = (f: (a: (typeof mine)[number]) => number) => (mine.length ? Math.round((mine.reduce((n, a) => n + f(a), 0) / mine.length) * 100) / 100 : null);
+    const avg = (f: (a: (typeof mine)[number]) => number) =>
+      mine.length ? Math.round((mine.reduce((n, a) => n + f(a), 0) / mine.length) * 100) / 100 : null;
     return {
       code: unit.code,
       name: unit.name,
@@ -70,11 +76,19 @@ export async function unitReport(prisma: PrismaClient, contest: ContestContext, 
   };
 }
 
-export async function rankingReport(prisma: PrismaClient, contest: ContestContext, attempts: AttemptService, roundNumber: number, audience?: string): Promise<Report> {
+export async function rankingReport(
+  prisma: PrismaClient,
+  contest: ContestContext,
+  results: ResultsService,
+  roundNumber: number,
+  audience?: string,
+): Promise<Report> {
   const round = await prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: roundNumber } } });
-  const { ranking, prizes } = await new ResultsService(prisma, contest, attempts).roundResults(round.id, audience);
+  const { ranking, prizes } = await results.roundResults(round.id, audience);
   const people = new Map(
-    (await prisma.participant.findMany({ where: { id: { in: ranking.map((r) => r.participantId) } }, include: { unit: true } })).map((p) => [p.id, p]),
+    (await prisma.participant.findMany({ where: { id: { in: ranking.map((r) => r.participantId) } }, include: { unit: true } })).map(
+      (p) => [p.id, p],
+    ),
   );
   const prizeOf = new Map(prizes.map((p) => [p.participantId, p.prize]));
   return {
@@ -113,7 +127,13 @@ export interface LiveStats {
 }
 
 /** Live figures of the open round, for the whole contest or for the given units only. */
-export async function liveStats(prisma: PrismaClient, contest: ContestContext, attempts: AttemptService, now: Date, unitIds?: string[]): Promise<LiveStats> {
+export async function liveStats(
+  prisma: PrismaClient,
+  contest: ContestContext,
+  attempts: AttemptService,
+  now: Date,
+  unitIds?: string[],
+): Promise<LiveStats> {
   const participantWhere = unitIds ? { contestId: contest.id, unitId: { in: unitIds } } : { contestId: contest.id };
   const round = await attempts.openRound(now);
   const inRound = round ? { roundId: round.id, participant: participantWhere } : undefined;
@@ -153,7 +173,10 @@ export type ReportFormat = "csv" | "xlsx";
 /** The report as the bytes of a .csv (UTF-8 with BOM, for Excel) or .xlsx file. */
 export async function renderReport(report: Report, format: ReportFormat, zone: string): Promise<Buffer> {
   if (format === "csv") {
-    const lines = [report.columns.map((c) => csvCell(c.header, zone)), ...report.rows.map((r) => report.columns.map((c) => csvCell(r[c.key] ?? null, zone)))];
+    const lines = [
+      report.columns.map((c) => csvCell(c.header, zone)),
+      ...report.rows.map((r) => report.columns.map((c) => csvCell(r[c.key] ?? null, zone))),
+    ];
     return Buffer.from(`\uFEFF${lines.map((l) => l.join(",")).join("\r\n")}\r\n`, "utf8");
   }
   const workbook = new ExcelJS.Workbook();

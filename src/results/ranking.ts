@@ -1,6 +1,8 @@
 // Ranking of attempts and units, and prize assignment. Pure functions over plain rows so that
 // every tie-break rule is tested without a database.
+
 import type { RankingKey } from "../contest/definition.js";
+import { FORMAT } from "../messages/format.js";
 
 export interface RankInput {
   participantId: string;
@@ -43,7 +45,7 @@ export function rankAttempts(rows: readonly RankInput[], actual: number | null, 
   const out: Ranked[] = [];
   keyed.forEach((item, i) => {
     const prev = keyed[i - 1];
-    const tied = prev !== undefined && prev.values.every((v, k) => v === item.values[k]);
+    const tied = prev?.values.every((v, k) => v === item.values[k]);
     const rank = tied ? out[i - 1]!.rank : i + 1;
     const diff = item.row.prediction === null || actual === null ? null : Math.abs(item.row.prediction - actual);
     out.push({
@@ -51,17 +53,11 @@ export function rankAttempts(rows: readonly RankInput[], actual: number | null, 
       rank,
       predictionDiff: diff,
       explanation: keys
-        .map((k) => {
-          switch (k) {
-            case "score":
-              return `đúng ${item.row.score}`;
-            case "prediction":
-              return diff === null ? "không dự đoán" : `lệch dự đoán ${diff}`;
-            case "duration":
-              return `thời gian ${item.row.durationMs} ms`;
-            case "submittedAt":
-              return `nộp lúc ${item.row.submittedAt.toISOString()}`;
-          }
+        .map((k): string => {
+          if (k === "score") return FORMAT.rankScore(item.row.score);
+          if (k === "prediction") return diff === null ? FORMAT.rankNoPrediction : FORMAT.rankPredictionDiff(diff);
+          if (k === "duration") return FORMAT.rankDuration(item.row.durationMs);
+          return FORMAT.rankSubmittedAt(item.row.submittedAt.toISOString());
         })
         .join("; "),
     });
@@ -174,8 +170,7 @@ export function rankUnits(units: readonly UnitInput[], attempts: readonly UnitAt
   });
   rows.forEach((r, i) => {
     const prev = rows[i - 1];
-    r.rank =
-      prev && key(prev).every((v, k) => v === key(r)[k]) ? prev.rank : i + 1;
+    r.rank = prev && key(prev).every((v, k) => v === key(r)[k]) ? prev.rank : i + 1;
   });
   return rows;
 }

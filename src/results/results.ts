@@ -1,9 +1,10 @@
 // Round and contest results from the database: closing a round (freezing the prediction's
 // actual value), the individual ranking with prizes, and the unit ranking.
-import type { PrismaClient } from "../generated/prisma/client.js";
-import type { AttemptService } from "../domain/attempts.js";
+
 import type { ContestContext } from "../contest/context.js";
-import { assignPrizes, rankAttempts, rankUnits, type PrizeAward, type Ranked, type RankInput, type UnitRow } from "./ranking.js";
+import type { AttemptService } from "../domain/attempts.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { assignPrizes, type PrizeAward, type Ranked, type RankInput, rankAttempts, rankUnits, type UnitRow } from "./ranking.js";
 
 interface FrozenResults {
   /** Keyed by audience code; "" is the whole contest. */
@@ -33,10 +34,14 @@ export class ResultsService {
     const open = await this.prisma.attempt.findMany({ where: { roundId, status: "IN_PROGRESS" }, select: { id: true } });
     for (const a of open) await this.attempts.finalize(a.id, now);
     const actual = await this.attempts.predictionActual(roundId);
-    const closed = await this.prisma.round.updateMany({ where: { id: roundId, closedAt: null }, data: { closedAt: now, predictionActual: actual } });
+    const closed = await this.prisma.round.updateMany({
+      where: { id: roundId, closedAt: null },
+      data: { closedAt: now, predictionActual: actual },
+    });
     if (closed.count === 1) {
       const individual: Record<string, RoundResults> = {};
-      for (const code of ["", ...this.contest.audiences.map((a) => a.code)]) individual[code] = await this.compute(roundId, code || undefined, actual);
+      for (const code of ["", ...this.contest.audiences.map((a) => a.code)])
+        individual[code] = await this.compute(roundId, code || undefined, actual);
       const snapshot: FrozenResults = { individual, units: await this.unitRanking(roundId) };
       await this.prisma.round.update({ where: { id: roundId }, data: { results: snapshot as object } });
     }

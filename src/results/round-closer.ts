@@ -1,13 +1,13 @@
 // Closes rounds on schedule: finalises unfinished attempts, freezes the results, and queues a
 // personal notice (score and rank) to every participant of the round as a campaign.
-import type { PrismaClient } from "../generated/prisma/client.js";
-import type { ContestContext } from "../contest/context.js";
-import type { AttemptService } from "../domain/attempts.js";
-import { formatDuration } from "../engine/format.js";
-import { M } from "../engine/messages.js";
+
 import { writeCampaign } from "../broadcast/campaigns.js";
-import { ResultsService } from "./results.js";
+import type { ContestContext } from "../contest/context.js";
+import { formatDuration } from "../engine/format.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
+import { M } from "../messages/index.js";
+import type { ResultsService } from "./results.js";
 
 /** "Nguyễn Thị Lan" → "Nguyễn T. L." for public top lists. */
 export function maskName(fullName: string): string {
@@ -16,16 +16,12 @@ export function maskName(fullName: string): string {
 }
 
 export class RoundCloser {
-  private readonly results: ResultsService;
-
   constructor(
     private readonly prisma: PrismaClient,
     private readonly contest: ContestContext,
-    attempts: AttemptService,
+    private readonly results: ResultsService,
     private readonly logger: Logger,
-  ) {
-    this.results = new ResultsService(prisma, contest, attempts);
-  }
+  ) {}
 
   /** Closes every round whose window has ended; returns the numbers closed. */
   async tick(now: Date): Promise<number[]> {
@@ -67,14 +63,21 @@ export class RoundCloser {
       select: { id: true, phone: true },
     });
     const deliveries = attempts.flatMap((a) => {
-      const text = M.roundResultNotice(round.number, a.score ?? 0, a._count.questions, formatDuration(a.durationMs ?? 0), rankOf.get(a.participantId), ranking.length);
+      const text = M.roundResultNotice(
+        round.number,
+        a.score ?? 0,
+        a._count.questions,
+        formatDuration(a.durationMs ?? 0),
+        rankOf.get(a.participantId),
+        ranking.length,
+      );
       return accounts.filter((acc) => acc.phone === a.participant.phone).map((acc) => ({ accountId: acc.id, text }));
     });
     const campaign = await writeCampaign(
       this.prisma,
       this.contest.id,
       {
-        name: `Kết quả vòng ${round.number}`,
+        name: M.resultsCampaignName(round.number),
         text: M.roundClosedGeneric(round.number),
         audience: marker,
         systemKey,
@@ -98,7 +101,7 @@ export class RoundCloser {
     const byId = new Map(people.map((p) => [p.id, p]));
     const lines = ranking.slice(0, top).map((r) => {
       const p = byId.get(r.participantId)!;
-      return `${r.rank}. ${maskName(p.fullName)} – ${p.unit?.name ?? "—"}: ${r.score} câu đúng, ${formatDuration(r.durationMs)}`;
+      return M.announcementLine(r.rank, maskName(p.fullName), p.unit?.name ?? "—", r.score, formatDuration(r.durationMs));
     });
     return M.roundAnnouncement(round.number, ranking.length, actual, lines);
   }

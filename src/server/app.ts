@@ -3,7 +3,7 @@
 import express, { type ErrorRequestHandler, type Router } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "../logger.js";
-import { healthRouter, type Check } from "./health.js";
+import { type Check, healthRouter } from "./health.js";
 
 declare module "http" {
   interface IncomingMessage {

@@ -60,11 +60,7 @@ export class MemorySessionStore implements SessionStore {
     return true;
   }
 
-  async update<T>(
-    key: string,
-    fn: (current: T | undefined) => T | undefined,
-    ttlSeconds: number,
-  ): Promise<T | undefined> {
+  async update<T>(key: string, fn: (current: T | undefined) => T | undefined, ttlSeconds: number): Promise<T | undefined> {
     // Synchronous between read and write, hence atomic in one process.
     const entry = this.live(key);
     const next = fn(entry ? (JSON.parse(entry.json) as T) : undefined);

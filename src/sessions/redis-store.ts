@@ -64,11 +64,7 @@ export class RedisSessionStore implements SessionStore {
     return (await this.client.set(this.k(key), JSON.stringify(value), "EX", ttlSeconds, "NX")) === "OK";
   }
 
-  async update<T>(
-    key: string,
-    fn: (current: T | undefined) => T | undefined,
-    ttlSeconds: number,
-  ): Promise<T | undefined> {
+  async update<T>(key: string, fn: (current: T | undefined) => T | undefined, ttlSeconds: number): Promise<T | undefined> {
     const full = this.k(key);
     for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
       const currentJson = await this.client.get(full);

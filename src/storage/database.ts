@@ -6,10 +6,10 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { pgliteAdapter } from "./pglite-adapter.js";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import { applyMigrations, type SqlRunner } from "./migrate.js";
+import { pgliteAdapter } from "./pglite-adapter.js";
 
 export type { PrismaClient };
 
@@ -70,8 +70,7 @@ function database(
 
 export function pgliteRunner(client: PGlite): SqlRunner {
   return {
-    query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
-      (await client.query<T>(sql, params)).rows,
+    query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) => (await client.query<T>(sql, params)).rows,
     script: async (sql: string) => {
       await client.exec(sql);
     },
@@ -97,8 +96,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
 
 export function pgClientRunner(client: pg.ClientBase): SqlRunner {
   return {
-    query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
-      (await client.query<T>(sql, params)).rows,
+    query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) => (await client.query<T>(sql, params)).rows,
     script: async (sql: string) => {
       await client.query(sql);
     },

@@ -25,7 +25,16 @@ describe("admin API", () => {
     const unitId = (code: string) => units.find((u) => u.code === code)!.id;
     for (const [i, code] of ["TDP01", "TDP02", "UBND"].entries()) {
       const phone = `+8498800000${i}`;
-      await prisma.participant.create({ data: { contestId: contest.id, phone, fullName: `Người ${"ABC"[i]}`, birthDate: new Date("1990-01-01"), consentAt: new Date(), unitId: unitId(code) } });
+      await prisma.participant.create({
+        data: {
+          contestId: contest.id,
+          phone,
+          fullName: `Người ${"ABC"[i]}`,
+          birthDate: new Date("1990-01-01"),
+          consentAt: new Date(),
+          unitId: unitId(code),
+        },
+      });
       await prisma.platformAccount.create({ data: { platform: "TELEGRAM", externalId: `adm-${i}`, chatId: `adm-${i}`, phone } });
     }
   });
@@ -69,13 +78,25 @@ describe("admin API", () => {
   });
 
   it("lets organizers preview, create, pause and cancel campaigns, close rounds, export; and audits the changes", async () => {
-    const preview = await call("post", "/api/admin/campaigns/preview", organizer, { name: "Nhắc thi", text: "Mời thi", audience: { kind: "unit", unitCode: "KP1" } });
+    const preview = await call("post", "/api/admin/campaigns/preview", organizer, {
+      name: "Nhắc thi",
+      text: "Mời thi",
+      audience: { kind: "unit", unitCode: "KP1" },
+    });
     expect(preview.body).toMatchObject({ recipients: 2, text: "Mời thi" });
-    const created = await call("post", "/api/admin/campaigns", organizer, { name: "Nhắc thi", text: "Mời thi", audience: { kind: "all" }, scheduledAt: "2030-01-01T00:00:00Z" });
+    const created = await call("post", "/api/admin/campaigns", organizer, {
+      name: "Nhắc thi",
+      text: "Mời thi",
+      audience: { kind: "all" },
+      scheduledAt: "2030-01-01T00:00:00Z",
+    });
     expect(created.status).toBe(201);
     expect(created.body.progress).toMatchObject({ total: 3, pending: 3 });
     expect((await call("post", `/api/admin/campaigns/${created.body.id}/pause`, organizer)).body.status).toBe("PAUSED");
-    expect((await call("post", `/api/admin/campaigns/${created.body.id}/cancel`, organizer)).body).toMatchObject({ status: "CANCELLED", skipped: 3 });
+    expect((await call("post", `/api/admin/campaigns/${created.body.id}/cancel`, organizer)).body).toMatchObject({
+      status: "CANCELLED",
+      skipped: 3,
+    });
     expect((await call("post", "/api/admin/campaigns", organizer, { name: "", text: "x", audience: { kind: "all" } })).status).toBe(400);
     const close = await call("post", "/api/admin/rounds/1/close", organizer);
     expect(close.body.announcement).toContain("Kết quả vòng 1");

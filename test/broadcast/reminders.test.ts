@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Messenger } from "../../src/broadcast/messenger.js";
 import { scheduleRoundReminders } from "../../src/broadcast/reminders.js";
 import { DeliverySender } from "../../src/broadcast/sender.js";
-import { BACKENDS } from "../helpers/db.js";
 import { useSampleHarness } from "../helpers/contest.js";
+import { BACKENDS } from "../helpers/db.js";
 import { silentLogger } from "../helpers/logger.js";
 
 const DAY = 86_400_000;
@@ -22,8 +22,12 @@ describe.each(BACKENDS)("next-round reminders on %s", (backend) => {
     ];
     for (const [i, p] of people.entries()) {
       const phone = `+8497700000${i}`;
-      await h.db.prisma.participant.create({ data: { contestId: h.contest.id, phone, fullName: "A B", birthDate: new Date("1990-01-01"), consentAt: new Date() } });
-      await h.db.prisma.platformAccount.create({ data: { platform: p.platform, externalId: p.id, chatId: p.id, phone, lastInteractionAt: new Date(p.last) } });
+      await h.db.prisma.participant.create({
+        data: { contestId: h.contest.id, phone, fullName: "A B", birthDate: new Date("1990-01-01"), consentAt: new Date() },
+      });
+      await h.db.prisma.platformAccount.create({
+        data: { platform: p.platform, externalId: p.id, chatId: p.id, phone, lastInteractionAt: new Date(p.last) },
+      });
     }
     const now = new Date(r1 + 2 * DAY + 3_600_000);
     expect(await scheduleRoundReminders(h.db.prisma, h.contest, now)).toEqual([2]);
@@ -35,9 +39,17 @@ describe.each(BACKENDS)("next-round reminders on %s", (backend) => {
     expect(at.tg).toBe(r2.getTime());
 
     const received: string[] = [];
-    const messenger: Messenger = { send: async (chatId, text) => void received.push(`${chatId}: ${text.split(" ").slice(0, 3).join(" ")}`) };
+    const messenger: Messenger = {
+      send: async (chatId, text) => void received.push(`${chatId}: ${text.split(" ").slice(0, 3).join(" ")}`),
+    };
     const senderAt = (t: number) =>
-      new DeliverySender({ prisma: h.db.prisma, messengers: { ZALO: messenger, TELEGRAM: messenger }, logger: silentLogger, clock: () => new Date(t), limiters: {} });
+      new DeliverySender({
+        prisma: h.db.prisma,
+        messengers: { ZALO: messenger, TELEGRAM: messenger },
+        logger: silentLogger,
+        clock: () => new Date(t),
+        limiters: {},
+      });
     await senderAt(r1 + 3_600_000 + 6 * DAY).runOnce();
     expect(received).toEqual(["early-zalo: ⏰ Vòng 2"]);
     await senderAt(r2.getTime()).runOnce();
@@ -50,7 +62,11 @@ describe.each(BACKENDS)("next-round reminders on %s", (backend) => {
     const results = await Promise.all(Array.from({ length: 4 }, () => scheduleRoundReminders(h.db.prisma, h.contest, now)));
     expect(results.flat()).toEqual([3]);
     expect(await h.db.prisma.campaign.count({ where: { contestId: h.contest.id, systemKey: "round-reminder:3" } })).toBe(1);
-    const deliveries = await h.db.prisma.delivery.groupBy({ by: ["accountId"], where: { campaign: { systemKey: "round-reminder:3" } }, _count: { _all: true } });
+    const deliveries = await h.db.prisma.delivery.groupBy({
+      by: ["accountId"],
+      where: { campaign: { systemKey: "round-reminder:3" } },
+      _count: { _all: true },
+    });
     expect(deliveries.length).toBeGreaterThan(0);
     expect(deliveries.every((d) => d._count._all === 1)).toBe(true);
   });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { audienceAccounts, campaignProgress, createCampaign, previewCampaign } from "../../src/broadcast/campaigns.js";
-import { RateLimitedError, RecipientUnreachableError, type Messenger } from "../../src/broadcast/messenger.js";
+import { type Messenger, RateLimitedError, RecipientUnreachableError } from "../../src/broadcast/messenger.js";
 import { RateLimiter } from "../../src/broadcast/rate-limiter.js";
 import { DeliverySender } from "../../src/broadcast/sender.js";
 import { isUniqueViolation } from "../../src/storage/errors.js";
+import { type Harness, useSampleHarness } from "../helpers/contest.js";
 import { BACKENDS } from "../helpers/db.js";
-import { useSampleHarness, type Harness } from "../helpers/contest.js";
 import { silentLogger } from "../helpers/logger.js";
 
 /** Registers `n` participants in `unitCode`, each with one account on `platform`. */
@@ -14,7 +14,14 @@ async function seed(h: Harness, prefix: string, n: number, unitCode: string, pla
   for (let i = 0; i < n; i++) {
     const phone = `+8491${prefix}${String(i).padStart(7 - prefix.length, "0")}`;
     await h.db.prisma.participant.create({
-      data: { contestId: h.contest.id, phone, fullName: `Người ${i}`, birthDate: new Date("1990-01-01"), consentAt: new Date(), unitId: unit.id },
+      data: {
+        contestId: h.contest.id,
+        phone,
+        fullName: `Người ${i}`,
+        birthDate: new Date("1990-01-01"),
+        consentAt: new Date(),
+        unitId: unit.id,
+      },
     });
     await h.db.prisma.platformAccount.create({
       data: { platform, externalId: `${prefix}-${i}`, chatId: `${prefix}-${i}`, phone, lastInteractionAt: h.clock.now() },
@@ -48,19 +55,50 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
     const campaign = await createCampaign(h.db.prisma, h.contest, input, h.clock.now());
     expect(await h.db.prisma.delivery.count({ where: { campaignId: campaign.id } })).toBe(5);
     const some = await h.db.prisma.delivery.findFirstOrThrow({ where: { campaignId: campaign.id } });
-    const dup = await h.db.prisma.delivery.create({ data: { campaignId: campaign.id, accountId: some.accountId } }).catch((e: unknown) => e);
+    const dup = await h.db.prisma.delivery
+      .create({ data: { campaignId: campaign.id, accountId: some.accountId } })
+      .catch((e: unknown) => e);
     expect(isUniqueViolation(dup)).toBe(true);
     const messenger = new RecordingMessenger();
-    await drain(new DeliverySender({ prisma: h.db.prisma, messengers: { TELEGRAM: messenger }, logger: silentLogger, clock: h.clock.now, limiters: {} }));
+    await drain(
+      new DeliverySender({
+        prisma: h.db.prisma,
+        messengers: { TELEGRAM: messenger },
+        logger: silentLogger,
+        clock: h.clock.now,
+        limiters: {},
+      }),
+    );
     expect(messenger.sent.sort()).toEqual(["11-0", "11-1", "11-2", "12-0", "12-1"]);
-    expect(await campaignProgress(h.db.prisma, campaign.id, h.clock.now())).toMatchObject({ status: "DONE", total: 5, sent: 5, pending: 0, ratePerSecond: 0.08, secondsLeft: 0 });
+    expect(await campaignProgress(h.db.prisma, campaign.id, h.clock.now())).toMatchObject({
+      status: "DONE",
+      total: 5,
+      sent: 5,
+      pending: 0,
+      ratePerSecond: 0.08,
+      secondsLeft: 0,
+    });
   });
 
   it("delivers each message once when two senders race", async () => {
     await seed(h, "21", 30, "TDP02");
-    const campaign = await createCampaign(h.db.prisma, h.contest, { name: "race", text: "x", audience: { kind: "unit", unitCode: "TDP02" }, createdBy: "t" }, h.clock.now());
+    const campaign = await createCampaign(
+      h.db.prisma,
+      h.contest,
+      { name: "race", text: "x", audience: { kind: "unit", unitCode: "TDP02" }, createdBy: "t" },
+      h.clock.now(),
+    );
     const shared = new RecordingMessenger(() => new Promise((r) => setTimeout(r, 2)));
-    const senders = [1, 2].map(() => new DeliverySender({ prisma: h.db.prisma, messengers: { TELEGRAM: shared }, logger: silentLogger, clock: h.clock.now, limiters: {} }));
+    const senders = [1, 2].map(
+      () =>
+        new DeliverySender({
+          prisma: h.db.prisma,
+          messengers: { TELEGRAM: shared },
+          logger: silentLogger,
+          clock: h.clock.now,
+          limiters: {},
+        }),
+    );
     await Promise.all(senders.map(drain));
     expect(shared.sent).toHaveLength(30);
     expect(new Set(shared.sent).size).toBe(30);
@@ -69,18 +107,31 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
 
   it("resumes after a crash mid-campaign, resending at most what was in flight", async () => {
     await seed(h, "31", 12, "TDP04");
-    const campaign = await createCampaign(h.db.prisma, h.contest, { name: "crash", text: "x", audience: { kind: "unit", unitCode: "TDP04" }, createdBy: "t" }, h.clock.now());
+    const campaign = await createCampaign(
+      h.db.prisma,
+      h.contest,
+      { name: "crash", text: "x", audience: { kind: "unit", unitCode: "TDP04" }, createdBy: "t" },
+      h.clock.now(),
+    );
     const attempted: string[] = [];
     // The first worker "dies" on its 4th send: that call never returns.
     const dying = new RecordingMessenger((chatId, n) => {
       attempted.push(chatId);
       return n === 3 ? new Promise<void>(() => undefined) : undefined;
     });
-    void new DeliverySender({ prisma: h.db.prisma, messengers: { TELEGRAM: dying }, logger: silentLogger, clock: h.clock.now, limiters: {} }).runOnce(7);
+    void new DeliverySender({
+      prisma: h.db.prisma,
+      messengers: { TELEGRAM: dying },
+      logger: silentLogger,
+      clock: h.clock.now,
+      limiters: {},
+    }).runOnce(7);
     await expect.poll(() => attempted.length).toBe(4);
     const later = () => new Date(h.clock.now().getTime() + 61_000); // after the dead worker's lease
     const healthy = new RecordingMessenger();
-    await drain(new DeliverySender({ prisma: h.db.prisma, messengers: { TELEGRAM: healthy }, logger: silentLogger, clock: later, limiters: {} }));
+    await drain(
+      new DeliverySender({ prisma: h.db.prisma, messengers: { TELEGRAM: healthy }, logger: silentLogger, clock: later, limiters: {} }),
+    );
     const delivered = [...dying.sent, ...healthy.sent];
     expect(new Set(delivered).size).toBe(12);
     expect(delivered.length - 12).toBeLessThanOrEqual(1); // only the in-flight one may repeat
@@ -91,13 +142,22 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
   it("records blocked recipients and skips them next time; Zalo accounts outside the window are skipped", async () => {
     await seed(h, "41", 3, "TDP05");
     await seed(h, "42", 1, "TDP05", "ZALO");
-    await h.db.prisma.platformAccount.update({ where: { platform_externalId: { platform: "ZALO", externalId: "42-0" } }, data: { lastInteractionAt: new Date(h.clock.now().getTime() - 8 * 86_400_000) } });
+    await h.db.prisma.platformAccount.update({
+      where: { platform_externalId: { platform: "ZALO", externalId: "42-0" } },
+      data: { lastInteractionAt: new Date(h.clock.now().getTime() - 8 * 86_400_000) },
+    });
     const audience = { kind: "unit" as const, unitCode: "TDP05" };
     const first = await createCampaign(h.db.prisma, h.contest, { name: "b1", text: "x", audience, createdBy: "t" }, h.clock.now());
     const messenger = new RecordingMessenger((chatId) => {
       if (chatId === "41-1") throw new RecipientUnreachableError("Forbidden: bot was blocked by the user", true);
     });
-    const sender = new DeliverySender({ prisma: h.db.prisma, messengers: { TELEGRAM: messenger, ZALO: new RecordingMessenger() }, logger: silentLogger, clock: h.clock.now, limiters: {} });
+    const sender = new DeliverySender({
+      prisma: h.db.prisma,
+      messengers: { TELEGRAM: messenger, ZALO: new RecordingMessenger() },
+      logger: silentLogger,
+      clock: h.clock.now,
+      limiters: {},
+    });
     await drain(sender);
     expect(await campaignProgress(h.db.prisma, first.id)).toMatchObject({ sent: 2, failed: 1, skipped: 1 });
     const blocked = await h.db.prisma.platformAccount.findFirstOrThrow({ where: { externalId: "41-1" } });
@@ -113,9 +173,13 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
     await seed(h, "51", 10, "THCS");
     let fakeNow = h.clock.now().getTime();
     const clock = () => new Date(fakeNow);
-    const limiter = new RateLimiter(34, () => fakeNow, async (ms) => {
-      fakeNow += ms;
-    });
+    const limiter = new RateLimiter(
+      34,
+      () => fakeNow,
+      async (ms) => {
+        fakeNow += ms;
+      },
+    );
     const times: number[] = [];
     let throttledAt: number | undefined;
     const messenger = new RecordingMessenger(() => {
@@ -125,8 +189,19 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
       }
       times.push(fakeNow);
     });
-    const campaign = await createCampaign(h.db.prisma, h.contest, { name: "rate", text: "x", audience: { kind: "unit", unitCode: "THCS" }, createdBy: "t" }, clock());
-    const sender = new DeliverySender({ prisma: h.db.prisma, messengers: { TELEGRAM: messenger }, logger: silentLogger, clock, limiters: { TELEGRAM: limiter } });
+    const campaign = await createCampaign(
+      h.db.prisma,
+      h.contest,
+      { name: "rate", text: "x", audience: { kind: "unit", unitCode: "THCS" }, createdBy: "t" },
+      clock(),
+    );
+    const sender = new DeliverySender({
+      prisma: h.db.prisma,
+      messengers: { TELEGRAM: messenger },
+      logger: silentLogger,
+      clock,
+      limiters: { TELEGRAM: limiter },
+    });
     await sender.runOnce(50);
     const retried = await h.db.prisma.delivery.findFirstOrThrow({ where: { campaignId: campaign.id, status: "PENDING" } });
     expect(retried.notBefore!.getTime() - throttledAt!).toBeGreaterThanOrEqual(3_000);

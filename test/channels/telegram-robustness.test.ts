@@ -24,11 +24,23 @@ const textUpdate = (id: number, text: unknown) => ({
 });
 const callbackUpdate = (id: number, data: unknown) => ({
   update_id: updateId++,
-  callback_query: { id: `q${updateId}`, from: user(id), chat_instance: "x", data, message: { message_id: 1, date: 1_795_000_000, chat: chat(id), text: "…" } },
+  callback_query: {
+    id: `q${updateId}`,
+    from: user(id),
+    chat_instance: "x",
+    data,
+    message: { message_id: 1, date: 1_795_000_000, chat: chat(id), text: "…" },
+  },
 });
 const contactUpdate = (id: number, phone: string) => ({
   update_id: updateId++,
-  message: { message_id: updateId, date: 1_795_000_000, chat: chat(id), from: user(id), contact: { phone_number: phone, first_name: "Lê", user_id: id } },
+  message: {
+    message_id: updateId,
+    date: 1_795_000_000,
+    chat: chat(id),
+    from: user(id),
+    contact: { phone_number: phone, first_name: "Lê", user_id: id },
+  },
 });
 
 /** mulberry32: a small seeded generator so the fuzz corpus is the same on every run. */
@@ -47,13 +59,20 @@ describe("Telegram webhook robustness", () => {
   let running: TestServer;
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => void unhandled.push(reason);
-  const post = (update: unknown) => request(running.server).post("/webhooks/telegram").set("X-Telegram-Bot-Api-Secret-Token", SECRET).send(update as object);
+  const post = (update: unknown) =>
+    request(running.server)
+      .post("/webhooks/telegram")
+      .set("X-Telegram-Bot-Api-Secret-Token", SECRET)
+      .send(update as object);
   const captured = capturingLogger([TOKEN, SECRET]);
 
   beforeAll(async () => {
     process.on("unhandledRejection", onUnhandled);
     await fake.start();
-    running = await startServer({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot }, captured.logger);
+    running = await startServer(
+      { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot },
+      captured.logger,
+    );
   });
   afterAll(async () => {
     process.off("unhandledRejection", onUnhandled);
@@ -68,7 +87,13 @@ describe("Telegram webhook robustness", () => {
   afterEach(() => expect(unhandled).toEqual([]));
 
   async function registerUser(id: number, phone: string): Promise<void> {
-    for (const u of [textUpdate(id, "/start"), callbackUpdate(id, "c:y"), textUpdate(id, "Lê Văn Tám"), textUpdate(id, "07/08/1985"), contactUpdate(id, phone)]) {
+    for (const u of [
+      textUpdate(id, "/start"),
+      callbackUpdate(id, "c:y"),
+      textUpdate(id, "Lê Văn Tám"),
+      textUpdate(id, "07/08/1985"),
+      contactUpdate(id, phone),
+    ]) {
       expect((await post(u)).status).toBe(200);
     }
     expect((await post(callbackUpdate(id, "us:TDP01"))).status).toBe(200);
@@ -92,13 +117,24 @@ describe("Telegram webhook robustness", () => {
       .set("content-type", "text/plain")
       .send("update_id=1");
     expect(plain.status).toBe(400);
-    const broken = await request(running.server).post("/webhooks/telegram").set("X-Telegram-Bot-Api-Secret-Token", SECRET).set("content-type", "application/json").send("{");
+    const broken = await request(running.server)
+      .post("/webhooks/telegram")
+      .set("X-Telegram-Bot-Api-Secret-Token", SECRET)
+      .set("content-type", "application/json")
+      .send("{");
     expect(broken.status).toBe(400);
   });
 
   it("keeps a 4,096-character answer at the unit step within Telegram's limit", async () => {
     const id = 7002;
-    for (const u of [textUpdate(id, "/start"), callbackUpdate(id, "c:y"), textUpdate(id, "Lê Văn Tám"), textUpdate(id, "07/08/1985"), contactUpdate(id, "0913777002")]) await post(u);
+    for (const u of [
+      textUpdate(id, "/start"),
+      callbackUpdate(id, "c:y"),
+      textUpdate(id, "Lê Văn Tám"),
+      textUpdate(id, "07/08/1985"),
+      contactUpdate(id, "0913777002"),
+    ])
+      await post(u);
     fake.clear();
     expect((await post(textUpdate(id, "ư".repeat(4096)))).status).toBe(200);
     const texts = fake.sent().map((c) => String(c.payload.text));
@@ -108,7 +144,7 @@ describe("Telegram webhook robustness", () => {
 
   it("survives thousands of mutated and random updates without a 5xx", async () => {
     const next = random(20261123);
-    const pick = <T,>(xs: T[]): T => xs[Math.floor(next() * xs.length)]!;
+    const pick = <T>(xs: T[]): T => xs[Math.floor(next() * xs.length)]!;
     const junk = (): unknown =>
       pick<() => unknown>([
         () => null,
@@ -117,15 +153,41 @@ describe("Telegram webhook robustness", () => {
         () => "x".repeat(Math.floor(next() * 5000)),
         () => ({ nested: { deeper: [1, "2"] } }),
         () => [null, {}, "a"],
-        () => "/start " + "Z".repeat(Math.floor(next() * 80)),
+        () => `/start ${"Z".repeat(Math.floor(next() * 80))}`,
         () => pick(["c:y", "cf:ok", "m:thi", "rv:1", "a:00000000-0000-0000-0000-000000000000:0:0", "us:TDP01", "up:_:999"]),
       ])();
     const templates = [
-      () => textUpdate(8000 + Math.floor(next() * 20), pick(["/start", "/thi", "/ketqua", "/hoso", "/huongdan", "Xin chào", "A", "12", "01/01/2000", "Tổ 1"])),
-      () => callbackUpdate(8000 + Math.floor(next() * 20), pick(["c:y", "c:n", "cf:ok", "m:thi", "m:kq", "m:hs", "m:hd", "us:TDP01", "au:DAN", "p:ok", "rv:1", "up:_:1"])),
+      () =>
+        textUpdate(
+          8000 + Math.floor(next() * 20),
+          pick(["/start", "/thi", "/ketqua", "/hoso", "/huongdan", "Xin chào", "A", "12", "01/01/2000", "Tổ 1"]),
+        ),
+      () =>
+        callbackUpdate(
+          8000 + Math.floor(next() * 20),
+          pick(["c:y", "c:n", "cf:ok", "m:thi", "m:kq", "m:hs", "m:hd", "us:TDP01", "au:DAN", "p:ok", "rv:1", "up:_:1"]),
+        ),
       () => contactUpdate(8000 + Math.floor(next() * 20), pick(["0913000000", "+84913000001", "abc", ""])),
-      () => ({ update_id: updateId++, my_chat_member: { chat: chat(8001), from: user(8001), date: 1, old_chat_member: {}, new_chat_member: { status: pick(["kicked", "member"]) } } }),
-      () => ({ update_id: updateId++, message: { message_id: 1, date: 1, chat: { id: -100, type: "supergroup", title: "Nhóm" }, from: user(8002), text: pick(["/start", "/donvi KP1", "@cuocthi_test_bot"]) } }),
+      () => ({
+        update_id: updateId++,
+        my_chat_member: {
+          chat: chat(8001),
+          from: user(8001),
+          date: 1,
+          old_chat_member: {},
+          new_chat_member: { status: pick(["kicked", "member"]) },
+        },
+      }),
+      () => ({
+        update_id: updateId++,
+        message: {
+          message_id: 1,
+          date: 1,
+          chat: { id: -100, type: "supergroup", title: "Nhóm" },
+          from: user(8002),
+          text: pick(["/start", "/donvi KP1", "@cuocthi_test_bot"]),
+        },
+      }),
     ];
     /** Replaces, removes or retypes one field somewhere in the update. */
     const mutate = (value: unknown, depth = 0): unknown => {
@@ -157,7 +219,10 @@ describe("Telegram webhook robustness", () => {
     const during = await post(textUpdate(7003, "/huongdan"));
     expect([200, 500]).toContain(during.status);
     const started = Date.now();
-    const wrong = await request(running.server).post("/webhooks/telegram").set("X-Telegram-Bot-Api-Secret-Token", "nope").send(textUpdate(7003, "/thi"));
+    const wrong = await request(running.server)
+      .post("/webhooks/telegram")
+      .set("X-Telegram-Bot-Api-Secret-Token", "nope")
+      .send(textUpdate(7003, "/thi"));
     expect(wrong.status).toBe(401);
     expect(Date.now() - started).toBeLessThan(2_000);
     expect((await request(running.server).get("/healthz")).status).toBe(200);
@@ -169,13 +234,30 @@ describe("Telegram webhook robustness", () => {
     const from = captured.lines.length;
     fake.outage = { error_code: 500, description: "Internal Server Error" };
     const id = 7004;
-    for (const u of [textUpdate(id, "/start"), callbackUpdate(id, "c:y"), textUpdate(id, "Phạm Thị Riêng Tư"), textUpdate(id, "29/02/1964"), contactUpdate(id, "0913777004")]) {
+    for (const u of [
+      textUpdate(id, "/start"),
+      callbackUpdate(id, "c:y"),
+      textUpdate(id, "Phạm Thị Riêng Tư"),
+      textUpdate(id, "29/02/1964"),
+      contactUpdate(id, "0913777004"),
+    ]) {
       await post(u);
     }
     fake.outage = undefined;
     const log = captured.lines.slice(from).join("");
     expect(log).toContain("Telegram update failed");
-    for (const secret of ["0913777004", "913777004", "84913777004", "29/02/1964", "1964-02-29", "Riêng Tư", "Văn Tám", TOKEN, "SECRET-bot-token-value", SECRET]) {
+    for (const secret of [
+      "0913777004",
+      "913777004",
+      "84913777004",
+      "29/02/1964",
+      "1964-02-29",
+      "Riêng Tư",
+      "Văn Tám",
+      TOKEN,
+      "SECRET-bot-token-value",
+      SECRET,
+    ]) {
       expect(log).not.toContain(secret);
     }
   });

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { M } from "../../src/engine/messages.js";
+import { M } from "../../src/messages/index.js";
 import { FakeTelegram } from "../helpers/fake-telegram.js";
 import { startServer, type TestServer } from "../helpers/server.js";
 
@@ -25,7 +25,13 @@ function textUpdate(userId: number, text: string, chat = chatOf(userId)) {
 function contactUpdate(userId: number, phone: string, ownerId: number) {
   return {
     update_id: updateId++,
-    message: { message_id: messageId++, date: 1_795_000_000, chat: chatOf(userId), from: userOf(userId), contact: { phone_number: phone, first_name: "X", user_id: ownerId } },
+    message: {
+      message_id: messageId++,
+      date: 1_795_000_000,
+      chat: chatOf(userId),
+      from: userOf(userId),
+      contact: { phone_number: phone, first_name: "X", user_id: ownerId },
+    },
   };
 }
 
@@ -76,7 +82,12 @@ describe("Telegram channel through the webhook", () => {
   it("registers from a unit deep link with the own shared contact and takes a whole attempt", async () => {
     const u = 5001;
     expect((await post(textUpdate(u, "/start TDP05"))).status).toBe(200);
-    expect(fake.sent().map((c) => c.payload.text).join("\n")).toContain("Tổ dân phố số 5");
+    expect(
+      fake
+        .sent()
+        .map((c) => c.payload.text)
+        .join("\n"),
+    ).toContain("Tổ dân phố số 5");
     await post(callbackUpdate(u, "c:y"));
     expect(fake.sent("answerCallbackQuery")).toHaveLength(1);
     await post(textUpdate(u, "Nguyễn Thị Lan"));
@@ -117,8 +128,16 @@ describe("Telegram channel through the webhook", () => {
     }
     await post(textUpdate(u, "7"));
     await post(callbackUpdate(u, "p:ok"));
-    expect(fake.sent().map((c) => c.payload.text).join("\n")).toContain("Bạn đã nộp bài");
-    expect(await running.db.prisma.attempt.findUniqueOrThrow({ where: { id: attempt.id } })).toMatchObject({ status: "SUBMITTED", prediction: 7 });
+    expect(
+      fake
+        .sent()
+        .map((c) => c.payload.text)
+        .join("\n"),
+    ).toContain("Bạn đã nộp bài");
+    expect(await running.db.prisma.attempt.findUniqueOrThrow({ where: { id: attempt.id } })).toMatchObject({
+      status: "SUBMITTED",
+      prediction: 7,
+    });
   });
 
   it("processes a redelivered update once", async () => {
@@ -196,8 +215,11 @@ describe("Telegram CLI commands against the fake Bot API", () => {
   const cli = async (args: string[], env: Record<string, string>) => {
     const { execFile } = await import("node:child_process");
     return new Promise<string>((resolve, reject) =>
-      execFile("npx", ["tsx", "src/cli/index.ts", ...args], { env: { ...process.env, LOG_LEVEL: "silent", ...env } }, (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+      execFile(
+        "npx",
+        ["tsx", "src/cli/index.ts", ...args],
+        { env: { ...process.env, LOG_LEVEL: "silent", ...env } },
+        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
       ),
     );
   };

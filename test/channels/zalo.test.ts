@@ -4,7 +4,7 @@ import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ZaloClient } from "../../src/channels/zalo/client.js";
 import { ZaloTokens } from "../../src/channels/zalo/tokens.js";
-import { M } from "../../src/engine/messages.js";
+import { M } from "../../src/messages/index.js";
 import { BACKENDS, freshDatabase } from "../helpers/db.js";
 import { FakeZalo, signedEvent } from "../helpers/fake-zalo.js";
 import { silentLogger } from "../helpers/logger.js";
@@ -63,7 +63,7 @@ describe("Zalo OA channel through the webhook", () => {
 
   it("rejects missing, wrong and stale signatures with 401 and processes nothing", async () => {
     expect((await deliver(textEvent("z0", "/start"), { signature: null })).status).toBe(401);
-    expect((await deliver(textEvent("z0", "/start"), { signature: "mac=" + "0".repeat(64) })).status).toBe(401);
+    expect((await deliver(textEvent("z0", "/start"), { signature: `mac=${"0".repeat(64)}` })).status).toBe(401);
     expect((await deliver(textEvent("z0", "/start"), { timestamp: Date.now() - 10 * 60_000 })).status).toBe(401);
     await new Promise((r) => setTimeout(r, 200));
     expect(fake.calls).toHaveLength(0);
@@ -79,7 +79,12 @@ describe("Zalo OA channel through the webhook", () => {
     await say(u, textEvent(u, "đặng văn nam"));
     const form = await say(u, textEvent(u, "12/12/1988"));
     expect(form[0]!.template).toBe("request_user_info");
-    const next = await say(u, { event_name: "user_submit_info", sender: { id: u }, recipient: { id: "oa1" }, info: { name: "Nam", phone: "0903123456" } });
+    const next = await say(u, {
+      event_name: "user_submit_info",
+      sender: { id: u },
+      recipient: { id: "oa1" },
+      info: { name: "Nam", phone: "0903123456" },
+    });
     expect(next.at(-1)!.buttons).toEqual(["#b:au:CBCC", "#b:au:DAN"]);
     await say(u, textEvent(u, "#b:au:DAN"));
     await say(u, textEvent(u, "#b:cf:ok"), 2);
@@ -97,7 +102,10 @@ describe("Zalo OA channel through the webhook", () => {
     await say(u, textEvent(u, "15"));
     const result = await say(u, textEvent(u, "#b:p:ok"), 2);
     expect(result[0]!.text).toContain("Bạn đã nộp bài");
-    const attempt = await running.db.prisma.attempt.findFirstOrThrow({ where: { participantId: participant.id }, include: { questions: true } });
+    const attempt = await running.db.prisma.attempt.findFirstOrThrow({
+      where: { participantId: participant.id },
+      include: { questions: true },
+    });
     expect(attempt.status).toBe("SUBMITTED");
     expect(attempt.questions.every((q) => q.chosen !== null)).toBe(true);
   });
@@ -126,7 +134,11 @@ describe("Zalo OA channel through the webhook", () => {
     fake.failNext(-230, "User has not interacted with the OA in the past 7 days");
     expect((await deliver(textEvent("zu4", "/start"))).status).toBe(200);
     await expect
-      .poll(async () => (await running.db.prisma.platformAccount.findFirst({ where: { platform: "ZALO", externalId: "zu4" } }))?.unreachableReason, { timeout: 5_000 })
+      .poll(
+        async () =>
+          (await running.db.prisma.platformAccount.findFirst({ where: { platform: "ZALO", externalId: "zu4" } }))?.unreachableReason,
+        { timeout: 5_000 },
+      )
       .toContain("-230");
   });
 
@@ -159,7 +171,9 @@ describe.each(BACKENDS)("Zalo token refresh on %s", (backend) => {
     fake.seed("at-old", "rt-seed");
     const db = await freshDatabase(backend);
     try {
-      await db.prisma.zaloState.create({ data: { id: "oa", accessToken: "at-old", refreshToken: "rt-seed", expiresAt: new Date(Date.now() - 1000) } });
+      await db.prisma.zaloState.create({
+        data: { id: "oa", accessToken: "at-old", refreshToken: "rt-seed", expiresAt: new Date(Date.now() - 1000) },
+      });
       const config = { appId: APP_ID, appSecret: fake.appSecret, oauthBase: fake.base };
       const instances = Array.from({ length: 4 }, () => new ZaloTokens(db.prisma, config, silentLogger));
       const tokens = await Promise.all(instances.map((t) => t.accessToken()));

@@ -40,7 +40,9 @@ describe("contest definition", () => {
   });
 
   it("accepts an explicit list of windows", () => {
-    const def = parseDefinition(BASE.replace("rounds:\n  weekly: {}", "rounds:\n  list:\n    - { opens: 2026-12-07T07:00, closes: 2026-12-13 }"));
+    const def = parseDefinition(
+      BASE.replace("rounds:\n  weekly: {}", "rounds:\n  list:\n    - { opens: 2026-12-07T07:00, closes: 2026-12-13 }"),
+    );
     const [round] = resolveSchedule(def, new Date()).rounds;
     expect(round!.opensAt.toISOString()).toBe("2026-12-07T00:00:00.000Z");
     expect(round!.closesAt.toISOString()).toBe("2026-12-13T16:59:59.999Z");
@@ -59,7 +61,9 @@ describe("contest definition", () => {
     const typeErrors = problemsOf(BASE.replace("questionsPerAttempt: 10", "questionsPerAttempt: many").replace("title: Thử nghiệm\n", ""));
     expect(typeErrors).toContainEqual(expect.stringMatching(/^line 8: questionsPerAttempt: /)); // title line removed above it
     expect(typeErrors).toContainEqual(expect.stringMatching(/^line 1: title: /));
-    const ruleErrors = problemsOf(BASE.replace("timeLimitMinutes: 15", "timeLimitMinutes: 15\nunits:\n  - { code: A, name: Tổ A, parent: NOPE }"));
+    const ruleErrors = problemsOf(
+      BASE.replace("timeLimitMinutes: 15", "timeLimitMinutes: 15\nunits:\n  - { code: A, name: Tổ A, parent: NOPE }"),
+    );
     expect(ruleErrors).toEqual(["line 12: units.0.parent: unknown parent unit NOPE"]);
     expect(problemsOf("slug: [unclosed")).toContainEqual(expect.stringMatching(/^line 1: /));
   });
@@ -107,7 +111,19 @@ describe("question bank import", () => {
   });
 
   it("rejects each bad row with its reasons", () => {
-    const header = ["Mã", "Chủ đề", "Câu hỏi", "Phương án A", "Phương án B", "Phương án C", "Phương án D", "Đáp án", "Giải thích", "Nguồn", "Trạng thái"];
+    const header = [
+      "Mã",
+      "Chủ đề",
+      "Câu hỏi",
+      "Phương án A",
+      "Phương án B",
+      "Phương án C",
+      "Phương án D",
+      "Đáp án",
+      "Giải thích",
+      "Nguồn",
+      "Trạng thái",
+    ];
     const good = ["Q1", "CCHC", "Câu hỏi hợp lệ?", "Có", "Không", "", "", "A", "Vì", "Nguồn", "đã duyệt"];
     const bank = parseBankRows([
       header,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
 import { loadContestFile } from "../../src/contest/loader.js";
 import { importQuestionBank, parseBankRows } from "../../src/contest/question-bank.js";
-import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
 import { BACKENDS, freshDatabase, type TestDatabase } from "../helpers/db.js";
 
 const HEADER = ["code", "topic", "question", "option_a", "option_b", "correct", "explanation", "source", "status"];
@@ -46,7 +46,8 @@ describe.each(BACKENDS)("question import and contest reload on %s", (backend) =>
 
   it("imports 20,000 rows in one all-or-nothing transaction and reports progress", async () => {
     const rows = [HEADER];
-    for (let i = 0; i < 20_000; i++) rows.push([`BULK${i}`, `Chủ đề ${i % 7}`, `Câu hỏi số ${i}?`, "Đúng", "Sai", i % 2 ? "A" : "B", "Vì", "Nguồn", "draft"]);
+    for (let i = 0; i < 20_000; i++)
+      rows.push([`BULK${i}`, `Chủ đề ${i % 7}`, `Câu hỏi số ${i}?`, "Đúng", "Sai", i % 2 ? "A" : "B", "Vì", "Nguồn", "draft"]);
     const bank = parseBankRows(rows);
     expect(bank.rejected).toEqual([]);
     const seen: number[] = [];

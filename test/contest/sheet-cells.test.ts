@@ -14,7 +14,18 @@ describe("spreadsheet cells", () => {
   it("keeps CSV cells exactly as written", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "cb-cells-"));
     const file = path.join(dir, "bank.csv");
-    const row = ["Q1", "Số liệu", "Mức phạt tối đa là bao nhiêu nghìn đồng?", "1.000", "1.500", "2.000", "B", "Theo nghị định", "NĐ 100", "approved"];
+    const row = [
+      "Q1",
+      "Số liệu",
+      "Mức phạt tối đa là bao nhiêu nghìn đồng?",
+      "1.000",
+      "1.500",
+      "2.000",
+      "B",
+      "Theo nghị định",
+      "NĐ 100",
+      "approved",
+    ];
     const row2 = ["Q2", "Mã", "Mã hồ sơ nào đúng định dạng?", "0012", "01/02/2026", "TRUE", "A", "=1+1 là công thức", "Nguồn", "approved"];
     await writeFile(file, `\uFEFF${[HEADER, row, row2].map((r) => r.join(",")).join("\r\n")}\r\n`, "utf8");
     const bank = await readQuestionBank(file);
@@ -34,10 +45,32 @@ describe("spreadsheet cells", () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet("Câu hỏi");
     sheet.addRow(HEADER);
-    sheet.addRow(["Q1", "Chuyển đổi số", { richText: [{ text: "Câu hỏi " }, { font: { bold: true }, text: "in đậm" }, { text: "?" }] }, 2020, { formula: 'CONCAT("Ph","ường")', result: "Phường" }, "Xã", "A", "Vì", "Nguồn", "approved"]);
+    sheet.addRow([
+      "Q1",
+      "Chuyển đổi số",
+      { richText: [{ text: "Câu hỏi " }, { font: { bold: true }, text: "in đậm" }, { text: "?" }] },
+      2020,
+      { formula: 'CONCAT("Ph","ường")', result: "Phường" },
+      "Xã",
+      "A",
+      "Vì",
+      "Nguồn",
+      "approved",
+    ]);
     sheet.addRow(["Q2", null, "Câu hỏi thứ hai ở ô gộp?", "Có", "Không", "", "B", "Vì", "Nguồn", "approved"]);
     sheet.mergeCells("B2:B3");
-    const bad = sheet.addRow(["Q3", "Số", "Câu hỏi có ô định dạng?", 0.5, new Date("2026-02-01T00:00:00Z"), { formula: "1+1", result: 2 }, "A", "Vì", "Nguồn", "approved"]);
+    const bad = sheet.addRow([
+      "Q3",
+      "Số",
+      "Câu hỏi có ô định dạng?",
+      0.5,
+      new Date("2026-02-01T00:00:00Z"),
+      { formula: "1+1", result: 2 },
+      "A",
+      "Vì",
+      "Nguồn",
+      "approved",
+    ]);
     bad.getCell(4).numFmt = "0%";
     await workbook.xlsx.writeFile(file);
     const bank = await readQuestionBank(file);

@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { M } from "../../src/engine/messages.js";
-import { BACKENDS, type TestDatabase } from "../helpers/db.js";
-import {
-  actor,
-  allText,
-  button,
-  buttonData,
-  correctShown,
-  lastText,
-  register,
-  useSampleHarness,
-  text,
-} from "../helpers/contest.js";
+import { M } from "../../src/messages/index.js";
+import { actor, allText, button, buttonData, correctShown, lastText, register, text, useSampleHarness } from "../helpers/contest.js";
+import { BACKENDS } from "../helpers/db.js";
 
 describe.each(BACKENDS)("conversation engine on %s", (backend) => {
   const h = useSampleHarness(backend);
@@ -186,14 +176,16 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     await h.engine.handle(who, button("m:thi"));
     const attempt = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84966000001" } } });
     await h.engine.handle(who, button(`a:${attempt.id}:0:${await correctShown(h.db, attempt.id, 0)}`));
-    await h.engine.handle(who, button(`a:${attempt.id}:1:${(await correctShown(h.db, attempt.id, 1) + 1) % 4}`));
+    await h.engine.handle(who, button(`a:${attempt.id}:1:${((await correctShown(h.db, attempt.id, 1)) + 1) % 4}`));
     h.clock.advance(16 * 60_000);
     const late = await h.engine.handle(who, button(`a:${attempt.id}:2:0`));
     expect(allText(late)).toContain(M.timeUp);
     expect(allText(late)).toContain("đúng 1/10 câu");
     const final = await h.db.prisma.attempt.findUniqueOrThrow({ where: { id: attempt.id } });
     expect(final).toMatchObject({ status: "EXPIRED", score: 1, durationMs: 15 * 60_000 });
-    const q2 = await h.db.prisma.attemptQuestion.findUniqueOrThrow({ where: { attemptId_position: { attemptId: attempt.id, position: 2 } } });
+    const q2 = await h.db.prisma.attemptQuestion.findUniqueOrThrow({
+      where: { attemptId_position: { attemptId: attempt.id, position: 2 } },
+    });
     expect(q2.chosen).toBeNull();
 
     const silent = actor("SIMULATOR", "silent");
@@ -201,10 +193,10 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     await h.engine.handle(silent, button("m:thi"));
     const open = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84966000002" } } });
     await h.engine.handle(silent, button(`a:${open.id}:0:${await correctShown(h.db, open.id, 0)}`));
-    await h.engine.attempts.finalizeExpired(h.clock.now());
+    await h.services.attempts.finalizeExpired(h.clock.now());
     expect((await h.db.prisma.attempt.findUniqueOrThrow({ where: { id: open.id } })).status).toBe("IN_PROGRESS");
     h.clock.advance(15 * 60_000);
-    expect(await h.engine.attempts.finalizeExpired(h.clock.now())).toBeGreaterThanOrEqual(1);
+    expect(await h.services.attempts.finalizeExpired(h.clock.now())).toBeGreaterThanOrEqual(1);
     expect(await h.db.prisma.attempt.findUniqueOrThrow({ where: { id: open.id } })).toMatchObject({ status: "EXPIRED", score: 1 });
   });
 
@@ -227,7 +219,9 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     expect(future.notice).toBe(M.staleButton);
     const q0 = await h.db.prisma.attemptQuestion.findUniqueOrThrow({ where: { attemptId_position: { attemptId: mine.id, position: 0 } } });
     expect(q0.chosen).toBe(q0.optionOrder[1]);
-    const theirQ0 = await h.db.prisma.attemptQuestion.findUniqueOrThrow({ where: { attemptId_position: { attemptId: theirs.id, position: 0 } } });
+    const theirQ0 = await h.db.prisma.attemptQuestion.findUniqueOrThrow({
+      where: { attemptId_position: { attemptId: theirs.id, position: 0 } },
+    });
     expect(theirQ0.chosen).toBeNull();
     expect(lastText(await h.engine.handle(who, { type: "unsupported" }))).toMatch(/^Câu 2\/10/);
   });
@@ -258,9 +252,9 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     await register(h.engine, who, { phone: "0966000005" });
     const participant = await h.db.prisma.participant.findFirstOrThrow({ where: { phone: "+84966000005" } });
     const account = await h.db.prisma.platformAccount.findFirstOrThrow({ where: { externalId: "race" } });
-    const round = (await h.engine.attempts.openRound(h.clock.now()))!;
+    const round = (await h.services.attempts.openRound(h.clock.now()))!;
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => h.restart().attempts.start(round, participant, account.id, h.clock.now())),
+      Array.from({ length: 5 }, () => h.restartServices().attempts.start(round, participant, account.id, h.clock.now())),
     );
     expect(new Set(results.map((r) => r.attempt.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);

@@ -1,13 +1,15 @@
 // A contest loaded into a fresh database with an engine driven by a controllable clock.
-import { MemorySessionStore } from "../../src/sessions/memory-store.js";
-import type { SessionStore } from "../../src/sessions/store.js";
+
+import { afterAll, beforeAll } from "vitest";
 import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
+import { type ContestContext, loadContestContext } from "../../src/contest/context.js";
 import { loadContestFile } from "../../src/contest/loader.js";
-import { loadContestContext, type ContestContext } from "../../src/contest/context.js";
 import { ConversationEngine } from "../../src/engine/engine.js";
 import type { Actor, InboundEvent, PlatformName, Reply } from "../../src/engine/types.js";
-import { afterAll, beforeAll } from "vitest";
-import { freshDatabase, type Backend, type TestDatabase } from "./db.js";
+import { type ContestServices, createServices } from "../../src/services.js";
+import { MemorySessionStore } from "../../src/sessions/memory-store.js";
+import type { SessionStore } from "../../src/sessions/store.js";
+import { type Backend, freshDatabase, type TestDatabase } from "./db.js";
 import { silentLogger } from "./logger.js";
 
 export class TestClock {
@@ -24,8 +26,12 @@ export interface Harness {
   contest: ContestContext;
   sessions: SessionStore;
   engine: ConversationEngine;
-  /** A new engine on the same database and session store (a restarted server). */
+  /** The domain services the engine was built with (attempts, results, round closer…). */
+  services: ContestServices;
+  /** A new engine and services on the same database and session store (a restarted server, or another instance). */
   restart(): ConversationEngine;
+  /** Fresh services on the same database (another instance's). */
+  restartServices(): ContestServices;
 }
 
 /** Loads the sample contest with its rounds starting at `loadAt` (the sample starts "today"). */
@@ -34,8 +40,11 @@ export async function sampleHarness(db: TestDatabase, loadAt = new Date("2026-11
   const contest = await loadContestContext(db.prisma, "mau-cchc-cds");
   const clock = new TestClock(loadAt);
   const sessions = new MemorySessionStore();
-  const make = () => new ConversationEngine({ prisma: db.prisma, sessions, contest, clock: clock.now, logger: silentLogger });
-  return { db, clock, contest, sessions, engine: make(), restart: make };
+  const restartServices = () => createServices(db.prisma, contest, silentLogger);
+  const services = restartServices();
+  const make = (s: ContestServices = restartServices()) =>
+    new ConversationEngine({ ...s, sessions, clock: clock.now, logger: silentLogger });
+  return { db, clock, contest, sessions, services, engine: make(services), restart: () => make(), restartServices };
 }
 
 export function actor(platform: PlatformName, id: string, canShareContact = platform === "TELEGRAM"): Actor {

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { openDatabase, type Database } from "../../src/storage/database.js";
+import { type Database, openDatabase } from "../../src/storage/database.js";
 import { requireEnv } from "./env.js";
 import { silentLogger } from "./logger.js";
 

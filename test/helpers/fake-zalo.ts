@@ -65,7 +65,11 @@ export class FakeZalo {
         const [f] = this.failures.splice(i, 1);
         return void res.json({ error: f!.error, message: f!.message });
       }
-      res.json({ error: 0, message: "Success", data: { message_id: `m${this.calls.length}`, user_id: (body.recipient as { user_id: string }).user_id } });
+      res.json({
+        error: 0,
+        message: "Success",
+        data: { message_id: `m${this.calls.length}`, user_id: (body.recipient as { user_id: string }).user_id },
+      });
     });
     app.get("/v3.0/oa/user/detail", (req, res) => {
       const { user_id } = JSON.parse(String(req.query.data)) as { user_id: string };
@@ -82,8 +86,15 @@ export class FakeZalo {
     return this.calls
       .filter((c) => (c.body.recipient as { user_id: string }).user_id === userId && c.token === this.accessToken)
       .map((c) => {
-        const m = c.body.message as { text?: string; attachment?: { payload: { buttons?: { payload: string }[]; template_type?: string } } };
-        return { text: m.text, buttons: m.attachment?.payload.buttons?.map((b) => b.payload), template: m.attachment?.payload.template_type };
+        const m = c.body.message as {
+          text?: string;
+          attachment?: { payload: { buttons?: { payload: string }[]; template_type?: string } };
+        };
+        return {
+          text: m.text,
+          buttons: m.attachment?.payload.buttons?.map((b) => b.payload),
+          template: m.attachment?.payload.template_type,
+        };
       });
   }
 

@@ -4,8 +4,8 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { rankingReport, unitReport, writeReport } from "../../src/reports/reports.js";
-import { BACKENDS } from "../helpers/db.js";
 import { actor, register, takeAttempt, useSampleHarness } from "../helpers/contest.js";
+import { BACKENDS } from "../helpers/db.js";
 
 describe.each(BACKENDS)("reports and exports on %s", (backend) => {
   const h = useSampleHarness(backend);
@@ -39,7 +39,7 @@ describe.each(BACKENDS)("reports and exports on %s", (backend) => {
       expect(byCode.get("KP1")!.slice(5, 7)).toEqual([2, 2]);
       expect(byCode.get("PHUONG")!.slice(5, 7)).toEqual([3, 3]);
 
-      const ranking = await rankingReport(h.db.prisma, h.contest, h.engine.attempts, 1);
+      const ranking = await rankingReport(h.db.prisma, h.contest, h.services.results, 1);
       await writeReport(ranking, path.join(dir, "ranking.csv"), h.contest.timezone);
       const csv = await readFile(path.join(dir, "ranking.csv"), "utf8");
       expect(csv.charCodeAt(0)).toBe(0xfeff);

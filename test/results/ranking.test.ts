@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assignPrizes, rankAttempts, rankUnits, type RankInput } from "../../src/results/ranking.js";
+import { assignPrizes, type RankInput, rankAttempts, rankUnits } from "../../src/results/ranking.js";
 
 const KEYS = ["score", "prediction", "duration", "submittedAt"] as const;
 const at = (ms: number) => new Date(Date.UTC(2026, 10, 23, 3, 0, 0, ms));

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ResultsService } from "../../src/results/results.js";
-import { BACKENDS, type TestDatabase } from "../helpers/db.js";
 import { actor, register, takeAttempt, useSampleHarness } from "../helpers/contest.js";
+import { BACKENDS } from "../helpers/db.js";
 
 describe.each(BACKENDS)("round results on %s", (backend) => {
   const h = useSampleHarness(backend);
@@ -24,14 +23,13 @@ describe.each(BACKENDS)("round results on %s", (backend) => {
     const excluded = await h.db.prisma.participant.findFirstOrThrow({ where: { phone: "+84911000004" } });
     expect(excluded.excluded).toBe(true);
 
-    const round = (await h.engine.attempts.openRound(h.clock.now()))!;
-    const results = new ResultsService(h.db.prisma, h.contest, h.engine.attempts);
+    const round = (await h.services.attempts.openRound(h.clock.now()))!;
+    const results = h.services.results;
     h.clock.current = round.closesAt;
     expect(await results.closeRound(round.id, h.clock.now())).toEqual({ actual: 2, closedNow: true }); // two ranked perfect attempts
     // A late change to the attempts moves neither the frozen value nor the frozen rankings below.
     await h.db.prisma.attempt.updateMany({ where: { roundId: round.id }, data: { score: 10 } });
     expect(await results.closeRound(round.id, h.clock.now())).toEqual({ actual: 2, closedNow: false });
-
 
     const { ranking, prizes, actual } = await results.roundResults(round.id);
     expect(actual).toBe(2);

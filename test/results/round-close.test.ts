@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Messenger } from "../../src/broadcast/messenger.js";
-import { maskName, RoundCloser } from "../../src/results/round-closer.js";
 import { DeliverySender } from "../../src/broadcast/sender.js";
-import { BACKENDS } from "../helpers/db.js";
+import { maskName } from "../../src/results/round-closer.js";
 import { actor, allText, button, buttonData, register, takeAttempt, useSampleHarness } from "../helpers/contest.js";
+import { BACKENDS } from "../helpers/db.js";
 import { silentLogger } from "../helpers/logger.js";
 
 describe.each(BACKENDS)("round closing on %s", (backend) => {
@@ -22,8 +22,8 @@ describe.each(BACKENDS)("round closing on %s", (backend) => {
     const early = await h.engine.handle(people[0]!.who, button("rv:1"));
     expect(allText(early)).toContain("Đáp án được công bố sau khi vòng thi kết thúc");
 
-    const closer = new RoundCloser(h.db.prisma, h.contest, h.engine.attempts, silentLogger);
-    const round = (await h.engine.attempts.openRound(h.clock.now()))!;
+    const closer = h.services.closer;
+    const round = (await h.services.attempts.openRound(h.clock.now()))!;
     expect(await closer.tick(h.clock.now())).toEqual([]);
     h.clock.current = new Date(round.closesAt.getTime() + 1);
     expect(await closer.tick(h.clock.now())).toEqual([1]);
@@ -33,7 +33,7 @@ describe.each(BACKENDS)("round closing on %s", (backend) => {
     expect(notices).toHaveLength(1);
     expect(await closer.close(round.id, h.clock.now())).toBe(notices[0]!.id);
     const round2 = await h.db.prisma.round.findFirstOrThrow({ where: { contestId: h.contest.id, number: 2 } });
-    const racing = [1, 2, 3].map(() => new RoundCloser(h.db.prisma, h.contest, h.engine.attempts, silentLogger));
+    const racing = [1, 2, 3].map(() => h.restartServices().closer);
     const ids = await Promise.all(racing.map((c) => c.close(round2.id, round2.closesAt)));
     // One caller queues the notices; the others get its campaign, or null while it is being written.
     expect(new Set(ids.filter(Boolean)).size).toBe(1);
@@ -46,7 +46,13 @@ describe.each(BACKENDS)("round closing on %s", (backend) => {
         received.set(chatId, [...(received.get(chatId) ?? []), body]);
       },
     };
-    const sender = new DeliverySender({ prisma: h.db.prisma, messengers: { SIMULATOR: messenger }, logger: silentLogger, clock: h.clock.now, limiters: {} });
+    const sender = new DeliverySender({
+      prisma: h.db.prisma,
+      messengers: { SIMULATOR: messenger },
+      logger: silentLogger,
+      clock: h.clock.now,
+      limiters: {},
+    });
     while ((await sender.runOnce(10)).claimed > 0);
     expect(received.get("rc-1")).toEqual([expect.stringContaining("đúng 9/10 câu")]);
     expect(received.get("rc-1")![0]).toContain("Xếp hạng: 1/2");

@@ -52,9 +52,7 @@ export function sessionStoreContract(name: string, create: () => Promise<Session
 
     it("update is atomic per key: concurrent increments lose nothing", async () => {
       const k = key("upd");
-      await Promise.all(
-        Array.from({ length: 25 }, () => store.update<{ n: number }>(k, (cur) => ({ n: (cur?.n ?? 0) + 1 }), 60)),
-      );
+      await Promise.all(Array.from({ length: 25 }, () => store.update<{ n: number }>(k, (cur) => ({ n: (cur?.n ?? 0) + 1 }), 60)));
       expect(await store.get(k)).toEqual({ n: 25 });
     });
 

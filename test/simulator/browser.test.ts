@@ -2,12 +2,12 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createToken } from "../../src/admin/tokens.js";
 import { bootstrap, type Running } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
-import { createToken } from "../../src/admin/tokens.js";
 import { silentLogger } from "../helpers/logger.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -38,7 +38,15 @@ describe("web simulator in Chromium", () => {
     base = `http://127.0.0.1:${running.port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     await mkdir(ARTIFACTS, { recursive: true });
   });
@@ -80,7 +88,7 @@ describe("web simulator in Chromium", () => {
     await say(page, "42");
     await expect.poll(() => lastBotText(page)).toContain("Nộp bài");
     await tap(page, "Nộp bài");
-    await expect.poll(async () => (await page.locator(".msg.bot", { hasText: "Bạn đã nộp bài" }).count())).toBe(1);
+    await expect.poll(async () => await page.locator(".msg.bot", { hasText: "Bạn đã nộp bài" }).count()).toBe(1);
     await page.screenshot({ path: path.join(ARTIFACTS, "simulator-result.png"), fullPage: true });
 
     // Another tab, another simulated account, same person (same phone): linked, no second attempt.
@@ -102,14 +110,13 @@ describe("web simulator in Chromium", () => {
   });
 
   it("rejects malformed simulator events with 400 and answers 404 when switched off", async () => {
-    const bad = await request(running.server).post("/simulator/api/event").send({ user: "x y", event: { type: "text" } });
+    const bad = await request(running.server)
+      .post("/simulator/api/event")
+      .send({ user: "x y", event: { type: "text" } });
     expect(bad.status).toBe(400);
     expect(bad.body.issues.length).toBeGreaterThan(0);
     const offDir = await mkdtemp(path.join(os.tmpdir(), "cb-sim-off-"));
-    const off = await bootstrap(
-      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: offDir, NODE_ENV: "production" }),
-      silentLogger,
-    );
+    const off = await bootstrap(loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: offDir, NODE_ENV: "production" }), silentLogger);
     try {
       expect((await request(off.server).get("/simulator")).status).toBe(404);
       expect((await request(off.server).post("/simulator/api/event").send({})).status).toBe(404);
@@ -154,7 +161,10 @@ describe("organizer preview through the simulator API", () => {
     expect(rounds.body.rounds).toHaveLength(4);
     const offsetMs = new Date(rounds.body.rounds[2].opensAt).getTime() + 2 * 86_400_000 - Date.now();
     const post = (event: object) =>
-      request(running.server).post("/simulator/api/event").set("authorization", `Bearer ${token}`).send({ user: "pv-test", event, preview: { offsetMs } });
+      request(running.server)
+        .post("/simulator/api/event")
+        .set("authorization", `Bearer ${token}`)
+        .send({ user: "pv-test", event, preview: { offsetMs } });
     await post({ type: "start" });
     await post({ type: "button", data: "c:y" });
     await post({ type: "text", text: "Người Xem Trước" });
@@ -169,7 +179,9 @@ describe("organizer preview through the simulator API", () => {
     expect(await running.db.prisma.participant.count()).toBe(participantsBefore);
     expect(await running.db.prisma.attempt.count()).toBe(0);
     // The real world at the real time is still in round 1 and knows nobody.
-    const real = await request(running.server).post("/simulator/api/event").send({ user: "pv-test", event: { type: "command", name: "thi" } });
+    const real = await request(running.server)
+      .post("/simulator/api/event")
+      .send({ user: "pv-test", event: { type: "command", name: "thi" } });
     expect(real.body.messages[0].text).toContain("chưa đăng ký");
   });
 });

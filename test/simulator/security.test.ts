@@ -7,7 +7,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrap, type Running } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
-import { M } from "../../src/engine/messages.js";
+import { M } from "../../src/messages/index.js";
 import { actor, register } from "../helpers/contest.js";
 import { silentLogger } from "../helpers/logger.js";
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { readMigrations } from "../../src/storage/migrate.js";
 import { isUniqueViolation } from "../../src/storage/errors.js";
+import { readMigrations } from "../../src/storage/migrate.js";
 import { BACKENDS, freshDatabase, type TestDatabase } from "../helpers/db.js";
 
 describe.each(BACKENDS)("storage on %s", (backend) => {
@@ -19,8 +19,18 @@ describe.each(BACKENDS)("storage on %s", (backend) => {
     const tables = await db.prisma.$queryRaw<{ table_name: string }[]>`
       SELECT table_name::text AS table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`;
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(["Contest", "Round", "Unit", "Question", "Participant", "PlatformAccount", "Attempt",
-        "AttemptQuestion", "Campaign", "Delivery"]),
+      expect.arrayContaining([
+        "Contest",
+        "Round",
+        "Unit",
+        "Question",
+        "Participant",
+        "PlatformAccount",
+        "Attempt",
+        "AttemptQuestion",
+        "Campaign",
+        "Delivery",
+      ]),
     );
   });
 

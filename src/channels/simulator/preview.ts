@@ -1,12 +1,14 @@
 // Organizer preview: the contest as a participant sees it at another moment (e.g. during
 // round 3), on a throw-away in-memory database loaded from the same contest file, so nothing
 // written there reaches the real data. Opened on first use.
-import type { Logger } from "../../logger.js";
+
+import { type ContestContext, loadContestContext } from "../../contest/context.js";
 import { loadContestFile } from "../../contest/loader.js";
-import { loadContestContext, type ContestContext } from "../../contest/context.js";
 import { ConversationEngine } from "../../engine/engine.js";
+import type { Logger } from "../../logger.js";
+import { createServices } from "../../services.js";
 import { MemorySessionStore } from "../../sessions/memory-store.js";
-import { openDatabase, type Database } from "../../storage/database.js";
+import { type Database, openDatabase } from "../../storage/database.js";
 
 export class PreviewWorld {
   private ready?: Promise<{ db: Database; contest: ContestContext }>;
@@ -42,9 +44,8 @@ export class PreviewWorld {
   async engine(offsetMs: number): Promise<ConversationEngine> {
     const { db, contest } = await this.open();
     return new ConversationEngine({
-      prisma: db.prisma,
+      ...createServices(db.prisma, contest, this.logger),
       sessions: this.sessions,
-      contest,
       clock: () => new Date(Date.now() + offsetMs),
       logger: this.logger,
     });

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Router, type NextFunction, type Request, type Response } from "express";
+import { type NextFunction, type Request, type Response, Router } from "express";
 import { z } from "zod";
 import type { ConversationEngine } from "../../engine/engine.js";
 import type { Logger } from "../../logger.js";
@@ -40,7 +40,15 @@ const bodySchema = z.object({
   name: z.string().max(64).optional(),
   event: eventSchema,
   /** Organizer preview: run on the throw-away world with the clock moved by this much. */
-  preview: z.object({ offsetMs: z.number().int().min(-5 * 365 * 86_400_000).max(5 * 365 * 86_400_000) }).optional(),
+  preview: z
+    .object({
+      offsetMs: z
+        .number()
+        .int()
+        .min(-5 * 365 * 86_400_000)
+        .max(5 * 365 * 86_400_000),
+    })
+    .optional(),
 });
 
 export function simulatorRouter(engine: ConversationEngine, preview: PreviewWorld, logger: Logger, options: SimulatorOptions): Router {

@@ -3,14 +3,15 @@
 // place, contact button), answers every button press, drops redelivered updates, and records
 // users who blocked the bot. In groups it only points people to the private chat.
 import { autoRetry } from "@grammyjs/auto-retry";
-import { Bot, GrammyError, InlineKeyboard, type Context } from "grammy";
+import { Bot, type Context, GrammyError, InlineKeyboard } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import type { PrismaClient } from "../../generated/prisma/client.js";
-import type { ConversationEngine } from "../../engine/engine.js";
 import type { ContestContext } from "../../contest/context.js";
-import { COMMAND_MENU, M } from "../../engine/messages.js";
+import type { ConversationEngine } from "../../engine/engine.js";
 import type { Actor, OutboundMessage, Reply } from "../../engine/types.js";
+import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
+import { M } from "../../messages/index.js";
+import type { OrganizerTools } from "../../organizer/tools.js";
 import type { SessionStore } from "../../sessions/store.js";
 import { parseCommand } from "../commands.js";
 import { toInboundEvent } from "./events.js";
@@ -20,6 +21,7 @@ export interface TelegramDeps {
   token: string;
   apiRoot: string;
   engine: ConversationEngine;
+  organizer: OrganizerTools;
   contest: ContestContext;
   prisma: PrismaClient;
   sessions: SessionStore;
@@ -74,7 +76,10 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     const status = ctx.myChatMember.new_chat_member.status;
     await deps.prisma.platformAccount.updateMany({
       where: { platform: "TELEGRAM", externalId: String(ctx.from.id) },
-      data: status === "kicked" ? { blockedAt: new Date(), unreachableReason: "blocked the bot" } : { blockedAt: null, unreachableReason: null },
+      data:
+        status === "kicked"
+          ? { blockedAt: new Date(), unreachableReason: "blocked the bot" }
+          : { blockedAt: null, unreachableReason: null },
     });
   });
 
@@ -137,9 +142,9 @@ async function onPrivateUpdate(ctx: Context, deps: TelegramDeps): Promise<void> 
     if (answered || !ctx.callbackQuery) return;
     answered = true;
     // A late or repeated answer fails with "query is too old": nothing to do about it.
-    await ctx.answerCallbackQuery(text ? { text: text.slice(0, 200) } : undefined).catch((error: unknown) =>
-      deps.logger.debug({ err: (error as Error).message }, "answerCallbackQuery failed"),
-    );
+    await ctx
+      .answerCallbackQuery(text ? { text: text.slice(0, 200) } : undefined)
+      .catch((error: unknown) => deps.logger.debug({ err: (error as Error).message }, "answerCallbackQuery failed"));
   };
   try {
     const reply = await deps.engine.handle(actor, event);
@@ -172,7 +177,11 @@ async function render(ctx: Context, deps: TelegramDeps, reply: Reply, afterConta
   for (const message of reply.messages) {
     if (message.contactRequest) {
       await ctx.reply(message.text, {
-        reply_markup: { keyboard: [[{ text: message.contactRequest, request_contact: true }]], resize_keyboard: true, one_time_keyboard: true },
+        reply_markup: {
+          keyboard: [[{ text: message.contactRequest, request_contact: true }]],
+          resize_keyboard: true,
+          one_time_keyboard: true,
+        },
       });
       continue;
     }
@@ -197,8 +206,4 @@ async function render(ctx: Context, deps: TelegramDeps, reply: Reply, afterConta
     await deps.sessions.delete(questionKey);
     await ctx.reply(message.text, { reply_markup: markup });
   }
-}
-
-export async function setCommandMenu(bot: Bot): Promise<void> {
-  await bot.api.setMyCommands([...COMMAND_MENU]);
 }

@@ -4,7 +4,12 @@
 // redelivery storm. Unknown fields and update kinds pass through untouched.
 import { z } from "zod";
 
-const user = z.looseObject({ id: z.number().int(), is_bot: z.boolean().optional(), first_name: z.string(), last_name: z.string().optional() });
+const user = z.looseObject({
+  id: z.number().int(),
+  is_bot: z.boolean().optional(),
+  first_name: z.string(),
+  last_name: z.string().optional(),
+});
 const chat = z.looseObject({ id: z.number().int(), type: z.string() });
 const entity = z.looseObject({ type: z.string(), offset: z.number().int().nonnegative(), length: z.number().int().nonnegative() });
 

@@ -5,7 +5,7 @@
 // background at start-up) updates get 503 so Telegram keeps them. A handler still running
 // after 25 s is answered 200 and left to finish; its failure is logged, never left unhandled.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { Router, type Request } from "express";
+import { type Request, Router } from "express";
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "../../logger.js";

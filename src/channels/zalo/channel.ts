@@ -1,13 +1,14 @@
 // The Zalo OA channel: signed webhook events → engine → replies in Zalo's idiom. Zalo cannot
 // edit messages, so every question is a new message; buttons are `oa.query.hide` taps (at
 // most 5 a message) and, where Zalo refuses them, a numbered list answered by typing.
-import type { PrismaClient } from "../../generated/prisma/client.js";
+
 import type { ConversationEngine } from "../../engine/engine.js";
-import { BUTTONS } from "../../engine/messages.js";
 import type { Actor, Button, OutboundMessage } from "../../engine/types.js";
+import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
+import { BUTTONS, M } from "../../messages/index.js";
 import type { SessionStore } from "../../sessions/store.js";
-import { ZaloApiError, ZaloUnreachableError, type ZaloClient } from "./client.js";
+import { ZaloApiError, type ZaloClient, ZaloUnreachableError } from "./client.js";
 import { parseZaloEvent } from "./events.js";
 import { BUTTONS_REFUSED_ERRORS, PERMANENT_UNREACHABLE_ERRORS, ZALO, type ZaloEvent } from "./protocol.js";
 
@@ -107,8 +108,12 @@ export class ZaloChannel {
         this.deps.logger.warn({ code: error.code }, "Zalo refused buttons; switching to numbered choices");
       }
     }
-    await this.deps.sessions.set(pendingKey, buttons.map((b) => b.data), PENDING_TTL_SECONDS);
-    await client.sendText(userId, `${last}\n\n${buttons.map((b, i) => `${i + 1}. ${b.label}`).join("\n")}\n(Gõ số thứ tự để chọn)`);
+    await this.deps.sessions.set(
+      pendingKey,
+      buttons.map((b) => b.data),
+      PENDING_TTL_SECONDS,
+    );
+    await client.sendText(userId, `${last}\n\n${buttons.map((b, i) => `${i + 1}. ${b.label}`).join("\n")}\n${M.numberedChoiceHint}`);
   }
 
   private async sendButtonChunks(userId: string, text: string, buttons: Button[]): Promise<void> {

@@ -80,7 +80,9 @@ export class ZaloClient {
         text,
         attachment: {
           type: "template",
-          payload: { buttons: buttons.map((b) => ({ title: b.title.slice(0, ZALO.maxButtonTitle), type: "oa.query.hide", payload: b.payload })) },
+          payload: {
+            buttons: buttons.map((b) => ({ title: b.title.slice(0, ZALO.maxButtonTitle), type: "oa.query.hide", payload: b.payload })),
+          },
         },
       },
     });
@@ -100,8 +102,10 @@ export class ZaloClient {
   }
 
   profile(userId: string): Promise<{ display_name?: string; user_is_follower?: boolean } | undefined> {
-    return this.call(async (token) =>
-      (await this.http.get(ZALO.profilePath, { params: { data: JSON.stringify({ user_id: userId }) }, headers: { access_token: token } })).data,
+    return this.call(
+      async (token) =>
+        (await this.http.get(ZALO.profilePath, { params: { data: JSON.stringify({ user_id: userId }) }, headers: { access_token: token } }))
+          .data,
     );
   }
 }

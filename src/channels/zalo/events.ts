@@ -25,10 +25,12 @@ export function parseZaloEvent(body: ZaloEvent, pendingButtons?: string[]): Zalo
       return { userId, eventKey, unfollow: true };
     case "user_send_text": {
       const text = (body.message?.text ?? "").trim();
-      if (text.startsWith(ZALO.buttonPrefix)) return { userId, eventKey, event: { type: "button", data: text.slice(ZALO.buttonPrefix.length) } };
+      if (text.startsWith(ZALO.buttonPrefix))
+        return { userId, eventKey, event: { type: "button", data: text.slice(ZALO.buttonPrefix.length) } };
       // Choices sent as a numbered list (buttons refused): "2" picks the second.
       const n = /^\d{1,2}$/.test(text) ? Number(text) : 0;
-      if (pendingButtons && n >= 1 && n <= pendingButtons.length) return { userId, eventKey, event: { type: "button", data: pendingButtons[n - 1]! } };
+      if (pendingButtons && n >= 1 && n <= pendingButtons.length)
+        return { userId, eventKey, event: { type: "button", data: pendingButtons[n - 1]! } };
       return { userId, eventKey, event: textEvent(text) };
     }
     case "user_submit_info":

@@ -50,7 +50,9 @@ export function verifySignature(
     return { ok: false, reason: "body is not JSON" };
   }
   if (body.app_id !== expectedAppId) return { ok: false, reason: "app_id does not match" };
-  const expected = createHash("sha256").update(signatureBase(body, rawBody.toString("utf8"), String(body.timestamp ?? ""), secretKey)).digest();
+  const expected = createHash("sha256")
+    .update(signatureBase(body, rawBody.toString("utf8"), String(body.timestamp ?? ""), secretKey))
+    .digest();
   const given = Buffer.from(header.replace(/^mac=/, "").trim(), "hex");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "bad signature" };
   const at = Number(body.timestamp);

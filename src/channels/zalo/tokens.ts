@@ -57,7 +57,9 @@ export class ZaloTokens {
           { headers: { secret_key: this.config.appSecret }, timeout: 10_000 },
         );
         if (!data?.access_token || !data?.refresh_token) {
-          throw new ZaloTokenError(`Zalo token refresh failed: ${data?.error ?? "?"} ${data?.error_name ?? ""} ${data?.error_description ?? ""}`.trim());
+          throw new ZaloTokenError(
+            `Zalo token refresh failed: ${data?.error ?? "?"} ${data?.error_name ?? ""} ${data?.error_description ?? ""}`.trim(),
+          );
         }
         const expiresAt = new Date(this.clock().getTime() + Number(data.expires_in ?? 90_000) * 1000);
         const saved = { accessToken: data.access_token as string, refreshToken: data.refresh_token as string, expiresAt };

@@ -14,16 +14,22 @@ export function zaloWebhookRouter(
 ): Router {
   const router = Router();
   router.post("/webhooks/zalo", (req, res) => {
-    const verified = verifySignature(req.header("X-ZEvent-Signature"), req.rawBody ?? Buffer.alloc(0), config.oaSecretKey, config.appId, clock());
+    const verified = verifySignature(
+      req.header("X-ZEvent-Signature"),
+      req.rawBody ?? Buffer.alloc(0),
+      config.oaSecretKey,
+      config.appId,
+      clock(),
+    );
     if (!verified.ok) {
       logger.warn({ reason: verified.reason }, "Zalo webhook rejected");
       res.status(401).json({ error: "invalid signature" });
       return;
     }
     res.json({ ok: true });
-    channel.process(verified.body).catch((error: unknown) =>
-      logger.error({ err: error, event: verified.body.event_name }, "Zalo event failed"),
-    );
+    channel
+      .process(verified.body)
+      .catch((error: unknown) => logger.error({ err: error, event: verified.body.event_name }, "Zalo event failed"));
   });
   return router;
 }

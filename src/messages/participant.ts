@@ -1,43 +1,11 @@
-// The bot's words: every text a participant reads lives here, in Vietnamese (NFC).
-
-export const BUTTONS = {
-  consentYes: "✅ Tôi đồng ý",
-  consentNo: "Không đồng ý",
-  shareContact: "📱 Chia sẻ số điện thoại",
-  confirm: "✅ Xác nhận",
-  editName: "✏️ Sửa họ tên",
-  editBirth: "✏️ Sửa ngày sinh",
-  editPhone: "✏️ Sửa số điện thoại",
-  editUnit: "✏️ Sửa đơn vị",
-  editAudience: "✏️ Sửa đối tượng",
-  start: "📝 Bắt đầu thi",
-  results: "🏆 Kết quả của tôi",
-  profile: "👤 Hồ sơ",
-  help: "❓ Hướng dẫn",
-  editProfile: "✏️ Sửa thông tin",
-  chooseThisUnit: "✅ Chọn đơn vị này",
-  back: "↩️ Quay lại",
-  submit: "📨 Nộp bài",
-  editPrediction: "✏️ Sửa dự đoán",
-  more: "Xem thêm ▶",
-} as const;
-
-/** Descriptions of the bot's commands in the platform menu. */
-export const COMMAND_MENU = [
-  { command: "start", description: "Bắt đầu, đăng ký dự thi" },
-  { command: "thi", description: "Bắt đầu lượt thi của vòng đang mở" },
-  { command: "ketqua", description: "Xem kết quả của tôi" },
-  { command: "hoso", description: "Xem, sửa hồ sơ dự thi" },
-  { command: "huongdan", description: "Hướng dẫn" },
-] as const;
+// What a participant reads in the conversation: registration, attempts, results, help.
 
 /** What the person typed, quoted back: short enough never to push a reply past a platform's limit. */
 const clip = (text: string, max = 60) => ([...text].length <= max ? text : `${[...text].slice(0, max).join("")}…`);
 
-export const M = {
+export const PARTICIPANT = {
   welcome: (title: string, organizer: string, unitName?: string) =>
-    `Xin chào! Đây là ${title}, do ${organizer} tổ chức.` +
-    (unitName ? `\n\nBạn tham gia qua đường dẫn của đơn vị: ${unitName}.` : ""),
+    `Xin chào! Đây là ${title}, do ${organizer} tổ chức.${unitName ? `\n\nBạn tham gia qua đường dẫn của đơn vị: ${unitName}.` : ""}`,
   rulesSummary: (rules: string) => `📋 Thể lệ tóm tắt:\n${rules.trim()}`,
   consent:
     "🔒 Để tham gia, Ban Tổ chức cần thu thập họ tên, ngày sinh, số điện thoại và đơn vị của bạn, " +
@@ -59,7 +27,6 @@ export const M = {
   phoneInvalid: "Số điện thoại chưa đúng. Vui lòng nhập số di động Việt Nam gồm 10 chữ số, ví dụ: 0912 345 678.",
   phoneUseButton: "Để bảo đảm chính xác, vui lòng dùng nút «📱 Chia sẻ số điện thoại» bên dưới thay vì gõ số.",
   contactNotOwn: "Đây không phải số điện thoại của chính bạn. Vui lòng bấm nút «📱 Chia sẻ số điện thoại» để chia sẻ số của mình.",
-  phoneTaken: "Số điện thoại này đã được đăng ký bởi một tài khoản khác trong cuộc thi. Nếu đó là bạn, hãy dùng lại tài khoản đó hoặc liên hệ Ban Tổ chức.",
   linkedExisting: (name: string) =>
     `Số điện thoại này đã đăng ký dự thi với tên ${name}. Tài khoản này đã được liên kết với hồ sơ đó; lượt thi vẫn tính chung cho một người.`,
   simulatorPhoneTaken:
@@ -91,7 +58,7 @@ export const M = {
   noOpenRound: (next?: string) =>
     next ? `Hiện chưa có vòng thi nào đang mở. Vòng tiếp theo mở lúc ${next}.` : "Cuộc thi hiện không có vòng thi nào đang mở hoặc sắp mở.",
   alreadyAttempted: (round: number, next?: string) =>
-    `Bạn đã hoàn thành lượt thi vòng ${round}.` + (next ? ` Vòng tiếp theo mở lúc ${next}.` : ""),
+    `Bạn đã hoàn thành lượt thi vòng ${round}.${next ? ` Vòng tiếp theo mở lúc ${next}.` : ""}`,
   attemptIntro: (round: number, count: number, limitMinutes: number, deadline: string) =>
     `📝 Vòng ${round}: ${count} câu hỏi, thời gian tối đa ${limitMinutes} phút (hết giờ lúc ${deadline}). Chúc bạn thi tốt!`,
   resumeAttempt: "Bạn đang làm dở lượt thi. Tiếp tục nhé:",
@@ -111,12 +78,13 @@ export const M = {
     "\nBấm «Nộp bài» để hoàn thành. Sau khi nộp không sửa được.",
   result: (score: number, total: number, duration: string, reveal: string) =>
     `✅ Bạn đã nộp bài: đúng ${score}/${total} câu, thời gian ${duration}.\nĐáp án và xếp hạng sẽ được công bố sau khi vòng thi kết thúc (${reveal}).`,
-  expiredResult: (score: number, total: number) =>
-    `Bài thi đã được chấm khi hết giờ: đúng ${score}/${total} câu.`,
+  expiredResult: (score: number, total: number) => `Bài thi đã được chấm khi hết giờ: đúng ${score}/${total} câu.`,
   myResults: (lines: string[]) => (lines.length ? `🏆 Kết quả của bạn:\n${lines.join("\n")}` : "Bạn chưa có lượt thi nào."),
   resultLine: (round: number, score: number, total: number, duration: string, status: string) =>
     `• Vòng ${round}: ${score}/${total} câu, ${duration}${status ? ` (${status})` : ""}`,
   inProgressLine: (round: number) => `• Vòng ${round}: đang làm bài`,
+  expiredTag: "hết giờ",
+  numberedChoiceHint: "(Gõ số thứ tự để chọn)",
   reviewButton: (round: number) => `📖 Đáp án vòng ${round}`,
   reviewNotYet: (closes: string) => `Đáp án được công bố sau khi vòng thi kết thúc (${closes}).`,
   reviewItem: (k: number, text: string, chosen: string | undefined, correct: string, explanation: string) =>
@@ -126,48 +94,5 @@ export const M = {
   unknownText: "Mình chưa hiểu yêu cầu này. Vui lòng chọn một mục bên dưới.",
   useButtons: "Vui lòng bấm một trong các nút bên dưới.",
   commandDuringRegistration: "Bạn đang đăng ký dở. Hoàn thành bước hiện tại trước nhé (hoặc gửi /start để làm lại từ đầu).",
-  busy: "Hệ thống đang xử lý yêu cầu trước của bạn, vui lòng thử lại sau giây lát.",
-  // Round reminders and close notices (broadcast).
-  roundReminder: (round: number, opens: string) =>
-    `⏰ Vòng ${round} của cuộc thi mở lúc ${opens}. Mỗi người được thi một lần mỗi vòng; khi vòng mở, bấm «Bắt đầu thi» hoặc gửi /thi.`,
-  roundClosedGeneric: (round: number) => `Vòng ${round} đã kết thúc. Cảm ơn bạn đã tham gia!`,
-  roundResultNotice: (round: number, score: number, total: number, duration: string, rank: number | undefined, ranked: number) =>
-    `🏁 Vòng ${round} đã kết thúc. Kết quả của bạn: đúng ${score}/${total} câu, thời gian ${duration}.` +
-    (rank !== undefined ? ` Xếp hạng: ${rank}/${ranked}.` : " Bài của bạn không tham gia xếp hạng.") +
-    " Gửi /ketqua để xem lại bài làm cùng đáp án và giải thích.",
-  roundAnnouncement: (round: number, participants: number, actual: number | null, lines: string[]) =>
-    `📣 Kết quả vòng ${round}: ${participants} người dự thi` +
-    (actual !== null ? `, ${actual} người trả lời đúng tất cả các câu` : "") +
-    `.\nDẫn đầu:\n${lines.join("\n")}`,
-  // Channel texts (Telegram).
   contactReceived: "Đã nhận số điện thoại của bạn.",
-  groupInvite: (title: string, unitName?: string) =>
-    `Cuộc thi «${title}» diễn ra trong tin nhắn riêng với bot.` +
-    (unitName ? ` Bấm nút dưới đây để tham gia; bạn sẽ được tính cho đơn vị ${unitName}.` : " Bấm nút dưới đây để tham gia."),
-  groupOpenPrivate: "👉 Tham gia cuộc thi",
-  groupUnitSet: (unitName: string) => `Đã gắn nhóm này với đơn vị ${unitName}. Người tham gia từ nhóm sẽ được tính cho đơn vị này.`,
-  groupUnitUnknown: "Mã đơn vị không đúng. Cú pháp: /donvi <mã đơn vị>, ví dụ: /donvi TDP05.",
-  organizerStats: (s: { registered: number; round: number | null; attempted: number; perfect: number; units: string[] }) =>
-    `📊 Số liệu trực tiếp\nĐã đăng ký: ${s.registered}\n` +
-    (s.round !== null ? `Vòng ${s.round}: ${s.attempted} lượt thi, ${s.perfect} bài đúng hết\n` : "Hiện không có vòng thi đang mở\n") +
-    (s.units.length ? `Đơn vị dẫn đầu:\n${s.units.join("\n")}` : ""),
-  broadcastUsage: "Cú pháp: /guitin <nội dung tin nhắn>. Bot sẽ cho xem trước và hỏi xác nhận trước khi gửi tới mọi người dự thi.",
-  broadcastPreview: (text: string, recipients: number, blocked: number) =>
-    `Xem trước tin sẽ gửi:\n\n${text}\n\nNgười nhận: ${recipients} tài khoản (${blocked} đã chặn bot sẽ được bỏ qua). Gửi chứ?`,
-  broadcastConfirm: "✅ Gửi",
-  broadcastCancel: "Huỷ",
-  broadcastQueued: (recipients: number) => `Đã đưa tin vào hàng gửi tới ${recipients} tài khoản. Theo dõi tiến độ bằng CLI hoặc API quản trị.`,
-  broadcastCancelled: "Đã huỷ, không gửi tin nào.",
-  broadcastExpired: "Bản nháp này đã hết hạn; gửi lại /guitin.",
-  groupUnitForbidden: "Chỉ Ban Tổ chức mới được gắn nhóm với đơn vị.",
 } as const;
-
-export type ValidationMessageKey =
-  | "nameTooShort"
-  | "nameTooLong"
-  | "nameInvalid"
-  | "birthFormat"
-  | "birthImpossible"
-  | "birthFuture"
-  | "phoneInvalid"
-  | "predictionInvalid";

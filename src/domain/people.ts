@@ -1,0 +1,103 @@
+// Participants and their platform accounts: the persistence the conversation needs for
+// registration, behind an interface so registration steps can be tested without a database.
+
+import type { Actor } from "../engine/types.js";
+import type { Participant, PlatformAccount, PrismaClient } from "../generated/prisma/client.js";
+import { isUniqueViolation } from "../storage/errors.js";
+
+export interface NewParticipant {
+  phone: string;
+  fullName: string;
+  /** YYYY-MM-DD */
+  birthDate: string;
+  unitId: string | null;
+  audienceId: string | null;
+  excluded: boolean;
+  consentAt: Date;
+}
+
+export type RegisterOutcome =
+  | { kind: "created"; participant: Participant; account: PlatformAccount }
+  /** This very account registered a moment ago (the same confirmation handled twice). */
+  | { kind: "duplicate"; participant: Participant; account: PlatformAccount }
+  /** Someone else (another account) registered this phone. */
+  | { kind: "taken"; existing: Participant };
+
+export interface People {
+  /** The sender's account, created on first contact; records the interaction. */
+  touchAccount(actor: Actor, now: Date): Promise<PlatformAccount>;
+  byPhone(phone: string): Promise<Participant | null>;
+  /** Creates the participant and links the account to it in one transaction. */
+  register(accountId: string, data: NewParticipant): Promise<RegisterOutcome>;
+  /**
+   * Links the account to an existing participant. A simulated account never takes the phone
+   * of a participant with a real (Telegram/Zalo) account; a real account arriving takes the
+   * phone away from simulated ones. Null when refused.
+   */
+  link(account: PlatformAccount, participant: Participant): Promise<PlatformAccount | null>;
+  updateProfile(
+    participantId: string,
+    data: { fullName: string; birthDate: string; unitId: string | null; audienceId: string | null },
+  ): Promise<Participant>;
+}
+
+const asDate = (isoDate: string) => new Date(`${isoDate}T00:00:00Z`);
+
+export class PrismaPeople implements People {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly contestId: string,
+  ) {}
+
+  touchAccount(actor: Actor, now: Date): Promise<PlatformAccount> {
+    return this.prisma.platformAccount.upsert({
+      where: { platform_externalId: { platform: actor.platform, externalId: actor.externalId } },
+      create: {
+        platform: actor.platform,
+        externalId: actor.externalId,
+        chatId: actor.chatId,
+        displayName: actor.displayName,
+        lastInteractionAt: now,
+      },
+      update: { chatId: actor.chatId, displayName: actor.displayName, lastInteractionAt: now, blockedAt: null },
+    });
+  }
+
+  byPhone(phone: string): Promise<Participant | null> {
+    return this.prisma.participant.findUnique({ where: { contestId_phone: { contestId: this.contestId, phone } } });
+  }
+
+  async register(accountId: string, data: NewParticipant): Promise<RegisterOutcome> {
+    try {
+      const [participant, account] = await this.prisma.$transaction([
+        this.prisma.participant.create({ data: { contestId: this.contestId, ...data, birthDate: asDate(data.birthDate) } }),
+        this.prisma.platformAccount.update({ where: { id: accountId }, data: { phone: data.phone } }),
+      ]);
+      return { kind: "created", participant, account };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // The winner's transaction has committed: its participant and account link are visible.
+      const existing = await this.byPhone(data.phone);
+      if (!existing) throw error;
+      const account = await this.prisma.platformAccount.findUniqueOrThrow({ where: { id: accountId } });
+      return account.phone === data.phone ? { kind: "duplicate", participant: existing, account } : { kind: "taken", existing };
+    }
+  }
+
+  async link(account: PlatformAccount, participant: Participant): Promise<PlatformAccount | null> {
+    if (account.platform === "SIMULATOR") {
+      const real = await this.prisma.platformAccount.count({ where: { phone: participant.phone, platform: { not: "SIMULATOR" } } });
+      if (real > 0) return null;
+    } else {
+      await this.prisma.platformAccount.updateMany({ where: { phone: participant.phone, platform: "SIMULATOR" }, data: { phone: null } });
+    }
+    return this.prisma.platformAccount.update({ where: { id: account.id }, data: { phone: participant.phone } });
+  }
+
+  updateProfile(
+    participantId: string,
+    data: { fullName: string; birthDate: string; unitId: string | null; audienceId: string | null },
+  ): Promise<Participant> {
+    return this.prisma.participant.update({ where: { id: participantId }, data: { ...data, birthDate: asDate(data.birthDate) } });
+  }
+}

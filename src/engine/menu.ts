@@ -1,0 +1,65 @@
+// What a registered participant reaches from the menu: profile, results, the answer review
+// after a round closes, help.
+
+import type { AttemptWithQuestions } from "../domain/attempts.js";
+import { BUTTONS, M } from "../messages/index.js";
+import { formatDateTime, formatDuration } from "./format.js";
+import { DATA, menuButtons } from "./keyboards.js";
+import { describe, draftOf } from "./registration/flow.js";
+import { type EngineContext, type RegisteredTurn, say, type Turn } from "./turn.js";
+
+export function showMenu(turn: Turn): void {
+  say(turn, M.menu, { buttons: menuButtons() });
+}
+
+export function showHelp(ctx: EngineContext, turn: Turn): void {
+  const def = ctx.contest.def;
+  say(turn, M.help(def.timeLimitMinutes, def.questionsPerAttempt, def.prediction.enabled));
+  showMenu(turn);
+}
+
+export function showProfile(ctx: EngineContext, turn: RegisteredTurn): void {
+  say(turn, M.profile(describe(ctx, draftOf(ctx, turn.participant))), {
+    buttons: [[{ label: BUTTONS.editProfile, data: DATA.editProfile }], ...menuButtons().slice(0, 1)],
+  });
+}
+
+export async function showResults(ctx: EngineContext, turn: RegisteredTurn): Promise<void> {
+  const attempts = await ctx.attempts.history(turn.participant.id);
+  const lines = attempts.map((a) =>
+    a.status === "IN_PROGRESS"
+      ? M.inProgressLine(a.round.number)
+      : M.resultLine(
+          a.round.number,
+          a.score ?? 0,
+          a._count.questions,
+          formatDuration(a.durationMs ?? 0),
+          a.status === "EXPIRED" ? M.expiredTag : "",
+        ),
+  );
+  const closed = attempts.filter((a) => a.round.closedAt && a.status !== "IN_PROGRESS");
+  say(turn, M.myResults(lines), {
+    buttons: closed.length
+      ? [closed.map((a) => ({ label: M.reviewButton(a.round.number), data: DATA.review(a.round.number) }))]
+      : undefined,
+  });
+  showMenu(turn);
+}
+
+/** The participant's own paper with correct answers and explanations, once the round is closed. */
+export async function showReview(ctx: EngineContext, turn: RegisteredTurn, roundNumber: number): Promise<void> {
+  const round = await ctx.attempts.roundByNumber(roundNumber);
+  if (!round) return showMenu(turn);
+  if (!round.closedAt) return say(turn, M.reviewNotYet(formatDateTime(round.closesAt, ctx.contest.timezone)));
+  const attempt = await ctx.attempts.forRound(round.id, turn.participant.id);
+  if (!attempt) return showMenu(turn);
+  const letter = (aq: AttemptWithQuestions["questions"][number], option: number | null) =>
+    option === null ? undefined : `${"ABCDEF"[aq.optionOrder.indexOf(option)]}. ${aq.question.options[option]}`;
+  for (const aq of attempt.questions) {
+    say(
+      turn,
+      M.reviewItem(aq.position + 1, aq.question.text, letter(aq, aq.chosen), letter(aq, aq.question.correct)!, aq.question.explanation),
+    );
+  }
+  showMenu(turn);
+}

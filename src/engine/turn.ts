@@ -1,0 +1,40 @@
+// One turn of the conversation: who wrote, what we know of them, what we answer. Steps read
+// and change the turn; the pipeline (engine.ts) loads it before and saves it after.
+
+import type { ContestContext } from "../contest/context.js";
+import type { AttemptService } from "../domain/attempts.js";
+import type { People } from "../domain/people.js";
+import type { Participant, PlatformAccount } from "../generated/prisma/client.js";
+import type { Logger } from "../logger.js";
+import type { ConversationSession } from "./session.js";
+import type { Actor, OutboundMessage } from "./types.js";
+
+export interface Turn {
+  actor: Actor;
+  account: PlatformAccount;
+  participant: Participant | null;
+  session: ConversationSession;
+  now: Date;
+  out: OutboundMessage[];
+  /** Short notice for the button press (Telegram's answerCallbackQuery text). */
+  notice?: string;
+}
+
+/** A turn of someone who is registered: steps for registered people take this type. */
+export interface RegisteredTurn extends Turn {
+  participant: Participant;
+}
+
+export const isRegistered = (turn: Turn): turn is RegisteredTurn => turn.participant !== null;
+
+/** What every step may use: the contest and the domain services, never the database itself. */
+export interface EngineContext {
+  contest: ContestContext;
+  people: People;
+  attempts: AttemptService;
+  logger: Logger;
+}
+
+export function say(turn: Turn, text: string, extra: Omit<OutboundMessage, "text"> = {}): void {
+  turn.out.push({ text, ...extra });
+}

@@ -1,0 +1,32 @@
+// Button labels and the platform command menu (Vietnamese, NFC).
+
+export const BUTTONS = {
+  consentYes: "✅ Tôi đồng ý",
+  consentNo: "Không đồng ý",
+  shareContact: "📱 Chia sẻ số điện thoại",
+  confirm: "✅ Xác nhận",
+  editName: "✏️ Sửa họ tên",
+  editBirth: "✏️ Sửa ngày sinh",
+  editPhone: "✏️ Sửa số điện thoại",
+  editUnit: "✏️ Sửa đơn vị",
+  editAudience: "✏️ Sửa đối tượng",
+  start: "📝 Bắt đầu thi",
+  results: "🏆 Kết quả của tôi",
+  profile: "👤 Hồ sơ",
+  help: "❓ Hướng dẫn",
+  editProfile: "✏️ Sửa thông tin",
+  chooseThisUnit: "✅ Chọn đơn vị này",
+  back: "↩️ Quay lại",
+  submit: "📨 Nộp bài",
+  editPrediction: "✏️ Sửa dự đoán",
+  more: "Xem thêm ▶",
+} as const;
+
+/** Descriptions of the bot's commands in the platform menu. */
+export const COMMAND_MENU = [
+  { command: "start", description: "Bắt đầu, đăng ký dự thi" },
+  { command: "thi", description: "Bắt đầu lượt thi của vòng đang mở" },
+  { command: "ketqua", description: "Xem kết quả của tôi" },
+  { command: "hoso", description: "Xem, sửa hồ sơ dự thi" },
+  { command: "huongdan", description: "Hướng dẫn" },
+] as const;

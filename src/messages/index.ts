@@ -1,0 +1,11 @@
+// The message catalogue: every Vietnamese text the bot sends, split by who reads it. `M`
+// merges them for code that renders any of them (the engine, channels, tests).
+import { BROADCAST } from "./broadcast.js";
+import { GROUP } from "./group.js";
+import { ORGANIZER } from "./organizer.js";
+import { PARTICIPANT } from "./participant.js";
+
+export { BUTTONS, COMMAND_MENU } from "./buttons.js";
+export { BROADCAST, GROUP, ORGANIZER, PARTICIPANT };
+
+export const M = { ...PARTICIPANT, ...BROADCAST, ...GROUP, ...ORGANIZER } as const;

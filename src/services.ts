@@ -1,0 +1,29 @@
+// The domain services of one contest, built once per process (server, CLI command, preview
+// world, test harness) and handed to whatever needs them.
+import type { ContestContext } from "./contest/context.js";
+import { AttemptService } from "./domain/attempts.js";
+import { type People, PrismaPeople } from "./domain/people.js";
+import type { PrismaClient } from "./generated/prisma/client.js";
+import type { Logger } from "./logger.js";
+import { ResultsService } from "./results/results.js";
+import { RoundCloser } from "./results/round-closer.js";
+
+export interface ContestServices {
+  contest: ContestContext;
+  attempts: AttemptService;
+  people: People;
+  results: ResultsService;
+  closer: RoundCloser;
+}
+
+export function createServices(prisma: PrismaClient, contest: ContestContext, logger: Logger): ContestServices {
+  const attempts = new AttemptService(prisma, contest);
+  const results = new ResultsService(prisma, contest, attempts);
+  return {
+    contest,
+    attempts,
+    people: new PrismaPeople(prisma, contest.id),
+    results,
+    closer: new RoundCloser(prisma, contest, results, logger),
+  };
+}
