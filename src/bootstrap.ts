@@ -7,12 +7,12 @@ import { adminRouter } from "./admin/router.js";
 import { findToken } from "./admin/tokens.js";
 import { startBackgroundWork } from "./background.js";
 import type { Messenger } from "./broadcast/messenger.js";
-import { telegramMessenger, zaloMessenger } from "./broadcast/platform-messengers.js";
 import { landingRouter } from "./channels/landing.js";
 import { PreviewWorld } from "./channels/simulator/preview.js";
 import { simulatorRouter } from "./channels/simulator/router.js";
 import { createTelegramBot } from "./channels/telegram/bot.js";
 import { initBotInBackground, telegramWebhookRouter } from "./channels/telegram/webhook.js";
+import { ZaloAdapter } from "./channels/zalo/adapter.js";
 import { ZaloChannel } from "./channels/zalo/channel.js";
 import { ZaloClient } from "./channels/zalo/client.js";
 import { ZaloTokens } from "./channels/zalo/tokens.js";
@@ -64,7 +64,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     const messengers: Partial<Record<Platform, Messenger>> = {};
     const routers: Router[] = [];
     if (config.telegram) {
-      const bot = createTelegramBot({
+      const { bot, adapter } = createTelegramBot({
         ...config.telegram,
         engine,
         organizer: organizerTools(db.prisma, services),
@@ -73,7 +73,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
         sessions,
         logger: logger.child({ channel: "telegram" }),
       });
-      messengers.TELEGRAM = telegramMessenger(bot.api);
+      messengers.TELEGRAM = adapter;
       if (config.telegram.mode === "webhook") {
         const init = initBotInBackground(bot, logger.child({ channel: "telegram" }));
         closers.push({ name: "telegram start-up", close: async () => init.stop() });
@@ -91,10 +91,11 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       const zaloLogger = logger.child({ channel: "zalo" });
       const tokens = new ZaloTokens(db.prisma, config.zalo, zaloLogger);
       const client = new ZaloClient(config.zalo.apiBase, tokens, zaloLogger);
-      messengers.ZALO = zaloMessenger(client);
+      const adapter = new ZaloAdapter(client, db.prisma, sessions, zaloLogger);
+      messengers.ZALO = adapter;
       const channel = new ZaloChannel({
         engine,
-        client,
+        adapter,
         prisma: db.prisma,
         sessions,
         logger: zaloLogger,

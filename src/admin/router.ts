@@ -3,7 +3,14 @@
 // every state-changing call is written to the audit log.
 import { type NextFunction, type Request, type Response, Router } from "express";
 import { z } from "zod";
-import { type CampaignInput, campaignProgress, createCampaign, previewCampaign, setCampaignStatus } from "../broadcast/campaigns.js";
+import {
+  buttonRowsSchema,
+  type CampaignInput,
+  campaignProgress,
+  createCampaign,
+  previewCampaign,
+  setCampaignStatus,
+} from "../broadcast/campaigns.js";
 import { unitSubtreeIds } from "../contest/context.js";
 import type { ApiToken, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
@@ -20,7 +27,7 @@ declare module "express-serve-static-core" {
 const campaignSchema = z.object({
   name: z.string().min(1).max(200),
   text: z.string().min(1).max(4000),
-  buttons: z.array(z.array(z.object({ label: z.string().min(1).max(64), data: z.string().min(1).max(64) }))).optional(),
+  buttons: buttonRowsSchema.optional(),
   audience: z.discriminatedUnion("kind", [
     z.object({ kind: z.literal("all"), platform: z.enum(["TELEGRAM", "ZALO", "SIMULATOR"]).optional() }),
     z.object({ kind: z.literal("unit"), unitCode: z.string(), platform: z.enum(["TELEGRAM", "ZALO", "SIMULATOR"]).optional() }),

@@ -1,10 +1,18 @@
 // Campaigns: an audience resolved to one delivery per recipient account (unique per campaign
 // and account, so re-running a fan-out never duplicates), previewed before it is confirmed.
 
+import { z } from "zod";
 import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
 import type { Button } from "../engine/types.js";
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../storage/errors.js";
+
+export const buttonRowsSchema = z.array(z.array(z.object({ label: z.string().min(1).max(64), data: z.string().min(1).max(64) })));
+
+/** A campaign's buttons column, read through its schema. */
+export function campaignButtons(value: unknown): Button[][] | undefined {
+  return value === null || value === undefined ? undefined : buttonRowsSchema.parse(value);
+}
 
 export type AudienceFilter =
   | { kind: "all"; platform?: Platform }
@@ -92,7 +100,8 @@ function insertCampaign(prisma: PrismaClient, contestId: string, campaign: Campa
         contestId,
         name: campaign.name,
         text: campaign.text,
-        buttons: campaign.buttons ? (campaign.buttons as unknown as object) : undefined,
+        // Plain rows of {label, data}: JSON as they are (read back through buttonRowsSchema).
+        buttons: campaign.buttons?.map((row) => row.map((b) => ({ label: b.label, data: b.data }))),
         audience: campaign.audience,
         systemKey: campaign.systemKey,
         status: "SCHEDULED",

@@ -1,9 +1,10 @@
-// What the broadcast sender needs from a platform: send one message to one chat, and say
-// in a typed error why it could not.
-import type { Button } from "../engine/types.js";
+// What the broadcast sender needs from a platform: send one message to one chat, rendered
+// as the conversation renders it, and say in a typed error why it could not. Each channel's
+// adapter implements it.
+import type { OutboundMessage } from "../engine/types.js";
 
 export interface Messenger {
-  send(chatId: string, text: string, buttons?: Button[][]): Promise<void>;
+  send(chatId: string, message: OutboundMessage): Promise<void>;
 }
 
 /** The recipient blocked the bot, left the OA, or cannot be reached by this platform's rules. */

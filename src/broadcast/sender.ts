@@ -3,9 +3,9 @@
 // that crashed mid-batch leaves rows that are reclaimed when the lease runs out (only what was
 // in flight at the crash can go out twice). Rates are respected per platform.
 import { randomUUID } from "node:crypto";
-import type { Button } from "../engine/types.js";
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
+import { campaignButtons } from "./campaigns.js";
 import { type Messenger, RateLimitedError, RecipientUnreachableError } from "./messenger.js";
 import { PLATFORM_INTERVAL_MS, RateLimiter } from "./rate-limiter.js";
 
@@ -113,7 +113,7 @@ export class DeliverySender {
     }
     try {
       await this.limiters[account.platform]?.take();
-      await messenger.send(account.chatId, d.text ?? d.campaign.text, (d.campaign.buttons as Button[][] | null) ?? undefined);
+      await messenger.send(account.chatId, { text: d.text ?? d.campaign.text, buttons: campaignButtons(d.campaign.buttons) });
       await this.settle(d.id, { status: "SENT", sentAt: this.clock(), lastError: null });
       return "sent";
     } catch (error) {

@@ -1,7 +1,7 @@
 // The loaded contest as the engine needs it: definition plus the rows it refers to.
 
 import type { Audience, PrismaClient, Unit } from "../generated/prisma/client.js";
-import type { ContestDefinition } from "./definition.js";
+import { type ContestDefinition, contestSchema } from "./definition.js";
 
 export interface ContestContext {
   id: string;
@@ -28,7 +28,7 @@ export async function loadContestContext(prisma: PrismaClient, slug: string): Pr
     organizer: contest.organizer,
     rules: contest.rulesText,
     timezone: contest.timezone,
-    def: contest.definition as unknown as ContestDefinition,
+    def: contestSchema.parse(contest.definition),
     units: contest.units,
     audiences: contest.audiences,
   };

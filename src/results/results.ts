@@ -1,16 +1,40 @@
 // Round and contest results from the database: closing a round (freezing the prediction's
 // actual value), the individual ranking with prizes, and the unit ranking.
 
+import { z } from "zod";
 import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { assignPrizes, type PrizeAward, type Ranked, type RankInput, rankAttempts, rankUnits, type UnitRow } from "./ranking.js";
 
-interface FrozenResults {
-  /** Keyed by audience code; "" is the whole contest. */
-  individual: Record<string, RoundResults>;
-  units: UnitRow[];
-}
+const rankedSchema = z.object({
+  participantId: z.string(),
+  score: z.number(),
+  prediction: z.number().nullable(),
+  durationMs: z.number(),
+  submittedAt: z.coerce.date(),
+  rank: z.number(),
+  predictionDiff: z.number().nullable(),
+  explanation: z.string(),
+});
+const roundResultsSchema = z.object({
+  ranking: z.array(rankedSchema),
+  prizes: z.array(z.object({ participantId: z.string(), rank: z.number(), prize: z.string() })),
+  actual: z.number().nullable(),
+});
+const unitRowSchema = z.object({
+  unitId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  participants: z.number(),
+  rate: z.number().nullable(),
+  totalCorrect: z.number(),
+  averageDurationMs: z.number().nullable(),
+  rank: z.number(),
+});
+/** Keyed by audience code; "" is the whole contest. */
+const frozenSchema = z.object({ individual: z.record(z.string(), roundResultsSchema), units: z.array(unitRowSchema) });
+type FrozenResults = z.infer<typeof frozenSchema>;
 
 export interface RoundResults {
   ranking: Ranked[];
@@ -49,12 +73,10 @@ export class ResultsService {
     return { actual: round.predictionActual ?? actual, closedNow: closed.count === 1 };
   }
 
+  /** The snapshot frozen at close, read through its schema (a JSON column is never trusted by cast). */
   private async frozen(roundId: string): Promise<FrozenResults | undefined> {
     const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
-    const results = round.results as FrozenResults | null;
-    if (!results) return undefined;
-    for (const r of Object.values(results.individual)) for (const row of r.ranking) row.submittedAt = new Date(row.submittedAt);
-    return results;
+    return round.results === null ? undefined : frozenSchema.parse(round.results);
   }
 
   private async rows(where: { roundId?: string; audienceId?: string }): Promise<(RankInput & { unitId: string | null })[]> {

@@ -40,7 +40,7 @@ describe.each(BACKENDS)("next-round reminders on %s", (backend) => {
 
     const received: string[] = [];
     const messenger: Messenger = {
-      send: async (chatId, text) => void received.push(`${chatId}: ${text.split(" ").slice(0, 3).join(" ")}`),
+      send: async (chatId, { text }) => void received.push(`${chatId}: ${text.split(" ").slice(0, 3).join(" ")}`),
     };
     const senderAt = (t: number) =>
       new DeliverySender({

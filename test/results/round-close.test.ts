@@ -43,7 +43,7 @@ describe.each(BACKENDS)("round closing on %s", (backend) => {
     const received = new Map<string, string[]>();
     const messenger: Messenger = {
       async send(chatId, body) {
-        received.set(chatId, [...(received.get(chatId) ?? []), body]);
+        received.set(chatId, [...(received.get(chatId) ?? []), body.text]);
       },
     };
     const sender = new DeliverySender({

@@ -3,17 +3,19 @@
 // place, contact button), answers every button press, drops redelivered updates, and records
 // users who blocked the bot. In groups it only points people to the private chat.
 import { autoRetry } from "@grammyjs/auto-retry";
-import { Bot, type Context, GrammyError, InlineKeyboard } from "grammy";
+import { Bot, type Context, InlineKeyboard } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
+import { RecipientUnreachableError } from "../../broadcast/messenger.js";
 import type { ContestContext } from "../../contest/context.js";
 import type { ConversationEngine } from "../../engine/engine.js";
-import type { Actor, OutboundMessage, Reply } from "../../engine/types.js";
+import type { Actor } from "../../engine/types.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import { M } from "../../messages/index.js";
 import type { OrganizerTools } from "../../organizer/tools.js";
 import type { SessionStore } from "../../sessions/store.js";
 import { parseCommand } from "../commands.js";
+import { TelegramAdapter } from "./adapter.js";
 import { toInboundEvent } from "./events.js";
 import { organizerCommands } from "./organizer.js";
 
@@ -33,24 +35,10 @@ export interface TelegramDeps {
 
 // Telegram keeps undelivered updates for 24 h; remember ids a little longer.
 const DEDUPE_TTL_SECONDS = 60 * 60 * 26;
-// A question message is edited in place only within one attempt's lifetime.
-const QUESTION_MESSAGE_TTL_SECONDS = 60 * 60 * 6;
-
-export function isBlockedError(error: unknown): error is GrammyError {
-  return error instanceof GrammyError && error.error_code === 403;
-}
-
-function isNotModified(error: unknown): boolean {
-  return error instanceof GrammyError && error.description.includes("message is not modified");
-}
-
-function keyboard(message: OutboundMessage): InlineKeyboard | undefined {
-  if (!message.buttons?.length) return undefined;
-  return InlineKeyboard.from(message.buttons.map((row) => row.map((b) => InlineKeyboard.text(b.label, b.data))));
-}
-
-export function createTelegramBot(deps: TelegramDeps): Bot {
+/** The bot and its rendering adapter (also the broadcast messenger for Telegram). */
+export function createTelegramBot(deps: TelegramDeps): { bot: Bot; adapter: TelegramAdapter } {
   const bot = new Bot(deps.token, { client: { apiRoot: deps.apiRoot }, botInfo: deps.botInfo });
+  const adapter = new TelegramAdapter(bot.api, deps.sessions, deps.logger);
   // 429: wait retry_after and retry, capped so a webhook request does not outlive Telegram's
   // wait. Network errors and 5xx are not retried here (the plugin would retry a network error
   // without limit inside the request): the update fails and Telegram redelivers it.
@@ -85,12 +73,12 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
 
   bot.chatType(["group", "supergroup"]).on("message:text", (ctx) => onGroupMessage(ctx, deps));
   bot.use(organizerCommands(deps));
-  bot.chatType("private").on(["message", "callback_query:data"], (ctx) => onPrivateUpdate(ctx, deps));
+  bot.chatType("private").on(["message", "callback_query:data"], (ctx) => onPrivateUpdate(ctx, deps, adapter));
   // Any other button press still gets an answer so the client stops spinning.
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery().catch(() => undefined));
   // Used by long polling only (webhook errors go to express and Telegram redelivers).
   bot.catch((error) => deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "Telegram update failed"));
-  return bot;
+  return { bot, adapter };
 }
 
 async function onGroupMessage(ctx: Context, deps: TelegramDeps): Promise<void> {
@@ -127,7 +115,7 @@ async function onGroupMessage(ctx: Context, deps: TelegramDeps): Promise<void> {
   });
 }
 
-async function onPrivateUpdate(ctx: Context, deps: TelegramDeps): Promise<void> {
+async function onPrivateUpdate(ctx: Context, deps: TelegramDeps, adapter: TelegramAdapter): Promise<void> {
   const event = toInboundEvent(ctx);
   if (!event || !ctx.from || !ctx.chat) return;
   const actor: Actor = {
@@ -149,11 +137,11 @@ async function onPrivateUpdate(ctx: Context, deps: TelegramDeps): Promise<void> 
   try {
     const reply = await deps.engine.handle(actor, event);
     await answer(reply.notice);
-    await render(ctx, deps, reply, event.type === "contact");
+    await adapter.reply(actor.chatId, reply.messages, { afterContact: event.type === "contact" });
   } catch (error) {
     await answer();
-    if (isBlockedError(error)) {
-      await markBlocked(deps, actor.externalId, (error as GrammyError).description);
+    if (error instanceof RecipientUnreachableError) {
+      await markBlocked(deps, actor.externalId, error.message);
       return;
     }
     throw error;
@@ -165,45 +153,4 @@ async function markBlocked(deps: TelegramDeps, externalId: string, reason: strin
     where: { platform: "TELEGRAM", externalId },
     data: { blockedAt: new Date(), unreachableReason: reason },
   });
-}
-
-async function render(ctx: Context, deps: TelegramDeps, reply: Reply, afterContact: boolean): Promise<void> {
-  const chatId = ctx.chat!.id;
-  const questionKey = `tg:question:${chatId}`;
-  // Take the contact keyboard away once the number was accepted (not when asked again).
-  if (afterContact && !reply.messages.some((m) => m.contactRequest)) {
-    await ctx.reply(M.contactReceived, { reply_markup: { remove_keyboard: true } });
-  }
-  for (const message of reply.messages) {
-    if (message.contactRequest) {
-      await ctx.reply(message.text, {
-        reply_markup: {
-          keyboard: [[{ text: message.contactRequest, request_contact: true }]],
-          resize_keyboard: true,
-          one_time_keyboard: true,
-        },
-      });
-      continue;
-    }
-    const markup = keyboard(message);
-    if (message.slot === "question") {
-      const previous = await deps.sessions.get<number>(questionKey);
-      if (previous !== undefined) {
-        try {
-          await ctx.api.editMessageText(chatId, previous, message.text, { reply_markup: markup });
-          continue;
-        } catch (error) {
-          if (isNotModified(error)) continue;
-          // The old message is gone or too old to edit: send a new one instead.
-          deps.logger.debug({ err: (error as Error).message }, "question edit failed; sending anew");
-        }
-      }
-      const sent = await ctx.reply(message.text, { reply_markup: markup });
-      await deps.sessions.set(questionKey, sent.message_id, QUESTION_MESSAGE_TTL_SECONDS);
-      continue;
-    }
-    // Anything between questions ends the run of edits: the next question is a new message.
-    await deps.sessions.delete(questionKey);
-    await ctx.reply(message.text, { reply_markup: markup });
-  }
 }

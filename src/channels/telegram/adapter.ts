@@ -1,0 +1,95 @@
+// Telegram rendering of the engine's OutboundMessage, used for conversation replies and for
+// broadcasts alike: inline keyboards, the contact button, the question edited in place,
+// texts over 4,096 characters split (buttons on the last part). Telegram's refusals come out
+// as the sender's typed errors (blocked → RecipientUnreachableError, 429 → RateLimitedError).
+import { type Api, GrammyError, InlineKeyboard } from "grammy";
+import { type Messenger, RateLimitedError, RecipientUnreachableError } from "../../broadcast/messenger.js";
+import type { OutboundMessage } from "../../engine/types.js";
+import type { Logger } from "../../logger.js";
+import { M } from "../../messages/index.js";
+import type { SessionStore } from "../../sessions/store.js";
+import { splitText } from "../../text/split.js";
+
+/** Telegram's limit on a message's text. */
+export const TEXT_LIMIT = 4096;
+// A question message is edited in place only within one attempt's lifetime.
+const QUESTION_MESSAGE_TTL_SECONDS = 60 * 60 * 6;
+
+export const isBlockedError = (error: unknown): error is GrammyError => error instanceof GrammyError && error.error_code === 403;
+const isNotModified = (error: unknown) => error instanceof GrammyError && error.description.includes("message is not modified");
+
+function keyboard(message: OutboundMessage): InlineKeyboard | undefined {
+  if (!message.buttons?.length) return undefined;
+  return InlineKeyboard.from(message.buttons.map((row) => row.map((b) => InlineKeyboard.text(b.label, b.data))));
+}
+
+/** Runs a Bot API call, translating refusals into the sender's errors. */
+async function translated<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isBlockedError(error)) throw new RecipientUnreachableError(error.description, true);
+    if (error instanceof GrammyError && error.error_code === 429) throw new RateLimitedError((error.parameters.retry_after ?? 1) * 1000);
+    throw error;
+  }
+}
+
+export class TelegramAdapter implements Messenger {
+  constructor(
+    private readonly api: Api,
+    private readonly sessions: SessionStore,
+    private readonly logger: Logger,
+  ) {}
+
+  /** One message as a broadcast or a reply: split to the limit, buttons on the last part. */
+  async send(chatId: string, message: OutboundMessage): Promise<void> {
+    await translated(() => this.sendPlain(chatId, message));
+  }
+
+  /** A conversation reply: messages in order, the question edited in place where possible. */
+  async reply(chatId: string, messages: OutboundMessage[], options: { afterContact: boolean }): Promise<void> {
+    await translated(async () => {
+      // Take the contact keyboard away once the number was accepted (not when asked again).
+      if (options.afterContact && !messages.some((m) => m.contactRequest)) {
+        await this.api.sendMessage(chatId, M.contactReceived, { reply_markup: { remove_keyboard: true } });
+      }
+      for (const message of messages) {
+        if (message.slot === "question") await this.sendQuestion(chatId, message);
+        else {
+          // Anything between questions ends the run of edits: the next question is a new message.
+          await this.sessions.delete(questionKey(chatId));
+          await this.sendPlain(chatId, message);
+        }
+      }
+    });
+  }
+
+  private async sendPlain(chatId: string, message: OutboundMessage): Promise<number> {
+    const parts = splitText(message.text, TEXT_LIMIT);
+    for (const part of parts.slice(0, -1)) await this.api.sendMessage(chatId, part);
+    const last = parts.at(-1) ?? "";
+    const markup = message.contactRequest
+      ? { keyboard: [[{ text: message.contactRequest, request_contact: true }]], resize_keyboard: true, one_time_keyboard: true }
+      : keyboard(message);
+    return (await this.api.sendMessage(chatId, last, { reply_markup: markup })).message_id;
+  }
+
+  private async sendQuestion(chatId: string, message: OutboundMessage): Promise<void> {
+    const key = questionKey(chatId);
+    const previous = await this.sessions.get<number>(key);
+    if (previous !== undefined && [...message.text].length <= TEXT_LIMIT) {
+      try {
+        await this.api.editMessageText(chatId, previous, message.text, { reply_markup: keyboard(message) });
+        return;
+      } catch (error) {
+        if (isNotModified(error)) return;
+        if (isBlockedError(error)) throw error;
+        // The old message is gone or too old to edit: send a new one instead.
+        this.logger.debug({ err: error }, "question edit failed; sending anew");
+      }
+    }
+    await this.sessions.set(key, await this.sendPlain(chatId, message), QUESTION_MESSAGE_TTL_SECONDS);
+  }
+}
+
+const questionKey = (chatId: string) => `tg:question:${chatId}`;
