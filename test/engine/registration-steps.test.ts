@@ -1,0 +1,179 @@
+// Registration steps and the callback codec without a database: the engine runs on an
+// in-memory People service and the sample contest's definition.
+import { describe, expect, it } from "vitest";
+import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
+import type { ContestContext } from "../../src/contest/context.js";
+import { readDefinition } from "../../src/contest/definition.js";
+import type { AttemptService } from "../../src/domain/attempts.js";
+import type { NewParticipant, People, RegisterOutcome } from "../../src/domain/people.js";
+import { parseCallback } from "../../src/engine/callback-data.js";
+import { ConversationEngine } from "../../src/engine/engine.js";
+import { DATA } from "../../src/engine/keyboards.js";
+import type { Actor, InboundEvent } from "../../src/engine/types.js";
+import type { Participant, PlatformAccount } from "../../src/generated/prisma/client.js";
+import { M } from "../../src/messages/index.js";
+import { MemorySessionStore } from "../../src/sessions/memory-store.js";
+import { silentLogger } from "../helpers/logger.js";
+
+class MemoryPeople implements People {
+  readonly accounts = new Map<string, PlatformAccount>();
+  readonly participants: Participant[] = [];
+
+  async touchAccount(actor: Actor, now: Date): Promise<PlatformAccount> {
+    const key = `${actor.platform}:${actor.externalId}`;
+    const existing = this.accounts.get(key);
+    const account: PlatformAccount = existing ?? {
+      id: key,
+      platform: actor.platform,
+      externalId: actor.externalId,
+      chatId: actor.chatId,
+      displayName: actor.displayName ?? null,
+      phone: null,
+      blockedAt: null,
+      unreachableReason: null,
+      lastInteractionAt: now,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.accounts.set(key, { ...account, lastInteractionAt: now });
+    return this.accounts.get(key)!;
+  }
+  async byPhone(phone: string) {
+    return this.participants.find((p) => p.phone === phone) ?? null;
+  }
+  async register(accountId: string, data: NewParticipant): Promise<RegisterOutcome> {
+    const existing = await this.byPhone(data.phone);
+    const account = this.accounts.get(accountId)!;
+    if (existing) return account.phone === data.phone ? { kind: "duplicate", participant: existing, account } : { kind: "taken", existing };
+    const participant: Participant = {
+      id: `p${this.participants.length + 1}`,
+      contestId: "c",
+      ...data,
+      birthDate: new Date(`${data.birthDate}T00:00:00Z`),
+      registeredAt: data.consentAt,
+      updatedAt: data.consentAt,
+    };
+    this.participants.push(participant);
+    account.phone = data.phone;
+    return { kind: "created", participant, account };
+  }
+  async link(account: PlatformAccount, participant: Participant) {
+    account.phone = participant.phone;
+    return account;
+  }
+  async updateProfile(
+    participantId: string,
+    data: { fullName: string; birthDate: string; unitId: string | null; audienceId: string | null },
+  ) {
+    const p = this.participants.find((x) => x.id === participantId)!;
+    Object.assign(p, { ...data, birthDate: new Date(`${data.birthDate}T00:00:00Z`) });
+    return p;
+  }
+}
+
+async function sampleContext(): Promise<ContestContext> {
+  const { definition } = await readDefinition(SAMPLE_CONTEST_FILE);
+  const ids = new Map(definition.units.map((u) => [u.code, `unit-${u.code}`]));
+  return {
+    id: "c",
+    slug: definition.slug,
+    title: definition.title,
+    organizer: definition.organizer,
+    rules: definition.rules,
+    timezone: definition.timezone,
+    def: { ...definition, minimumAge: 15 },
+    units: definition.units.map((u) => ({
+      id: ids.get(u.code)!,
+      contestId: "c",
+      code: u.code,
+      name: u.name,
+      kind: u.kind,
+      parentId: u.parent ? ids.get(u.parent)! : null,
+      headcount: u.headcount ?? null,
+      target: u.target ?? null,
+    })),
+    audiences: definition.audiences.map((a) => ({ id: `aud-${a.code}`, contestId: "c", code: a.code, name: a.name })),
+  };
+}
+
+describe("registration steps (no database)", () => {
+  it("walks every step with its validation and registers through the People service", async () => {
+    const people = new MemoryPeople();
+    const engine = new ConversationEngine({
+      contest: await sampleContext(),
+      people,
+      attempts: { openRound: async () => null } as unknown as AttemptService, // no round open: registration only
+      sessions: new MemorySessionStore(),
+      clock: () => new Date("2026-11-24T03:00:00Z"),
+      logger: silentLogger,
+    });
+    const who: Actor = { platform: "ZALO", externalId: "z", chatId: "z", canShareContact: false };
+    const say = async (event: InboundEvent) => (await engine.handle(who, event)).messages.map((m) => m.text);
+    const text = (t: string): InboundEvent => ({ type: "text", text: t });
+    const tap = (data: string): InboundEvent => ({ type: "button", data });
+
+    expect((await say({ type: "start" })).at(-1)).toBe(M.consent);
+    expect(await say(text("có"))).toEqual([M.consent]);
+    expect(await say(tap(DATA.consentYes))).toEqual([M.askName]);
+    expect(await say(text("A"))).toEqual([M.nameTooShort]);
+    expect(await say(text("nguyễn   thị lan"))).toEqual([M.askBirth]);
+    expect(await say(text("31/02/1990"))).toEqual([M.birthImpossible]);
+    expect(await say(text("01/01/2015"))).toEqual([M.birthTooYoung(15)]);
+    expect(await say(text("5-3-1990"))).toEqual([M.askPhoneTyped]);
+    expect(await say(text("12345"))).toEqual([M.phoneInvalid]);
+    expect(await say(text("0912 345 678"))).toEqual([M.askUnit]);
+    expect(await say(text("tổ dân phố số 5"))).toEqual([M.unitSearchResults("tổ dân phố số 5")]);
+    expect(await say(tap(DATA.unitChoose("TDP05")))).toEqual([M.askAudience]);
+    const confirm = await say(tap(DATA.audience("CBCC")));
+    expect(confirm[0]).toContain("Nguyễn Thị Lan");
+    expect(confirm[0]).toContain("05/03/1990");
+    expect(await say(tap(DATA.edit("birthDate")))).toEqual([M.askBirth]);
+    expect((await say(text("06/03/1990")))[0]).toContain("06/03/1990");
+    expect(people.participants).toHaveLength(0);
+    expect(await say(tap(DATA.confirm))).toEqual([M.registered("Nguyễn Thị Lan"), M.menu]);
+    expect(people.participants[0]).toMatchObject({
+      phone: "+84912345678",
+      fullName: "Nguyễn Thị Lan",
+      unitId: "unit-TDP05",
+      audienceId: "aud-CBCC",
+    });
+    expect(people.participants[0]!.birthDate.toISOString().slice(0, 10)).toBe("1990-03-06");
+    // The same confirmation again: answered with a notice, nothing sent, nobody new.
+    const again = await engine.handle(who, tap(DATA.confirm));
+    expect(again.messages).toEqual([]);
+    expect(people.participants).toHaveLength(1);
+  });
+});
+
+describe("callback codec", () => {
+  it("parses every shape the keyboards write and nothing else", () => {
+    const id = "0b7a3c52-9d1e-4f6a-8b2c-1d2e3f4a5b6c";
+    expect(parseCallback(DATA.answer(id, 3, 2))).toEqual({ kind: "answer", attemptId: id, position: 3, shown: 2 });
+    expect(parseCallback(DATA.review(12))).toEqual({ kind: "review", round: 12 });
+    expect(parseCallback(DATA.unitPage("_", 2))).toEqual({ kind: "unitPage", parent: "_", page: 2 });
+    expect(parseCallback(DATA.edit("unit"))).toEqual({ kind: "edit", field: "unit" });
+    expect(parseCallback(DATA.menuHelp)).toEqual({ kind: "menu", item: "huongdan" });
+    expect(parseCallback(DATA.consentNo)).toEqual({ kind: "consent", yes: false });
+    for (const forged of [
+      "rv:abc",
+      "rv:0",
+      "rv:99999999999",
+      "rv:1 OR 1=1",
+      `a:${id}:1:9`,
+      "a:x:1:1",
+      "cf:e:constructor",
+      "u:",
+      "up:_:x",
+      "m:xx",
+      "",
+      "x".repeat(65),
+    ]) {
+      expect(parseCallback(forged), forged).toBeUndefined();
+    }
+    // Every payload the keyboards write fits Telegram's 64 bytes.
+    for (const data of [DATA.answer(id, 99, 5), DATA.unitPage("A".repeat(32), 9999), DATA.unitChoose("B".repeat(32))]) {
+      expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+      expect(parseCallback(data)).toBeDefined();
+    }
+  });
+});
