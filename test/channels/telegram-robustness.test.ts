@@ -43,6 +43,15 @@ const contactUpdate = (id: number, phone: string) => ({
   },
 });
 
+/** The updates of a person going from /start to the unit step. */
+const upToUnit = (id: number, name: string, birth: string, phone: string) => [
+  textUpdate(id, "/start"),
+  callbackUpdate(id, "c:y"),
+  textUpdate(id, name),
+  textUpdate(id, birth),
+  contactUpdate(id, phone),
+];
+
 /** mulberry32: a small seeded generator so the fuzz corpus is the same on every run. */
 function random(seed: number): () => number {
   let a = seed;
@@ -87,13 +96,7 @@ describe("Telegram webhook robustness", () => {
   afterEach(() => expect(unhandled).toEqual([]));
 
   async function registerUser(id: number, phone: string): Promise<void> {
-    for (const u of [
-      textUpdate(id, "/start"),
-      callbackUpdate(id, "c:y"),
-      textUpdate(id, "Lê Văn Tám"),
-      textUpdate(id, "07/08/1985"),
-      contactUpdate(id, phone),
-    ]) {
+    for (const u of upToUnit(id, "Lê Văn Tám", "07/08/1985", phone)) {
       expect((await post(u)).status).toBe(200);
     }
     expect((await post(callbackUpdate(id, "us:TDP01"))).status).toBe(200);
@@ -111,30 +114,19 @@ describe("Telegram webhook robustness", () => {
       const answers = fake.sent("answerCallbackQuery");
       expect(answers).toHaveLength(1);
     }
-    const plain = await request(running.server)
-      .post("/webhooks/telegram")
-      .set("X-Telegram-Bot-Api-Secret-Token", SECRET)
-      .set("content-type", "text/plain")
-      .send("update_id=1");
-    expect(plain.status).toBe(400);
-    const broken = await request(running.server)
-      .post("/webhooks/telegram")
-      .set("X-Telegram-Bot-Api-Secret-Token", SECRET)
-      .set("content-type", "application/json")
-      .send("{");
-    expect(broken.status).toBe(400);
+    const raw = (type: string, body: string) =>
+      request(running.server)
+        .post("/webhooks/telegram")
+        .set("X-Telegram-Bot-Api-Secret-Token", SECRET)
+        .set("content-type", type)
+        .send(body);
+    expect((await raw("text/plain", "update_id=1")).status).toBe(400);
+    expect((await raw("application/json", "{")).status).toBe(400);
   });
 
   it("keeps a 4,096-character answer at the unit step within Telegram's limit", async () => {
     const id = 7002;
-    for (const u of [
-      textUpdate(id, "/start"),
-      callbackUpdate(id, "c:y"),
-      textUpdate(id, "Lê Văn Tám"),
-      textUpdate(id, "07/08/1985"),
-      contactUpdate(id, "0913777002"),
-    ])
-      await post(u);
+    for (const u of upToUnit(id, "Lê Văn Tám", "07/08/1985", "0913777002")) await post(u);
     fake.clear();
     expect((await post(textUpdate(id, "ư".repeat(4096)))).status).toBe(200);
     const texts = fake.sent().map((c) => String(c.payload.text));
@@ -234,13 +226,7 @@ describe("Telegram webhook robustness", () => {
     const from = captured.lines.length;
     fake.outage = { error_code: 500, description: "Internal Server Error" };
     const id = 7004;
-    for (const u of [
-      textUpdate(id, "/start"),
-      callbackUpdate(id, "c:y"),
-      textUpdate(id, "Phạm Thị Riêng Tư"),
-      textUpdate(id, "29/02/1964"),
-      contactUpdate(id, "0913777004"),
-    ]) {
+    for (const u of upToUnit(id, "Phạm Thị Riêng Tư", "29/02/1964", "0913777004")) {
       await post(u);
     }
     fake.outage = undefined;

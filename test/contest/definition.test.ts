@@ -19,6 +19,17 @@ questionsPerAttempt: 10
 timeLimitMinutes: 15
 `;
 
+/** The problems a definition is refused with (fails the test when it is accepted). */
+function problemsOf(yaml: string): string[] {
+  try {
+    parseDefinition(yaml, "bad.yaml");
+  } catch (e) {
+    expect(e).toBeInstanceOf(DefinitionError);
+    return (e as DefinitionError).problems;
+  }
+  throw new Error("expected a DefinitionError");
+}
+
 describe("contest definition", () => {
   it("loads the bundled sample with its 4 weekly rounds", async () => {
     const { definition } = await readDefinition(SAMPLE_CONTEST_FILE);
@@ -49,15 +60,6 @@ describe("contest definition", () => {
   });
 
   it("reports problems with their line numbers", () => {
-    const problemsOf = (yaml: string) => {
-      try {
-        parseDefinition(yaml, "bad.yaml");
-      } catch (e) {
-        expect(e).toBeInstanceOf(DefinitionError);
-        return (e as DefinitionError).problems;
-      }
-      throw new Error("expected a DefinitionError");
-    };
     const typeErrors = problemsOf(BASE.replace("questionsPerAttempt: 10", "questionsPerAttempt: many").replace("title: Thử nghiệm\n", ""));
     expect(typeErrors).toContainEqual(expect.stringMatching(/^line 8: questionsPerAttempt: /)); // title line removed above it
     expect(typeErrors).toContainEqual(expect.stringMatching(/^line 1: title: /));
@@ -69,15 +71,6 @@ describe("contest definition", () => {
   });
 
   it("refuses impossible dates, reversed and overlapping rounds and unit cycles, naming the line", () => {
-    const problemsOf = (yaml: string) => {
-      try {
-        parseDefinition(yaml, "bad.yaml");
-      } catch (e) {
-        expect(e).toBeInstanceOf(DefinitionError);
-        return (e as DefinitionError).problems;
-      }
-      throw new Error("expected a DefinitionError");
-    };
     const withRounds = (list: string) => BASE.replace("rounds:\n  weekly: {}", `rounds:\n  list:\n${list}`);
     expect(problemsOf(withRounds("    - { opens: 2027-02-31, closes: 2027-03-05 }"))).toEqual([
       expect.stringMatching(/^line 9: rounds\.list\.0\.opens: no such date/),

@@ -1,29 +1,19 @@
 // The simulator is a demo and test channel: it must not let an anonymous visitor take over a
 // real participant, nor be reachable from elsewhere unless the operator opens it.
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrap, type Running } from "../../src/bootstrap.js";
-import { loadConfig } from "../../src/config.js";
 import { M } from "../../src/messages/index.js";
 import { actor, register } from "../helpers/contest.js";
-import { silentLogger } from "../helpers/logger.js";
+import { startServer, type TestServer } from "../helpers/server.js";
 
 describe("simulator access and identity", () => {
-  let running: Running;
-  let dataDir: string;
+  let running: TestServer;
   const sim = (user: string, event: object) => request(running.server).post("/simulator/api/event").send({ user, event });
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), "cb-simsec-"));
-    running = await bootstrap(loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATOR: "on" }), silentLogger);
+    running = await startServer({ SIMULATOR: "on" });
   });
-  afterAll(async () => {
-    await running?.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => running?.destroy());
 
   it("refuses a simulated user who shares the phone of a Telegram participant", async () => {
     const telegram = actor("TELEGRAM", "tg-victim");
@@ -59,16 +49,11 @@ describe("simulator access and identity", () => {
     expect(proxied.status).toBe(403);
     const api = await sim("local", { type: "start" });
     expect(api.status).toBe(200);
-    const openDir = await mkdtemp(path.join(os.tmpdir(), "cb-simpub-"));
-    const open = await bootstrap(
-      loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: openDir, SIMULATOR: "on", SIMULATOR_ACCESS: "public" }),
-      silentLogger,
-    );
+    const open = await startServer({ SIMULATOR: "on", SIMULATOR_ACCESS: "public" });
     try {
       expect((await request(open.server).get("/simulator").set("X-Forwarded-For", "203.0.113.9")).status).toBe(200);
     } finally {
-      await open.stop();
-      await rm(openDir, { recursive: true, force: true });
+      await open.destroy();
     }
   });
 });
