@@ -17,6 +17,8 @@ export function startBackgroundWork(deps: {
   services: ContestServices;
   messengers: Partial<Record<Platform, Messenger>>;
   logger: Logger;
+  /** Further upkeep on the slow tick (e.g. keeping the Zalo tokens fresh); each fails alone. */
+  upkeep?: { name: string; run: () => Promise<unknown> }[];
 }): Closer {
   const { attempts, closer } = deps.services;
   const sender = new DeliverySender({ prisma: deps.db.prisma, messengers: deps.messengers, logger: deps.logger });
@@ -32,6 +34,9 @@ export function startBackgroundWork(deps: {
         await attempts.finalizeExpired(now);
         await closer.tick(now);
         await scheduleRoundReminders(deps.db.prisma, deps.contest, now);
+        for (const task of deps.upkeep ?? []) {
+          await task.run().catch((error: unknown) => deps.logger.error({ err: error, task: task.name }, "background upkeep failed"));
+        }
       }
       while (!stopped && (await sender.runOnce(50)).claimed > 0);
     } catch (error) {

@@ -62,6 +62,9 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       sessionTtlSeconds: config.sessionTtlSeconds,
     });
     const messengers: Partial<Record<Platform, Messenger>> = {};
+    const upkeep: { name: string; run: () => Promise<unknown> }[] = [];
+    const notes: Record<string, () => Promise<string | null>> = {};
+    let zaloStatus: (() => Promise<object>) | undefined;
     const routers: Router[] = [];
     if (config.telegram) {
       const { bot, adapter } = createTelegramBot({
@@ -90,8 +93,24 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     if (config.zalo) {
       const zaloLogger = logger.child({ channel: "zalo" });
       const tokens = new ZaloTokens(db.prisma, config.zalo, zaloLogger);
+      await tokens.adoptSeed();
+      upkeep.push({ name: "zalo tokens", run: () => tokens.keepFresh() });
+      notes.zalo = async () => {
+        const problem = await tokens.problem();
+        return problem ? `re-authorise the OA: ${problem}` : null;
+      };
+      const buttons = config.zalo.buttons;
+      zaloStatus = async () => {
+        const state = await db.prisma.zaloState.findUnique({ where: { id: "oa" } });
+        return {
+          buttons,
+          buttonFallbacks: state?.buttonFallbacks ?? 0,
+          lastButtonFallbackAt: state?.buttonFallbackAt ?? null,
+          token: { expiresAt: state?.expiresAt ?? null, refreshedAt: state?.refreshedAt ?? null, problem: state?.authError ?? null },
+        };
+      };
       const client = new ZaloClient(config.zalo.apiBase, tokens, zaloLogger);
-      const adapter = new ZaloAdapter(client, db.prisma, sessions, zaloLogger);
+      const adapter = new ZaloAdapter(client, db.prisma, sessions, zaloLogger, config.zalo.buttons);
       messengers.ZALO = adapter;
       const channel = new ZaloChannel({
         engine,
@@ -101,11 +120,13 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
         logger: zaloLogger,
       });
       routers.push(zaloWebhookRouter(channel, config.zalo, zaloLogger));
+      // Closed before the database (closers run in reverse): acknowledged events are finished.
+      closers.push({ name: "zalo events", close: () => channel.drain(config.shutdownTimeoutMs) });
     }
     if (config.background) {
-      closers.push(startBackgroundWork({ db, contest, services, messengers, logger }));
+      closers.push(startBackgroundWork({ db, contest, services, messengers, logger, upkeep }));
     }
-    routers.push(adminRouter({ prisma: db.prisma, services, logger }));
+    routers.push(adminRouter({ prisma: db.prisma, services, logger, zaloStatus }));
     routers.push(landingRouter(contest, { telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId }));
     if (config.simulator) {
       const preview = new PreviewWorld(config.contestFile, logger);
@@ -120,6 +141,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     const app = createApp({
       logger,
       checks: { database: () => db.ping(), sessions: () => sessions.ping() },
+      notes,
       routers,
     });
     const server = await new Promise<Server>((resolve, reject) => {

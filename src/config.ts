@@ -65,6 +65,7 @@ const schema = z.object({
   ZALO_OA_SECRET_KEY: optionalString,
   ZALO_REFRESH_TOKEN: optionalString,
   ZALO_OA_ID: optionalString,
+  ZALO_BUTTONS: z.enum(["auto", "on", "off"]).default("auto"),
   ZALO_API_BASE: z.url().default("https://openapi.zalo.me"),
   ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
 });
@@ -122,6 +123,8 @@ export interface Config {
     appSecret: string;
     oaSecretKey: string;
     refreshToken?: string;
+    /** auto: buttons, a numbered list for a message Zalo refuses; on: buttons only; off: numbered lists only. */
+    buttons: "auto" | "on" | "off";
     apiBase: string;
     oauthBase: string;
   };
@@ -178,6 +181,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
             appSecret: env.ZALO_APP_SECRET,
             oaSecretKey: env.ZALO_OA_SECRET_KEY,
             refreshToken: env.ZALO_REFRESH_TOKEN,
+            buttons: env.ZALO_BUTTONS,
             apiBase: env.ZALO_API_BASE,
             oauthBase: env.ZALO_OAUTH_BASE,
           }

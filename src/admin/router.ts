@@ -26,7 +26,7 @@ declare module "express-serve-static-core" {
 
 const campaignSchema = z.object({
   name: z.string().min(1).max(200),
-  text: z.string().min(1).max(4000),
+  text: z.string().min(1).max(20_000),
   buttons: buttonRowsSchema.optional(),
   audience: z.discriminatedUnion("kind", [
     z.object({ kind: z.literal("all"), platform: z.enum(["TELEGRAM", "ZALO", "SIMULATOR"]).optional() }),
@@ -58,7 +58,13 @@ function formatOf(value: unknown): Format {
   return format as Format;
 }
 
-export function adminRouter(deps: { prisma: PrismaClient; services: ContestServices; logger: Logger }): Router {
+export function adminRouter(deps: {
+  prisma: PrismaClient;
+  services: ContestServices;
+  logger: Logger;
+  /** The Zalo channel's state for organizers (button mode and fallbacks, token health); unset without Zalo. */
+  zaloStatus?: () => Promise<object>;
+}): Router {
   const { prisma } = deps;
   const { contest, attempts, results, closer } = deps.services;
   const router = Router();
@@ -153,6 +159,7 @@ export function adminRouter(deps: { prisma: PrismaClient; services: ContestServi
       people.map((p) => ({
         fullName: p.fullName,
         unit: p.unit?.name,
+        phoneVerified: p.phoneVerified,
         rounds: p.attempts.map((a) => ({ round: a.round.number, score: a.score, status: a.status })),
       })),
     );
@@ -201,6 +208,11 @@ export function adminRouter(deps: { prisma: PrismaClient; services: ContestServi
     const campaignId = await closer.close(round.id, new Date());
     await audit(req, "round.close", { round: round.number, campaignId });
     res.json({ round: round.number, noticeCampaign: campaignId, announcement: await closer.announcement(round.id) });
+  });
+
+  router.get("/api/admin/zalo", organizer, async (_req, res) => {
+    if (!deps.zaloStatus) return void res.status(404).json({ error: "the Zalo channel is not configured" });
+    res.json(await deps.zaloStatus());
   });
 
   router.use("/api/admin", (_req, res) => {

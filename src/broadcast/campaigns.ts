@@ -45,8 +45,26 @@ export async function audienceAccounts(prisma: PrismaClient, contest: ContestCon
   const phones = (await prisma.participant.findMany({ where: participantWhere, select: { phone: true } })).map((p) => p.phone);
   return prisma.platformAccount.findMany({
     where: { phone: { in: phones }, ...(filter.platform ? { platform: filter.platform } : {}) },
-    select: { id: true, platform: true, blockedAt: true },
+    select: { id: true, platform: true, blockedAt: true, lastInteractionAt: true },
   });
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Zalo recipients by messaging window: free within 48 h of their last interaction, billed by
+ * Zalo from 48 h to 7 days, unreachable after (or blocked/unfollowed).
+ */
+function zaloWindows(accounts: { platform: Platform; blockedAt: Date | null; lastInteractionAt: Date | null }[], now: Date) {
+  const counts = { within48h: 0, billed48hTo7d: 0, unreachable: 0 };
+  for (const a of accounts) {
+    if (a.platform !== "ZALO") continue;
+    const age = a.lastInteractionAt ? now.getTime() - a.lastInteractionAt.getTime() : Number.POSITIVE_INFINITY;
+    if (a.blockedAt || age > 7 * 24 * HOUR_MS) counts.unreachable++;
+    else if (age > 48 * HOUR_MS) counts.billed48hTo7d++;
+    else counts.within48h++;
+  }
+  return counts;
 }
 
 export async function previewCampaign(prisma: PrismaClient, contest: ContestContext, input: CampaignInput, now: Date) {
@@ -57,6 +75,7 @@ export async function previewCampaign(prisma: PrismaClient, contest: ContestCont
     recipients: accounts.length,
     blocked: accounts.filter((a) => a.blockedAt).length,
     byPlatform: Object.fromEntries(["TELEGRAM", "ZALO", "SIMULATOR"].map((p) => [p, accounts.filter((a) => a.platform === p).length])),
+    zalo: zaloWindows(accounts, now),
   };
 }
 
@@ -126,6 +145,8 @@ export async function createCampaign(prisma: PrismaClient, contest: ContestConte
 
 export interface Progress {
   status: string;
+  /** Why the sender paused the campaign by itself (e.g. Zalo billing). */
+  pausedReason: string | null;
   total: number;
   sent: number;
   failed: number;
@@ -149,6 +170,7 @@ export async function campaignProgress(prisma: PrismaClient, campaignId: string,
   const pending = count("PENDING") + count("SENDING");
   return {
     status: campaign.status,
+    pausedReason: campaign.pausedReason,
     total,
     sent: count("SENT"),
     failed: count("FAILED"),
@@ -160,7 +182,7 @@ export async function campaignProgress(prisma: PrismaClient, campaignId: string,
 }
 
 export async function setCampaignStatus(prisma: PrismaClient, campaignId: string, status: "PAUSED" | "SCHEDULED" | "CANCELLED") {
-  await prisma.campaign.update({ where: { id: campaignId }, data: { status } });
+  await prisma.campaign.update({ where: { id: campaignId }, data: { status, pausedReason: null } });
   if (status === "CANCELLED") {
     await prisma.delivery.updateMany({
       where: { campaignId, status: "PENDING" },

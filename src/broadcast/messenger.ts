@@ -23,3 +23,6 @@ export class RateLimitedError extends Error {
     super(`rate limited for ${retryAfterMs} ms`);
   }
 }
+
+/** The platform refuses every message of this kind for now (e.g. Zalo billing): pause, tell the organizer. */
+export class ChannelBlockedError extends Error {}

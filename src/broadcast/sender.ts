@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import { campaignButtons } from "./campaigns.js";
-import { type Messenger, RateLimitedError, RecipientUnreachableError } from "./messenger.js";
+import { ChannelBlockedError, type Messenger, RateLimitedError, RecipientUnreachableError } from "./messenger.js";
 import { PLATFORM_INTERVAL_MS, RateLimiter } from "./rate-limiter.js";
 
 const LEASE_MS = 60_000;
@@ -73,8 +73,9 @@ export class DeliverySender {
       where: { id: { in: [...new Set(deliveries.map((d) => d.campaignId))] }, status: "SCHEDULED" },
       data: { status: "RUNNING" },
     });
+    const paused = new Set<string>();
     for (const d of deliveries) {
-      const outcome = await this.deliver(d);
+      const outcome = paused.has(d.campaignId) ? await this.putBack(d.id, "campaign paused") : await this.deliver(d, paused);
       result[outcome]++;
     }
     await this.finishCampaigns([...new Set(deliveries.map((d) => d.campaignId))]);
@@ -86,13 +87,23 @@ export class DeliverySender {
     await this.options.prisma.delivery.updateMany({ where: { id, lockedBy: this.workerId }, data: { lockedUntil: null, ...data } });
   }
 
-  private async deliver(d: {
-    id: string;
-    tries: number;
-    text: string | null;
-    account: { id: string; platform: Platform; chatId: string; blockedAt: Date | null; lastInteractionAt: Date | null };
-    campaign: { text: string; buttons: unknown };
-  }): Promise<"sent" | "failed" | "skipped" | "retried"> {
+  /** Back to the queue without counting the try (the campaign was paused, not the recipient's fault). */
+  private async putBack(id: string, reason: string): Promise<"retried"> {
+    await this.settle(id, { status: "PENDING", tries: { decrement: 1 }, lastError: reason });
+    return "retried";
+  }
+
+  private async deliver(
+    d: {
+      id: string;
+      campaignId: string;
+      tries: number;
+      text: string | null;
+      account: { id: string; platform: Platform; chatId: string; blockedAt: Date | null; lastInteractionAt: Date | null };
+      campaign: { text: string; buttons: unknown };
+    },
+    paused: Set<string>,
+  ): Promise<"sent" | "failed" | "skipped" | "retried"> {
     const now = this.clock();
     const { account } = d;
     if (account.blockedAt) {
@@ -124,6 +135,17 @@ export class DeliverySender {
         });
         await this.settle(d.id, { status: "FAILED", lastError: error.message });
         return "failed";
+      }
+      if (error instanceof ChannelBlockedError) {
+        // Nothing of this campaign can go out (e.g. Zalo billing): pause it with the reason for
+        // the organizer instead of burning every delivery's tries.
+        paused.add(d.campaignId);
+        await this.options.prisma.campaign.updateMany({
+          where: { id: d.campaignId, status: { in: ["SCHEDULED", "RUNNING"] } },
+          data: { status: "PAUSED", pausedReason: error.message },
+        });
+        this.options.logger.error({ campaignId: d.campaignId, reason: error.message }, "campaign paused: the platform refuses to send");
+        return this.putBack(d.id, error.message);
       }
       const retryAfterMs = error instanceof RateLimitedError ? error.retryAfterMs : 1000 * 2 ** d.tries;
       if (error instanceof RateLimitedError) this.limiters[account.platform]?.pauseFor(retryAfterMs);

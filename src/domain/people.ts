@@ -7,6 +7,7 @@ import { isUniqueViolation } from "../storage/errors.js";
 
 export interface NewParticipant {
   phone: string;
+  phoneVerified: boolean;
   fullName: string;
   /** YYYY-MM-DD */
   birthDate: string;
@@ -39,7 +40,16 @@ export interface People {
     participantId: string,
     data: { fullName: string; birthDate: string; unitId: string | null; audienceId: string | null },
   ): Promise<Participant>;
+  /**
+   * The verified owner of a phone arrives while someone registered it by typing: the typed
+   * registration keeps its attempts and accounts under a marked phone (`+84…#<id>`), and the
+   * phone is free for its owner. Two people, never merged.
+   */
+  releaseUnverified(participant: Participant): Promise<void>;
 }
+
+/** The phone as dialled, without the mark of a released unverified registration. */
+export const dialledPhone = (phone: string) => phone.split("#")[0]!;
 
 const asDate = (isoDate: string) => new Date(`${isoDate}T00:00:00Z`);
 
@@ -99,5 +109,14 @@ export class PrismaPeople implements People {
     data: { fullName: string; birthDate: string; unitId: string | null; audienceId: string | null },
   ): Promise<Participant> {
     return this.prisma.participant.update({ where: { id: participantId }, data: { ...data, birthDate: asDate(data.birthDate) } });
+  }
+
+  async releaseUnverified(participant: Participant): Promise<void> {
+    if (participant.phoneVerified) throw new Error("only an unverified registration can be released");
+    const marked = `${participant.phone}#${participant.id.slice(0, 8)}`;
+    await this.prisma.$transaction([
+      this.prisma.platformAccount.updateMany({ where: { phone: participant.phone }, data: { phone: marked } }),
+      this.prisma.participant.update({ where: { id: participant.id }, data: { phone: marked } }),
+    ]);
   }
 }

@@ -5,7 +5,7 @@
 import { type AttemptWithQuestions, nextPosition } from "../domain/attempts.js";
 import type { Round } from "../generated/prisma/client.js";
 import { BUTTONS, M } from "../messages/index.js";
-import { nfc } from "../text/normalize.js";
+import { fold, nfc } from "../text/normalize.js";
 import { formatClock, formatDateTime, formatDuration } from "./format.js";
 import { answerButtons, DATA, menuButtons } from "./keyboards.js";
 import { showMenu } from "./menu.js";
@@ -14,6 +14,18 @@ import type { InboundEvent } from "./types.js";
 import { validatePrediction } from "./validation.js";
 
 const LETTER_ANSWER = /^[a-fA-F1-6]$/;
+
+/** A typed answer: its letter (A–F), its number (1–6) or the option's own text. */
+function typedChoice(text: string, aq: AttemptWithQuestions["questions"][number]): number | undefined {
+  const count = aq.optionOrder.length;
+  if (LETTER_ANSWER.test(text)) {
+    const shown = /\d/.test(text) ? Number(text) - 1 : text.toUpperCase().charCodeAt(0) - 65;
+    return shown < count ? shown : undefined;
+  }
+  const typed = fold(text);
+  const shown = aq.optionOrder.findIndex((i) => fold(aq.question.options[i] ?? "") === typed);
+  return shown >= 0 ? shown : undefined;
+}
 
 async function nextOpening(ctx: EngineContext, turn: RegisteredTurn): Promise<string | undefined> {
   const round = await ctx.attempts.nextRound(turn.now);
@@ -123,10 +135,8 @@ export async function onAttemptInput(
   const position = nextPosition(attempt);
   const text = event.type === "text" ? nfc(event.text) : undefined;
   if (position !== undefined) {
-    if (text && LETTER_ANSWER.test(text)) {
-      const shown = /\d/.test(text) ? Number(text) - 1 : text.toUpperCase().charCodeAt(0) - 65;
-      if (shown < attempt.questions[position]!.optionOrder.length) return recordAnswer(ctx, turn, attempt, position, shown);
-    }
+    const shown = text === undefined ? undefined : typedChoice(text, attempt.questions[position]!);
+    if (shown !== undefined) return recordAnswer(ctx, turn, attempt, position, shown);
     say(turn, event.type === "unsupported" ? M.unsupported : M.answerHint);
     return showQuestion(turn, attempt, position);
   }

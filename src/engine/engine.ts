@@ -87,6 +87,7 @@ export class ConversationEngine {
     if (turn.session.step) return onRegistrationEvent(this.ctx, turn, event);
     if (!isRegistered(turn)) {
       if (event.type === "text" && unitByCode(this.ctx, event.text)) return onStart(this.ctx, turn, event.text);
+      if (turn.actor.startsOnAnyMessage) return onStart(this.ctx, turn, undefined);
       return say(turn, M.notRegistered);
     }
     return this.onRegistered(turn, event, callback);

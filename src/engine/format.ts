@@ -1,5 +1,6 @@
 // Formatting of instants and durations for people: always in the contest's zone.
 import { DateTime } from "luxon";
+import { dialledPhone } from "../domain/people.js";
 import { FORMAT } from "../messages/format.js";
 
 export function formatDateTime(at: Date, zone: string): string {
@@ -24,6 +25,6 @@ export function formatClock(ms: number): string {
 
 /** "+84912345678" → "0912 345 678" (shown to the person themselves only). */
 export function formatPhone(phone: string): string {
-  const local = `0${phone.slice(3)}`;
+  const local = `0${dialledPhone(phone).slice(3)}`;
   return `${local.slice(0, 4)} ${local.slice(4, 7)} ${local.slice(7)}`;
 }

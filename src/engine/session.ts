@@ -7,6 +7,8 @@ export interface Draft {
   fullName?: string;
   birthDate?: string;
   phone?: string;
+  /** False when the phone was typed rather than shared by the platform. */
+  phoneVerified?: boolean;
   unitCode?: string;
   audienceCode?: string;
 }

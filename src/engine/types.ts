@@ -10,6 +10,13 @@ export interface Actor {
   displayName?: string;
   /** The platform can share a verified phone number (Telegram contact, Zalo user info). */
   canShareContact: boolean;
+  /**
+   * A typed phone is accepted too (Zalo: the user-info form may be refused or switched off).
+   * A typed phone is recorded as unverified and never links two accounts into one person.
+   */
+  canTypePhone?: boolean;
+  /** People here know no commands: any message of someone unregistered starts the welcome. */
+  startsOnAnyMessage?: boolean;
 }
 
 export type CommandName = "start" | "thi" | "ketqua" | "hoso" | "huongdan";

@@ -30,3 +30,6 @@ export const COMMAND_MENU = [
   { command: "hoso", description: "Xem, sửa hồ sơ dự thi" },
   { command: "huongdan", description: "Hướng dẫn" },
 ] as const;
+
+/** The word that stands for each command where people do not type slash commands (Zalo). */
+export const COMMAND_WORDS = { start: "Bắt đầu", thi: "Thi", ketqua: "Kết quả", hoso: "Hồ sơ", huongdan: "Hướng dẫn" } as const;

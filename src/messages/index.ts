@@ -5,7 +5,7 @@ import { GROUP } from "./group.js";
 import { ORGANIZER } from "./organizer.js";
 import { PARTICIPANT } from "./participant.js";
 
-export { BUTTONS, COMMAND_MENU } from "./buttons.js";
+export { BUTTONS, COMMAND_MENU, COMMAND_WORDS } from "./buttons.js";
 export { BROADCAST, GROUP, ORGANIZER, PARTICIPANT };
 
 export const M = { ...PARTICIPANT, ...BROADCAST, ...GROUP, ...ORGANIZER } as const;

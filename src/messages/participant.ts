@@ -22,6 +22,10 @@ export const PARTICIPANT = {
   birthImpossible: "Ngày sinh này không có thật. Vui lòng kiểm tra lại ngày, tháng, năm.",
   birthFuture: "Ngày sinh không thể ở tương lai. Vui lòng nhập lại.",
   birthTooYoung: (minimumAge: number) => `Rất tiếc, cuộc thi dành cho người từ đủ ${minimumAge} tuổi trở lên.`,
+  askPhoneContactOrTyped:
+    "Bước 3/4. Bấm «Chia sẻ thông tin» trong khung vừa gửi để xác nhận số điện thoại của bạn, hoặc gõ số điện thoại di động, ví dụ: 0912 345 678.",
+  phoneTakenUnverified:
+    "Số điện thoại này đã được đăng ký dự thi. Số gõ tay chưa được xác minh nên không thể dùng chung hồ sơ đó: hãy dùng nút chia sẻ số điện thoại của ứng dụng để xác minh, hoặc liên hệ Ban Tổ chức.",
   askPhoneContact: "Bước 3/4. Vui lòng bấm nút «📱 Chia sẻ số điện thoại» bên dưới để xác nhận số điện thoại của bạn.",
   askPhoneTyped: "Bước 3/4. Vui lòng nhập số điện thoại di động của bạn, ví dụ: 0912 345 678.",
   phoneInvalid: "Số điện thoại chưa đúng. Vui lòng nhập số di động Việt Nam gồm 10 chữ số, ví dụ: 0912 345 678.",

@@ -103,6 +103,7 @@ export async function rankingReport(
       { header: "Thời gian (giây)", key: "seconds", width: 14 },
       { header: "Nộp bài lúc", key: "submittedAt", width: 22 },
       { header: "Giải", key: "prize", width: 20 },
+      { header: "SĐT đã xác minh", key: "phoneVerified", width: 12 },
     ],
     rows: ranking.map((r) => ({
       rank: r.rank,
@@ -114,6 +115,7 @@ export async function rankingReport(
       seconds: Math.round(r.durationMs / 100) / 10,
       submittedAt: r.submittedAt,
       prize: prizeOf.get(r.participantId) ?? "",
+      phoneVerified: people.get(r.participantId)?.phoneVerified === false ? "Không" : "Có",
     })),
   };
 }

@@ -3,7 +3,7 @@
 import express, { type ErrorRequestHandler, type Router } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "../logger.js";
-import { type Check, healthRouter } from "./health.js";
+import { type Check, healthRouter, type Note } from "./health.js";
 
 declare module "http" {
   interface IncomingMessage {
@@ -15,10 +15,12 @@ declare module "http" {
 export interface AppOptions {
   logger: Logger;
   checks: Record<string, Check>;
+  /** Shown under "notes" in /readyz without making the instance unready (e.g. Zalo needs re-authorising). */
+  notes?: Record<string, Note>;
   routers?: Router[];
 }
 
-export function createApp({ logger, checks, routers = [] }: AppOptions): express.Express {
+export function createApp({ logger, checks, notes = {}, routers = [] }: AppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", true);
@@ -45,7 +47,7 @@ export function createApp({ logger, checks, routers = [] }: AppOptions): express
       },
     }),
   );
-  app.use(healthRouter(checks));
+  app.use(healthRouter(checks, notes));
   for (const router of routers) app.use(router);
   app.use((_req, res) => {
     res.status(404).json({ error: "not found" });

@@ -3,6 +3,8 @@
 import { Router } from "express";
 
 export type Check = () => Promise<void>;
+/** Something an operator should know that does not make the instance unready; null when fine. */
+export type Note = () => Promise<string | null>;
 
 async function withTimeout(check: Check, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -18,7 +20,7 @@ async function withTimeout(check: Check, ms: number): Promise<void> {
   }
 }
 
-export function healthRouter(checks: Record<string, Check>, timeoutMs = 2_000): Router {
+export function healthRouter(checks: Record<string, Check>, notes: Record<string, Note> = {}, timeoutMs = 2_000): Router {
   const router = Router();
   router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -36,7 +38,15 @@ export function healthRouter(checks: Record<string, Check>, timeoutMs = 2_000): 
       }),
     );
     const ready = results.every(([, state]) => state === "ok");
-    res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not ready", checks: Object.fromEntries(results) });
+    const noted = ready
+      ? await Promise.all(Object.entries(notes).map(async ([name, note]) => [name, await note().catch(() => null)] as const))
+      : [];
+    const shown = noted.filter(([, text]) => text !== null);
+    res.status(ready ? 200 : 503).json({
+      status: ready ? "ready" : "not ready",
+      checks: Object.fromEntries(results),
+      ...(shown.length ? { notes: Object.fromEntries(shown) } : {}),
+    });
   });
   return router;
 }

@@ -227,7 +227,7 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
   });
 
   it("links a second platform by phone and allows one attempt across both, even when started at once", async () => {
-    const zalo = actor("ZALO", "z-1", false);
+    const zalo = actor("ZALO", "z-1", true); // phone from Zalo's user-info form: verified
     const telegram = actor("TELEGRAM", "t-1");
     await register(h.engine, zalo, { phone: "0905111222", name: "Đỗ Quang Huy" });
     await h.engine.handle(telegram, { type: "start" });

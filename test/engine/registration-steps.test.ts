@@ -61,6 +61,9 @@ class MemoryPeople implements People {
     account.phone = participant.phone;
     return account;
   }
+  async releaseUnverified(participant: Participant) {
+    participant.phone = `${participant.phone}#released`;
+  }
   async updateProfile(
     participantId: string,
     data: { fullName: string; birthDate: string; unitId: string | null; audienceId: string | null },

@@ -13,6 +13,8 @@ export interface ZaloCall {
 export class FakeZalo {
   readonly calls: ZaloCall[] = [];
   refreshes = 0;
+  /** Delay before answering a cs message (a slow Zalo). */
+  delayMs = 0;
   private accessToken = "at-0";
   private refreshToken = "rt-0";
   private readonly failures: { match: (body: Record<string, unknown>) => boolean; error: number; message: string }[] = [];
@@ -55,9 +57,10 @@ export class FakeZalo {
       this.refreshToken = `rt-${this.refreshes}`;
       res.json({ access_token: this.accessToken, refresh_token: this.refreshToken, expires_in: "90000" });
     });
-    app.post("/v3.0/oa/message/cs", (req, res) => {
+    app.post("/v3.0/oa/message/cs", async (req, res) => {
       const token = req.header("access_token");
       const body = req.body as Record<string, unknown>;
+      if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
       this.calls.push({ path: req.path, token, body });
       if (token !== this.accessToken) return void res.json({ error: -216, message: "Access token is invalid" });
       const i = this.failures.findIndex((f) => f.match(body));

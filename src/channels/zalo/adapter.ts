@@ -1,22 +1,37 @@
 // Zalo rendering of the engine's OutboundMessage, used for conversation replies and for
-// broadcasts alike. Zalo cannot edit messages, so each is new; long texts are split to the
-// text limit; buttons are `oa.query.hide` taps, at most 5 a message; where Zalo refuses them
-// the choices become a numbered list (remembered for the OA) and a typed number acts as the
-// tap (the pending choices are kept per user). The contact request is Zalo's user-info form.
-import { type Messenger, RecipientUnreachableError } from "../../broadcast/messenger.js";
+// broadcasts alike. Zalo cannot edit messages, so each is new; texts are split to the 2,000-
+// character limit at boundaries; slash commands are written as the words Zalo people type.
+// Choices follow ZALO_BUTTONS: `on` sends `oa.query.hide` buttons; `off` writes a numbered list
+// in the text; `auto` sends buttons and, when Zalo refuses that one message, sends it again
+// as a numbered list (recorded for the organizer, never switched off for the whole OA). More
+// than 5 choices are always a numbered list. The choices are kept per user in every mode, so a
+// typed number or the choice's words act as the tap whether or not the buttons showed.
+import { ChannelBlockedError, type Messenger, RecipientUnreachableError } from "../../broadcast/messenger.js";
 import type { Button, OutboundMessage } from "../../engine/types.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
-import { BUTTONS, M } from "../../messages/index.js";
+import { BUTTONS, COMMAND_WORDS, M } from "../../messages/index.js";
 import type { SessionStore } from "../../sessions/store.js";
 import { splitText } from "../../text/split.js";
-import { ZaloApiError, type ZaloClient, ZaloUnreachableError } from "./client.js";
+import { ZaloApiError, ZaloBillingError, type ZaloClient, ZaloUnreachableError } from "./client.js";
+import type { PendingChoice } from "./events.js";
 import { BUTTONS_REFUSED_ERRORS, PERMANENT_UNREACHABLE_ERRORS, ZALO } from "./protocol.js";
 
-const PENDING_TTL_SECONDS = 60 * 60 * 24;
+const PENDING_TTL_SECONDS = 60 * 60 * 24 * 7;
+/** Room left under the text limit for the "…" continuation and safety. */
+const PART_LIMIT = ZALO.textLimit - 100;
 
-/** Where the choices of the last numbered list sent to a user are kept. */
+export type ZaloButtonMode = "auto" | "on" | "off";
+
+/** Where the choices last offered to a user are kept. */
 export const pendingChoicesKey = (userId: string) => `zalo:pending:${userId}`;
+
+/** "/thi" → «Thi»: Zalo people do not type slash commands, and no Zalo text may ask them to. */
+export const withCommandWords = (text: string) =>
+  text.replace(/\/(start|thi|ketqua|hoso|huongdan)\b/g, (_m, name: keyof typeof COMMAND_WORDS) => `«${COMMAND_WORDS[name]}»`);
+
+const numbered = (text: string, buttons: Button[]) =>
+  `${text}\n\n${buttons.map((b, i) => `${i + 1}. ${b.label}`).join("\n")}\n${M.numberedChoiceHint}`;
 
 export class ZaloAdapter implements Messenger {
   constructor(
@@ -24,66 +39,67 @@ export class ZaloAdapter implements Messenger {
     private readonly prisma: PrismaClient,
     private readonly sessions: SessionStore,
     private readonly logger: Logger,
+    private readonly mode: ZaloButtonMode = "auto",
   ) {}
 
   async send(userId: string, message: OutboundMessage): Promise<void> {
     try {
-      await this.render(userId, message);
+      await this.render(userId, { ...message, text: withCommandWords(message.text) });
     } catch (error) {
       if (error instanceof ZaloUnreachableError)
         throw new RecipientUnreachableError(error.message, PERMANENT_UNREACHABLE_ERRORS.has(error.code));
+      if (error instanceof ZaloBillingError) throw new ChannelBlockedError(`Zalo billing: ${error.message}`);
       throw error;
     }
   }
 
   private async render(userId: string, message: OutboundMessage): Promise<void> {
-    if (message.contactRequest) {
-      try {
-        await this.client.requestUserInfo(userId, BUTTONS.shareContact, message.text);
-        return;
-      } catch (error) {
-        if (!(error instanceof ZaloApiError) || error instanceof ZaloUnreachableError) throw error;
-        this.logger.warn({ code: error.code }, "Zalo refused the user-info form; sent as text");
-      }
-    }
+    if (message.contactRequest) return this.askContact(userId, message.text);
     const buttons = (message.buttons ?? []).flat();
-    const parts = splitText(message.text, ZALO.textLimit - 100);
-    for (const part of parts.slice(0, -1)) await this.client.sendText(userId, part);
-    const last = parts.at(-1) ?? "";
     if (buttons.length === 0) {
       await this.sessions.delete(pendingChoicesKey(userId));
-      await this.client.sendText(userId, last);
-      return;
+      return this.sendTexts(userId, message.text);
     }
-    const state = await this.prisma.zaloState.findUnique({ where: { id: "oa" } });
-    if (!state?.buttonsUnsupported) {
-      try {
-        await this.sendButtonChunks(userId, last, buttons);
-        await this.sessions.delete(pendingChoicesKey(userId));
-        return;
-      } catch (error) {
-        if (!(error instanceof ZaloApiError) || !BUTTONS_REFUSED_ERRORS.has(error.code)) throw error;
-        // Remember for the OA: consultation messages with buttons are refused here.
-        await this.prisma.zaloState.updateMany({ where: { id: "oa" }, data: { buttonsUnsupported: true } });
-        this.logger.warn({ code: error.code }, "Zalo refused buttons; switching to numbered choices");
-      }
-    }
-    await this.sessions.set(
-      pendingChoicesKey(userId),
-      buttons.map((b) => b.data),
-      PENDING_TTL_SECONDS,
-    );
-    await this.client.sendText(userId, `${last}\n\n${buttons.map((b, i) => `${i + 1}. ${b.label}`).join("\n")}\n${M.numberedChoiceHint}`);
-  }
-
-  private async sendButtonChunks(userId: string, text: string, buttons: Button[]): Promise<void> {
-    for (let i = 0; i < buttons.length; i += ZALO.maxButtons) {
-      const chunk = buttons.slice(i, i + ZALO.maxButtons);
+    const choices: PendingChoice[] = buttons.map((b) => ({ data: b.data, label: b.label }));
+    await this.sessions.set(pendingChoicesKey(userId), choices, PENDING_TTL_SECONDS);
+    if (this.mode === "off" || buttons.length > ZALO.maxButtons) return this.sendTexts(userId, numbered(message.text, buttons));
+    const parts = splitText(message.text, PART_LIMIT);
+    for (const part of parts.slice(0, -1)) await this.client.sendText(userId, part);
+    const last = parts.at(-1) ?? "";
+    try {
       await this.client.sendButtons(
         userId,
-        i === 0 ? text : "…",
-        chunk.map((b) => ({ title: b.label, payload: `${ZALO.buttonPrefix}${b.data}` })),
+        last,
+        buttons.map((b) => ({ title: b.label, payload: `${ZALO.buttonPrefix}${b.data}` })),
       );
+    } catch (error) {
+      if (this.mode === "on" || !(error instanceof ZaloApiError) || !BUTTONS_REFUSED_ERRORS.has(error.code)) throw error;
+      await this.recordFallback(error.code);
+      await this.sendTexts(userId, numbered(last, buttons));
     }
+  }
+
+  /** Zalo's user-info form; where it is refused, the person is asked to type the number. */
+  private async askContact(userId: string, text: string): Promise<void> {
+    try {
+      await this.client.requestUserInfo(userId, BUTTONS.shareContact, text);
+    } catch (error) {
+      if (!(error instanceof ZaloApiError) || error instanceof ZaloUnreachableError || error instanceof ZaloBillingError) throw error;
+      this.logger.warn({ code: error.code }, "Zalo refused the user-info form; asking for the number as text");
+      await this.sendTexts(userId, M.askPhoneTyped);
+    }
+  }
+
+  private async sendTexts(userId: string, text: string): Promise<void> {
+    for (const part of splitText(text, PART_LIMIT)) await this.client.sendText(userId, part);
+  }
+
+  /** The organizer sees this in the admin API's Zalo status and in the log. */
+  private async recordFallback(code: number): Promise<void> {
+    await this.prisma.zaloState.updateMany({
+      where: { id: "oa" },
+      data: { buttonFallbackAt: new Date(), buttonFallbacks: { increment: 1 } },
+    });
+    this.logger.warn({ code }, "Zalo refused a message with buttons; sent it as a numbered list (ZALO_BUTTONS=auto)");
   }
 }

@@ -4,7 +4,7 @@
 // unreachable recipient → ZaloUnreachableError for the caller to record.
 import axios, { type AxiosInstance } from "axios";
 import type { Logger } from "../../logger.js";
-import { RATE_LIMIT_ERRORS, TOKEN_ERRORS, UNREACHABLE_ERRORS, ZALO } from "./protocol.js";
+import { BILLING_ERRORS, RATE_LIMIT_ERRORS, TOKEN_ERRORS, UNREACHABLE_ERRORS, ZALO } from "./protocol.js";
 import type { ZaloTokens } from "./tokens.js";
 
 export class ZaloApiError extends Error {
@@ -17,6 +17,9 @@ export class ZaloApiError extends Error {
 }
 
 export class ZaloUnreachableError extends ZaloApiError {}
+
+/** The OA cannot pay for the message (no Zalo Cloud Account, or out of credit). */
+export class ZaloBillingError extends ZaloApiError {}
 
 export interface ZaloButton {
   title: string;
@@ -59,7 +62,11 @@ export class ZaloClient {
         await new Promise((r) => setTimeout(r, this.backoffMs * 2 ** attempt));
         continue;
       }
-      const Err = UNREACHABLE_ERRORS.has(res.error) ? ZaloUnreachableError : ZaloApiError;
+      const Err = UNREACHABLE_ERRORS.has(res.error)
+        ? ZaloUnreachableError
+        : BILLING_ERRORS.has(res.error)
+          ? ZaloBillingError
+          : ZaloApiError;
       throw new Err(res.error, res.message);
     }
   }

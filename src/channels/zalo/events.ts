@@ -1,5 +1,9 @@
 // Zalo OA webhook event → the engine's neutral event (or nothing, for events we ignore).
-import type { InboundEvent } from "../../engine/types.js";
+// Zalo people do not type slash commands: the words of COMMAND_WORDS (with or without
+// diacritics) stand for them, and a numbered list's choice can be typed by its number or text.
+import type { CommandName, InboundEvent } from "../../engine/types.js";
+import { COMMAND_WORDS } from "../../messages/index.js";
+import { fold } from "../../text/normalize.js";
 import { textEvent } from "../commands.js";
 import { ZALO, type ZaloEvent } from "./protocol.js";
 
@@ -11,12 +15,44 @@ export interface ZaloInbound {
   unfollow?: boolean;
 }
 
-export function parseZaloEvent(body: ZaloEvent, pendingButtons?: string[]): ZaloInbound | undefined {
+/** The choices of the numbered list last sent to a user (buttons shown as text). */
+export interface PendingChoice {
+  data: string;
+  label: string;
+}
+
+/** Letters and digits only, folded: «✅ Tôi đồng ý» and «toi dong y» compare equal. */
+const plain = (text: string) =>
+  fold(text)
+    .replace(/[^\p{L}\p{N} ]/gu, "")
+    .replace(/\s+/g, " ")
+    .trim();
+
+const WORDS = new Map<string, CommandName>([
+  ...Object.entries(COMMAND_WORDS).map(([name, word]) => [plain(word), name as CommandName] as const),
+  ["bat dau thi", "thi"],
+  ["start", "start"],
+]);
+
+function typedText(text: string, pending: PendingChoice[] | undefined): InboundEvent {
+  // Choices sent as a numbered list: "2" or the choice's own words pick it.
+  if (pending?.length) {
+    const n = /^\d{1,2}$/.test(text) ? Number(text) : 0;
+    if (n >= 1 && n <= pending.length) return { type: "button", data: pending[n - 1]!.data };
+    const byLabel = pending.find((p) => plain(p.label) !== "" && plain(p.label) === plain(text));
+    if (byLabel) return { type: "button", data: byLabel.data };
+  }
+  const command = WORDS.get(plain(text));
+  if (command) return command === "start" ? { type: "start" } : { type: "command", name: command };
+  return textEvent(text);
+}
+
+export function parseZaloEvent(body: ZaloEvent, pending?: PendingChoice[]): ZaloInbound | undefined {
   const name = body.event_name;
   // Echoes of what the OA itself sent (also a human admin's replies): never act on them.
   if (name.startsWith("oa_send_")) return undefined;
   const userId = name === "follow" || name === "unfollow" ? body.follower?.id : body.sender?.id;
-  if (!userId) return undefined;
+  if (typeof userId !== "string" || userId === "") return undefined;
   const eventKey = body.message?.msg_id ?? `${name}:${body.timestamp}:${userId}`;
   switch (name) {
     case "follow":
@@ -24,17 +60,14 @@ export function parseZaloEvent(body: ZaloEvent, pendingButtons?: string[]): Zalo
     case "unfollow":
       return { userId, eventKey, unfollow: true };
     case "user_send_text": {
-      const text = (body.message?.text ?? "").trim();
+      const text = String(body.message?.text ?? "").trim();
       if (text.startsWith(ZALO.buttonPrefix))
         return { userId, eventKey, event: { type: "button", data: text.slice(ZALO.buttonPrefix.length) } };
-      // Choices sent as a numbered list (buttons refused): "2" picks the second.
-      const n = /^\d{1,2}$/.test(text) ? Number(text) : 0;
-      if (pendingButtons && n >= 1 && n <= pendingButtons.length)
-        return { userId, eventKey, event: { type: "button", data: pendingButtons[n - 1]! } };
-      return { userId, eventKey, event: textEvent(text) };
+      return { userId, eventKey, event: typedText(text, pending) };
     }
     case "user_submit_info":
-      return body.info?.phone ? { userId, eventKey, event: { type: "contact", phone: body.info.phone, own: true } } : undefined;
+      // The form came back without a phone: the person is asked again and may type it.
+      return { userId, eventKey, event: { type: "contact", phone: String(body.info?.phone ?? ""), own: true } };
     default:
       if (name.startsWith("user_send_")) return { userId, eventKey, event: { type: "unsupported" } };
       return undefined;

@@ -13,7 +13,11 @@ export const ZALO = {
   maxButtonTitle: 30,
   /** Prefix of our `oa.query.hide` payloads: a tap comes back as user text with this prefix. */
   buttonPrefix: "#b:",
-  /** Reject signed events older than this (5 min, as community verifiers do). */
+  /**
+   * A correctly signed event older than this is acknowledged and dropped (never refused: Zalo
+   * retries non-200 answers with the original timestamp and may disable the webhook). UNCONFIRMED
+   * how long Zalo keeps retrying; a replayed stale event must not act again.
+   */
   maxEventAgeMs: 5 * 60_000,
   /** Refresh the 25 h access token this long before it expires. */
   refreshMarginMs: 60 * 60_000,
@@ -26,22 +30,32 @@ export const RATE_LIMIT_ERRORS = new Set([-32]);
 export const UNREACHABLE_ERRORS = new Set([-213, -227, -230, -232, -244]);
 /** Of those, the ones that last until the person acts (unfollowed, banned, blocked the message type). */
 export const PERMANENT_UNREACHABLE_ERRORS = new Set([-213, -227, -244]);
-/** What a refusal of buttons on v3 cs messages looks like: UNCONFIRMED, guessed from the error table. */
+/**
+ * What a refusal of buttons on v3 cs messages looks like: UNCONFIRMED, guessed from the error
+ * table (-201 is any invalid parameter, -233 an invalid message type). In ZALO_BUTTONS=auto a
+ * message refused with one of these is sent again as a numbered list; nothing else changes.
+ * A live OA's answer to a message with buttons would confirm it.
+ */
 export const BUTTONS_REFUSED_ERRORS = new Set([-201, -233]);
+/** No Zalo Cloud Account linked / no money on it: messages outside 48 h cannot be paid for. */
+export const BILLING_ERRORS = new Set([-320, -321]);
 
 /** UNCONFIRMED: which id prefixes the mac (app_id per most sources; oa_id in some code). */
 export function signatureBase(body: { app_id?: string }, rawBody: string, timestamp: string, secretKey: string): string {
   return `${body.app_id ?? ""}${rawBody}${timestamp}${secretKey}`;
 }
 
-/** X-ZEvent-Signature: mac=<hex>, hex = sha256(app_id + raw body + timestamp + OA secret key). */
+/**
+ * X-ZEvent-Signature: mac=<hex>, hex = sha256(app_id + raw body + timestamp + OA secret key).
+ * `stale` marks a correctly signed event older than `maxEventAgeMs` (answered 200, not acted on).
+ */
 export function verifySignature(
   header: string | undefined,
   rawBody: Buffer,
   secretKey: string,
   expectedAppId: string,
   now: number,
-): { ok: true; body: ZaloEvent } | { ok: false; reason: string } {
+): { ok: true; body: ZaloEvent; stale: boolean } | { ok: false; reason: string } {
   if (!header) return { ok: false, reason: "missing signature" };
   let body: ZaloEvent;
   try {
@@ -49,6 +63,7 @@ export function verifySignature(
   } catch {
     return { ok: false, reason: "body is not JSON" };
   }
+  if (typeof body !== "object" || body === null || typeof body.event_name !== "string") return { ok: false, reason: "not an event" };
   if (body.app_id !== expectedAppId) return { ok: false, reason: "app_id does not match" };
   const expected = createHash("sha256")
     .update(signatureBase(body, rawBody.toString("utf8"), String(body.timestamp ?? ""), secretKey))
@@ -56,8 +71,7 @@ export function verifySignature(
   const given = Buffer.from(header.replace(/^mac=/, "").trim(), "hex");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "bad signature" };
   const at = Number(body.timestamp);
-  if (!Number.isFinite(at) || now - at > ZALO.maxEventAgeMs) return { ok: false, reason: "timestamp too old" };
-  return { ok: true, body };
+  return { ok: true, body, stale: !Number.isFinite(at) || now - at > ZALO.maxEventAgeMs };
 }
 
 export interface ZaloEvent {

@@ -1,6 +1,8 @@
-// POST /webhooks/zalo: the signature is checked on the raw bytes before anything else (401
-// and no processing when missing, wrong or too old). Zalo wants an answer within 2 s, so the
-// event is acknowledged first and handled right after.
+// POST /webhooks/zalo: the signature is checked on the raw bytes before anything else: only a
+// missing or wrong signature gets 401. A correctly signed event is always answered 200 (Zalo
+// retries anything else, with the original timestamp, and may disable the webhook); a stale
+// one is dropped with a log line. Zalo wants the answer within 2 s, so the event is handled
+// right after it, tracked by the channel so a graceful stop finishes it.
 import { Router } from "express";
 import type { Logger } from "../../logger.js";
 import type { ZaloChannel } from "./channel.js";
@@ -27,9 +29,11 @@ export function zaloWebhookRouter(
       return;
     }
     res.json({ ok: true });
-    channel
-      .process(verified.body)
-      .catch((error: unknown) => logger.error({ err: error, event: verified.body.event_name }, "Zalo event failed"));
+    if (verified.stale) {
+      logger.warn({ event: verified.body.event_name, timestamp: verified.body.timestamp }, "stale Zalo event acknowledged and dropped");
+      return;
+    }
+    channel.accept(verified.body);
   });
   return router;
 }

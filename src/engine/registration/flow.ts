@@ -107,15 +107,22 @@ function ids(ctx: EngineContext, d: Draft) {
 export async function register(ctx: EngineContext, turn: Turn): Promise<void> {
   const d = turn.session.draft;
   if (!d.fullName || !d.birthDate || !d.phone) return ask(ctx, turn, !d.fullName ? "fullName" : !d.birthDate ? "birthDate" : "phone");
+  const phoneVerified = d.phoneVerified !== false;
   const outcome = await ctx.people.register(turn.account.id, {
     phone: d.phone,
+    phoneVerified,
     fullName: d.fullName,
     birthDate: d.birthDate,
     excluded: ctx.contest.def.excludedPhones.some((p) => normalizePhone(p) === d.phone),
     consentAt: turn.now,
     ...ids(ctx, d),
   });
-  if (outcome.kind === "taken") return linkAccount(ctx, turn, outcome.existing); // registered from another platform at the same moment
+  if (outcome.kind === "taken") {
+    // Registered from another account at the same moment: link only with a verified phone.
+    if (phoneVerified && outcome.existing.phoneVerified) return linkAccount(ctx, turn, outcome.existing);
+    say(turn, M.phoneTakenUnverified);
+    return ask(ctx, turn, "phone");
+  }
   turn.account = outcome.account;
   turn.participant = outcome.participant;
   turn.session = emptySession();

@@ -72,26 +72,36 @@ const STEPS: Record<RegistrationStep, Step> = {
   },
 
   phone: {
-    ask: (_ctx, turn) =>
-      turn.actor.canShareContact ? say(turn, M.askPhoneContact, { contactRequest: BUTTONS.shareContact }) : say(turn, M.askPhoneTyped),
+    ask(_ctx, turn) {
+      const { canShareContact, canTypePhone } = turn.actor;
+      if (!canShareContact) return say(turn, M.askPhoneTyped);
+      say(turn, canTypePhone ? M.askPhoneContactOrTyped : M.askPhoneContact, { contactRequest: BUTTONS.shareContact });
+    },
     async handle(ctx, turn, event) {
       const contactButton = turn.actor.canShareContact ? { contactRequest: BUTTONS.shareContact } : {};
       let phone: string | undefined;
+      let verified: boolean;
       if (event.type === "contact") {
         if (!event.own) return say(turn, M.contactNotOwn, { contactRequest: BUTTONS.shareContact });
         phone = normalizePhone(event.phone);
         if (!phone) return say(turn, M.phoneInvalid, contactButton);
+        verified = true;
       } else if (event.type === "text") {
-        if (turn.actor.canShareContact) return say(turn, M.phoneUseButton, { contactRequest: BUTTONS.shareContact });
+        if (turn.actor.canShareContact && !turn.actor.canTypePhone)
+          return say(turn, M.phoneUseButton, { contactRequest: BUTTONS.shareContact });
         const r = validatePhone(event.text);
         if (!r.ok) return invalid(ctx, turn, r.error);
         phone = r.value;
+        verified = false; // nobody vouched for a typed number
       } else {
         return ask(ctx, turn, "phone");
       }
       const existing = await ctx.people.byPhone(phone);
-      if (existing) return linkAccount(ctx, turn, existing);
+      if (existing && verified && existing.phoneVerified) return linkAccount(ctx, turn, existing);
+      if (existing && !verified) return say(turn, M.phoneTakenUnverified);
+      if (existing) await ctx.people.releaseUnverified(existing);
       turn.session.draft.phone = phone;
+      turn.session.draft.phoneVerified = verified;
       advance(ctx, turn, "phone");
     },
   },
