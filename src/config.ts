@@ -55,6 +55,7 @@ const schema = z.object({
   ),
   TELEGRAM_MODE: z.enum(["webhook", "polling"]).default("webhook"),
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  TELEGRAM_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(100),
   TELEGRAM_BOT_USERNAME: optionalString,
   TELEGRAM_ORGANIZER_IDS: z
     .string()
@@ -111,6 +112,8 @@ export interface Config {
     webhookSecret?: string;
     mode: "webhook" | "polling";
     apiRoot: string;
+    /** Concurrent webhook requests Telegram may open (`setWebhook` max_connections, 1–100). */
+    maxConnections: number;
     /** Telegram user ids allowed to run organizer commands. */
     organizerIds: string[];
   };
@@ -168,6 +171,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
           mode: env.TELEGRAM_MODE,
           apiRoot: env.TELEGRAM_API_ROOT,
+          maxConnections: env.TELEGRAM_MAX_CONNECTIONS,
           organizerIds: env.TELEGRAM_ORGANIZER_IDS.split(",")
             .map((id) => id.trim())
             .filter(Boolean),

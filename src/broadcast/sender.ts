@@ -1,7 +1,9 @@
 // Drains deliveries. Each worker claims a batch with FOR UPDATE SKIP LOCKED, so with several
-// instances every delivery is sent by exactly one of them; a claim has a lease, and a worker
-// that crashed mid-batch leaves rows that are reclaimed when the lease runs out (only what was
-// in flight at the crash can go out twice). Rates are respected per platform.
+// instances every delivery is sent by exactly one of them; a claim has a lease that the worker
+// renews (heartbeat) while it is alive, however slowly it sends, so a live worker's batch is
+// never taken over; a worker that crashed mid-batch stops renewing and its rows are reclaimed
+// when the lease runs out (only what was in flight at the crash can go out twice). Rates are
+// respected per platform.
 import { randomUUID } from "node:crypto";
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
@@ -21,6 +23,8 @@ export interface SenderOptions {
   clock?: () => Date;
   limiters?: Partial<Record<Platform, RateLimiter>>;
   workerId?: string;
+  /** How long a claim lasts without renewal (default 60 s); renewed every third of it. */
+  leaseMs?: number;
 }
 
 export interface BatchResult {
@@ -33,11 +37,13 @@ export interface BatchResult {
 
 export class DeliverySender {
   readonly workerId: string;
+  private readonly leaseMs: number;
   private readonly clock: () => Date;
   private readonly limiters: Partial<Record<Platform, RateLimiter>>;
 
   constructor(private readonly options: SenderOptions) {
     this.workerId = options.workerId ?? randomUUID();
+    this.leaseMs = options.leaseMs ?? LEASE_MS;
     this.clock = options.clock ?? (() => new Date());
     this.limiters = options.limiters ?? {
       TELEGRAM: new RateLimiter(PLATFORM_INTERVAL_MS.TELEGRAM),
@@ -47,7 +53,7 @@ export class DeliverySender {
 
   private async claim(limit: number): Promise<string[]> {
     const now = this.clock();
-    const leaseUntil = new Date(now.getTime() + LEASE_MS);
+    const leaseUntil = new Date(now.getTime() + this.leaseMs);
     const rows = await this.options.prisma.$queryRaw<{ id: string }[]>`
       UPDATE "Delivery" SET status = 'SENDING', "lockedBy" = ${this.workerId}, "lockedUntil" = ${leaseUntil}, tries = tries + 1
       WHERE id IN (
@@ -67,6 +73,26 @@ export class DeliverySender {
     const ids = await this.claim(limit);
     const result: BatchResult = { claimed: ids.length, sent: 0, failed: 0, skipped: 0, retried: 0 };
     if (ids.length === 0) return result;
+    const heartbeat = setInterval(() => {
+      this.renewLease().catch((error: unknown) => this.options.logger.warn({ err: error }, "delivery lease renewal failed"));
+    }, this.leaseMs / 3);
+    try {
+      await this.sendBatch(ids, result);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    return result;
+  }
+
+  /** Keeps this worker's claims alive while it sends. */
+  private async renewLease(): Promise<void> {
+    await this.options.prisma.delivery.updateMany({
+      where: { lockedBy: this.workerId, status: "SENDING" },
+      data: { lockedUntil: new Date(this.clock().getTime() + this.leaseMs) },
+    });
+  }
+
+  private async sendBatch(ids: string[], result: BatchResult): Promise<void> {
     const { prisma } = this.options;
     const deliveries = await prisma.delivery.findMany({ where: { id: { in: ids } }, include: { account: true, campaign: true } });
     await prisma.campaign.updateMany({
@@ -79,7 +105,6 @@ export class DeliverySender {
       result[outcome]++;
     }
     await this.finishCampaigns([...new Set(deliveries.map((d) => d.campaignId))]);
-    return result;
   }
 
   private async settle(id: string, data: Record<string, unknown>): Promise<void> {

@@ -30,6 +30,7 @@ export function registerTelegramCommands(program: Command, cli: CliContext): voi
         await bot.api.setWebhook(url, {
           secret_token: cli.config.telegram!.webhookSecret,
           allowed_updates: [...ALLOWED_UPDATES],
+          max_connections: cli.config.telegram!.maxConnections,
           drop_pending_updates: opts.dropPending ?? false,
         });
         await bot.api.setMyCommands([...COMMAND_MENU]);

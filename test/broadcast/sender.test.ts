@@ -105,6 +105,34 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
     expect((await campaignProgress(h.db.prisma, campaign.id)).sent).toBe(30);
   });
 
+  it("never lets a live but slow sender's batch be taken over (lease heartbeat)", async () => {
+    await seed(h, "35", 40, "TDP02");
+    const campaign = await createCampaign(
+      h.db.prisma,
+      h.contest,
+      { name: "slow", text: "x", audience: { kind: "unit", unitCode: "TDP02" }, createdBy: "t" },
+      h.clock.now(),
+    );
+    const shared: string[] = [];
+    // Each send takes 40 ms: a batch of 20 lasts ~800 ms, well past the 300 ms lease.
+    const slow = () => ({
+      async send(chatId: string) {
+        await new Promise((r) => setTimeout(r, 40));
+        shared.push(chatId);
+      },
+    });
+    const senders = [1, 2].map(
+      () => new DeliverySender({ prisma: h.db.prisma, messengers: { TELEGRAM: slow() }, logger: silentLogger, limiters: {}, leaseMs: 300 }),
+    );
+    const drainSlowly = async (sender: DeliverySender) => {
+      while ((await sender.runOnce(20)).claimed > 0);
+    };
+    await Promise.all(senders.map(drainSlowly));
+    expect(shared).toHaveLength(40);
+    expect(new Set(shared).size).toBe(40);
+    expect((await campaignProgress(h.db.prisma, campaign.id)).sent).toBe(40);
+  });
+
   it("resumes after a crash mid-campaign, resending at most what was in flight", async () => {
     await seed(h, "31", 12, "TDP04");
     const campaign = await createCampaign(

@@ -236,6 +236,7 @@ describe("Telegram CLI commands against the fake Bot API", () => {
       url: "https://thi.example.vn/webhooks/telegram",
       secret_token: SECRET,
       allowed_updates: ["message", "callback_query", "my_chat_member"],
+      max_connections: 100,
       drop_pending_updates: false,
     });
     const commands = fake.sent("setMyCommands")[0]!.payload.commands as { command: string; description: string }[];
