@@ -3,6 +3,7 @@
 // Telegram deep link as well.
 import { Router } from "express";
 import type { ContestContext } from "../contest/context.js";
+import { PAGES } from "../messages/pages.js";
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -14,24 +15,24 @@ export function landingRouter(contest: ContestContext, links: { telegramBot?: st
       res
         .status(404)
         .type("html")
-        .send(`<!doctype html><meta charset="utf-8"><p>Không tìm thấy đơn vị «${escapeHtml(req.params.code)}».</p>`);
+        .send(`<!doctype html><meta charset="utf-8"><p>${PAGES.unitNotFound(escapeHtml(req.params.code))}</p>`);
       return;
     }
     const code = escapeHtml(unit.code);
     const zalo = links.zaloOaId
-      ? `<li><b>Zalo:</b> mở <a href="https://zalo.me/${escapeHtml(links.zaloOaId)}">Official Account của cuộc thi</a>, bấm Quan tâm rồi gửi tin nhắn <code>#${code}</code>.</li>`
+      ? `<li>${PAGES.unitZalo(`<a href="https://zalo.me/${escapeHtml(links.zaloOaId)}">${PAGES.unitZaloLinkText}</a>`, code)}</li>`
       : "";
     const telegram = links.telegramBot
-      ? `<li><b>Telegram:</b> <a href="https://t.me/${escapeHtml(links.telegramBot)}?start=${code}">mở bot và bấm Bắt đầu</a>.</li>`
+      ? `<li>${PAGES.unitTelegram(`<a href="https://t.me/${escapeHtml(links.telegramBot)}?start=${code}">${PAGES.unitTelegramLinkText}</a>`)}</li>`
       : "";
     res.type("html").send(`<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(contest.title)}</title>
 <style>body{font:17px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}code{font-size:1.3em;background:#eef;padding:0 .3em}</style></head>
 <body><h1>${escapeHtml(contest.title)}</h1><p>${escapeHtml(contest.organizer)}</p>
-<p>Đơn vị của bạn: <b>${escapeHtml(unit.name)}</b> – mã <code>${code}</code></p>
+<p>${PAGES.unitYours} <b>${escapeHtml(unit.name)}</b> – ${PAGES.unitCode} <code>${code}</code></p>
 <ol>${zalo}${telegram}</ol>
-<p>Khi đăng ký, bạn được tính cho đơn vị này.</p></body></html>`);
+<p>${PAGES.unitCredited}</p></body></html>`);
   });
   return router;
 }

@@ -20,7 +20,9 @@ export type Callback =
   | { kind: "answer"; attemptId: string; position: number; shown: number }
   | { kind: "review"; round: number }
   | { kind: "submit" }
-  | { kind: "editPrediction" };
+  | { kind: "editPrediction" }
+  /** Organizer's answer to a broadcast preview (/guitin). */
+  | { kind: "broadcast"; confirm: boolean };
 
 const FIXED: Record<string, Callback> = {
   [DATA.consentYes]: { kind: "consent", yes: true },
@@ -33,6 +35,8 @@ const FIXED: Record<string, Callback> = {
   [DATA.editProfile]: { kind: "editProfile" },
   [DATA.submit]: { kind: "submit" },
   [DATA.editPrediction]: { kind: "editPrediction" },
+  [DATA.broadcastConfirm]: { kind: "broadcast", confirm: true },
+  [DATA.broadcastCancel]: { kind: "broadcast", confirm: false },
 };
 
 const CODE = "[A-Za-z0-9_-]{1,32}";

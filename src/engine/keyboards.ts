@@ -21,6 +21,8 @@ export const DATA = {
   review: (round: number) => `rv:${round}`,
   submit: "p:ok",
   editPrediction: "p:e",
+  broadcastConfirm: "bc:ok",
+  broadcastCancel: "bc:no",
 } as const;
 
 export const ROOT = "_";

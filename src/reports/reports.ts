@@ -1,6 +1,7 @@
 // Reports per round (or the whole contest): participation per unit with its subtree, the
 // individual ranking with prizes, a unit's participant list; written as XLSX (formatted
 // headers, Vietnamese column names, local times) or CSV (UTF-8 with BOM for Excel).
+
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import ExcelJS from "exceljs";
@@ -8,6 +9,7 @@ import { DateTime } from "luxon";
 import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { REPORTS } from "../messages/pages.js";
 import type { ResultsService } from "../results/results.js";
 
 export interface Column {
@@ -59,18 +61,18 @@ export async function unitReport(prisma: PrismaClient, contest: ContestContext, 
     };
   });
   return {
-    title: round ? `Tham gia theo đơn vị – vòng ${round.number}` : "Tham gia theo đơn vị – toàn cuộc thi",
+    title: REPORTS.unitTitle(round?.number),
     columns: [
-      { header: "Mã đơn vị", key: "code", width: 12 },
-      { header: "Tên đơn vị", key: "name", width: 32 },
-      { header: "Loại", key: "kind", width: 14 },
-      { header: "Chỉ tiêu/biên chế", key: "base", width: 12 },
-      { header: "Đã đăng ký", key: "registered", width: 12 },
-      { header: "Đã dự thi", key: "attempted", width: 12 },
-      { header: "Tỷ lệ tham gia (%)", key: "rate", width: 14 },
-      { header: "Điểm trung bình", key: "averageScore", width: 12 },
-      { header: "Số bài đúng hết", key: "perfect", width: 12 },
-      { header: "Thời gian TB (giây)", key: "averageSeconds", width: 14 },
+      { header: REPORTS.unitColumns.code, key: "code", width: 12 },
+      { header: REPORTS.unitColumns.name, key: "name", width: 32 },
+      { header: REPORTS.unitColumns.kind, key: "kind", width: 14 },
+      { header: REPORTS.unitColumns.base, key: "base", width: 12 },
+      { header: REPORTS.unitColumns.registered, key: "registered", width: 12 },
+      { header: REPORTS.unitColumns.attempted, key: "attempted", width: 12 },
+      { header: REPORTS.unitColumns.rate, key: "rate", width: 14 },
+      { header: REPORTS.unitColumns.averageScore, key: "averageScore", width: 12 },
+      { header: REPORTS.unitColumns.perfect, key: "perfect", width: 12 },
+      { header: REPORTS.unitColumns.averageSeconds, key: "averageSeconds", width: 14 },
     ],
     rows,
   };
@@ -92,18 +94,18 @@ export async function rankingReport(
   );
   const prizeOf = new Map(prizes.map((p) => [p.participantId, p.prize]));
   return {
-    title: `Xếp hạng cá nhân – vòng ${round.number}`,
+    title: REPORTS.rankingTitle(round.number),
     columns: [
-      { header: "Hạng", key: "rank", width: 8 },
-      { header: "Họ và tên", key: "name", width: 28 },
-      { header: "Đơn vị", key: "unit", width: 28 },
-      { header: "Số câu đúng", key: "score", width: 12 },
-      { header: "Dự đoán", key: "prediction", width: 10 },
-      { header: "Chênh lệch dự đoán", key: "diff", width: 14 },
-      { header: "Thời gian (giây)", key: "seconds", width: 14 },
-      { header: "Nộp bài lúc", key: "submittedAt", width: 22 },
-      { header: "Giải", key: "prize", width: 20 },
-      { header: "SĐT đã xác minh", key: "phoneVerified", width: 12 },
+      { header: REPORTS.rankingColumns.rank, key: "rank", width: 8 },
+      { header: REPORTS.rankingColumns.name, key: "name", width: 28 },
+      { header: REPORTS.rankingColumns.unit, key: "unit", width: 28 },
+      { header: REPORTS.rankingColumns.score, key: "score", width: 12 },
+      { header: REPORTS.rankingColumns.prediction, key: "prediction", width: 10 },
+      { header: REPORTS.rankingColumns.diff, key: "diff", width: 14 },
+      { header: REPORTS.rankingColumns.seconds, key: "seconds", width: 14 },
+      { header: REPORTS.rankingColumns.submittedAt, key: "submittedAt", width: 22 },
+      { header: REPORTS.rankingColumns.prize, key: "prize", width: 20 },
+      { header: REPORTS.rankingColumns.phoneVerified, key: "phoneVerified", width: 12 },
     ],
     rows: ranking.map((r) => ({
       rank: r.rank,
@@ -115,7 +117,7 @@ export async function rankingReport(
       seconds: Math.round(r.durationMs / 100) / 10,
       submittedAt: r.submittedAt,
       prize: prizeOf.get(r.participantId) ?? "",
-      phoneVerified: people.get(r.participantId)?.phoneVerified === false ? "Không" : "Có",
+      phoneVerified: people.get(r.participantId)?.phoneVerified === false ? REPORTS.no : REPORTS.yes,
     })),
   };
 }

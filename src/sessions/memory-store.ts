@@ -60,25 +60,6 @@ export class MemorySessionStore implements SessionStore {
     return true;
   }
 
-  async update<T>(key: string, fn: (current: T | undefined) => T | undefined, ttlSeconds: number): Promise<T | undefined> {
-    // Synchronous between read and write, hence atomic in one process.
-    const entry = this.live(key);
-    const next = fn(entry ? (JSON.parse(entry.json) as T) : undefined);
-    if (next === undefined) this.entries.delete(key);
-    else this.write(key, next, ttlSeconds);
-    return next;
-  }
-
-  async increment(key: string, ttlSeconds: number): Promise<number> {
-    const entry = this.live(key);
-    const count = entry ? (JSON.parse(entry.json) as number) + 1 : 1;
-    this.entries.set(key, {
-      json: JSON.stringify(count),
-      expiresAt: entry ? entry.expiresAt : this.now() + ttlSeconds * 1000,
-    });
-    return count;
-  }
-
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {

@@ -9,7 +9,7 @@ import { M } from "../../src/messages/index.js";
 import { actor, register } from "../helpers/contest.js";
 import { BACKENDS, freshDatabase } from "../helpers/db.js";
 import { FakeZalo, signedEvent } from "../helpers/fake-zalo.js";
-import { silentLogger } from "../helpers/logger.js";
+import { capturingLogger, silentLogger } from "../helpers/logger.js";
 import { startServer, type TestServer } from "../helpers/server.js";
 
 const APP_ID = "1234567890";
@@ -261,6 +261,56 @@ describe("Zalo stop with an event in flight", () => {
     }
     expect(fake.messagesTo("s-1").length).toBe(3);
     await fake.stop();
+  });
+});
+
+describe("Zalo failures in the log", () => {
+  it("logs a failed Zalo call without the access token, the app secret, the OA key or the phone", async () => {
+    const fake = new FakeZalo("app-secret-value-123");
+    await fake.start();
+    fake.seed("at-secret-access-token", "rt-secret-refresh-token");
+    const captured = capturingLogger(["app-secret-value-123", OA_KEY, "rt-secret-refresh-token"]);
+    const running = await startServer(
+      {
+        ZALO_APP_ID: APP_ID,
+        ZALO_APP_SECRET: fake.appSecret,
+        ZALO_OA_SECRET_KEY: OA_KEY,
+        ZALO_REFRESH_TOKEN: "rt-secret-refresh-token",
+        ZALO_API_BASE: fake.base,
+        ZALO_OAUTH_BASE: fake.base,
+      },
+      captured.logger,
+    );
+    try {
+      fake.httpStatus = 500;
+      const { signature, raw } = signedEvent(
+        { event_name: "user_submit_info", sender: { id: "l-1" }, recipient: { id: "oa1" }, info: { phone: "0905000999" } },
+        APP_ID,
+        OA_KEY,
+      );
+      await request(running.server)
+        .post("/webhooks/zalo")
+        .set("Content-Type", "application/json")
+        .set("X-ZEvent-Signature", signature)
+        .send(raw);
+      await expect.poll(() => captured.lines.join("").includes("Zalo event failed"), { timeout: 5_000 }).toBe(true);
+      const log = captured.lines.join("");
+      for (const secret of [
+        "at-1",
+        "at-secret-access-token",
+        "app-secret-value-123",
+        OA_KEY,
+        "rt-secret-refresh-token",
+        "rt-1",
+        "0905000999",
+        "905000999",
+      ]) {
+        expect(log).not.toContain(secret);
+      }
+    } finally {
+      await running.destroy();
+      await fake.stop();
+    }
   });
 });
 

@@ -157,6 +157,7 @@ describe("callback codec", () => {
     expect(parseCallback(DATA.edit("unit"))).toEqual({ kind: "edit", field: "unit" });
     expect(parseCallback(DATA.menuHelp)).toEqual({ kind: "menu", item: "huongdan" });
     expect(parseCallback(DATA.consentNo)).toEqual({ kind: "consent", yes: false });
+    expect(parseCallback(DATA.broadcastConfirm)).toEqual({ kind: "broadcast", confirm: true });
     for (const forged of [
       "rv:abc",
       "rv:0",

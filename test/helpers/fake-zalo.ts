@@ -15,6 +15,8 @@ export class FakeZalo {
   refreshes = 0;
   /** Delay before answering a cs message (a slow Zalo). */
   delayMs = 0;
+  /** When set, cs messages answer this HTTP status (an outage) instead of Zalo's JSON. */
+  httpStatus?: number;
   private accessToken = "at-0";
   private refreshToken = "rt-0";
   private readonly failures: { match: (body: Record<string, unknown>) => boolean; error: number; message: string }[] = [];
@@ -62,6 +64,7 @@ export class FakeZalo {
       const body = req.body as Record<string, unknown>;
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
       this.calls.push({ path: req.path, token, body });
+      if (this.httpStatus) return void res.status(this.httpStatus).send("upstream error");
       if (token !== this.accessToken) return void res.json({ error: -216, message: "Access token is invalid" });
       const i = this.failures.findIndex((f) => f.match(body));
       if (i >= 0) {

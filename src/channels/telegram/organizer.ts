@@ -2,6 +2,8 @@
 // figures) and /guitin (compose a broadcast, preview, confirm). Everyone else falls through
 // to the contest conversation.
 import { Composer, InlineKeyboard } from "grammy";
+import { parseCallback } from "../../engine/callback-data.js";
+import { DATA } from "../../engine/keyboards.js";
 import { M } from "../../messages/index.js";
 import type { TelegramDeps } from "./bot.js";
 
@@ -23,16 +25,17 @@ export function organizerCommands(deps: TelegramDeps): Composer<import("grammy")
     const preview = await tools.previewBroadcast(text, `telegram:${ctx.from!.id}`);
     await deps.sessions.set(draftKey(ctx.from!.id), text, DRAFT_TTL_SECONDS);
     await ctx.reply(M.broadcastPreview(text, preview.recipients, preview.blocked), {
-      reply_markup: new InlineKeyboard().text(M.broadcastConfirm, "bc:ok").text(M.broadcastCancel, "bc:no"),
+      reply_markup: new InlineKeyboard().text(M.broadcastConfirm, DATA.broadcastConfirm).text(M.broadcastCancel, DATA.broadcastCancel),
     });
   });
 
-  organizers.callbackQuery(["bc:ok", "bc:no"], async (ctx) => {
+  organizers.callbackQuery([DATA.broadcastConfirm, DATA.broadcastCancel], async (ctx) => {
     await ctx.answerCallbackQuery();
     const key = draftKey(ctx.from.id);
     const text = await deps.sessions.get<string>(key);
     await deps.sessions.delete(key);
-    if (ctx.callbackQuery.data === "bc:no") return void (await ctx.editMessageText(M.broadcastCancelled));
+    const callback = parseCallback(ctx.callbackQuery.data);
+    if (callback?.kind !== "broadcast" || !callback.confirm) return void (await ctx.editMessageText(M.broadcastCancelled));
     if (!text) return void (await ctx.reply(M.broadcastExpired));
     await ctx.editMessageText(M.broadcastQueued(await tools.queueBroadcast(text, `telegram:${ctx.from.id}`)));
   });
