@@ -128,9 +128,14 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
       while ((await sender.runOnce(20)).claimed > 0);
     };
     await Promise.all(senders.map(drainSlowly));
-    expect(shared).toHaveLength(40);
-    expect(new Set(shared).size).toBe(40);
-    expect((await campaignProgress(h.db.prisma, campaign.id)).sent).toBe(40);
+    // Only this campaign's recipients (earlier tests may leave deliveries due by the real clock).
+    const recipients = await h.db.prisma.delivery.findMany({ where: { campaignId: campaign.id }, include: { account: true } });
+    const theirs = new Set(recipients.map((d) => d.account.chatId));
+    const mine = shared.filter((chatId) => theirs.has(chatId));
+    expect(recipients.length).toBeGreaterThanOrEqual(40);
+    expect(mine).toHaveLength(recipients.length);
+    expect(new Set(mine).size).toBe(recipients.length);
+    expect((await campaignProgress(h.db.prisma, campaign.id)).sent).toBe(recipients.length);
   });
 
   it("resumes after a crash mid-campaign, resending at most what was in flight", async () => {
