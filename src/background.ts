@@ -3,7 +3,7 @@
 // step is guarded by database conditions; turn it off per instance with BACKGROUND=off.
 import type { Messenger } from "./broadcast/messenger.js";
 import { scheduleRoundReminders } from "./broadcast/reminders.js";
-import { DeliverySender } from "./broadcast/sender.js";
+import { DeliverySender, type SenderOptions } from "./broadcast/sender.js";
 import type { ContestContext } from "./contest/context.js";
 import type { Platform } from "./generated/prisma/client.js";
 import type { Logger } from "./logger.js";
@@ -17,11 +17,18 @@ export function startBackgroundWork(deps: {
   services: ContestServices;
   messengers: Partial<Record<Platform, Messenger>>;
   logger: Logger;
+  /** Told every delivery's outcome (metrics). */
+  onDelivery?: SenderOptions["onOutcome"];
   /** Further upkeep on the slow tick (e.g. keeping the Zalo tokens fresh); each fails alone. */
   upkeep?: { name: string; run: () => Promise<unknown> }[];
 }): Closer {
   const { attempts, closer } = deps.services;
-  const sender = new DeliverySender({ prisma: deps.db.prisma, messengers: deps.messengers, logger: deps.logger });
+  const sender = new DeliverySender({
+    prisma: deps.db.prisma,
+    messengers: deps.messengers,
+    logger: deps.logger,
+    onOutcome: deps.onDelivery,
+  });
   let busy = false;
   let ticks = 0;
   let stopped = false;

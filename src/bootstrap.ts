@@ -26,6 +26,7 @@ import type { Logger } from "./logger.js";
 import { organizerTools } from "./organizer/tools.js";
 import { createApp } from "./server/app.js";
 import { type Closer, closeAll, closeServer } from "./server/lifecycle.js";
+import { Metrics, metricsRouter } from "./server/metrics.js";
 import { createServices } from "./services.js";
 import { createSessionStore, type SessionStore } from "./sessions/index.js";
 import { type Database, openDatabase } from "./storage/database.js";
@@ -61,9 +62,16 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       logger,
       sessionTtlSeconds: config.sessionTtlSeconds,
     });
+    const metrics = new Metrics(db.prisma, contest.id);
     const messengers: Partial<Record<Platform, Messenger>> = {};
     const upkeep: { name: string; run: () => Promise<unknown> }[] = [];
-    const notes: Record<string, () => Promise<string | null>> = {};
+    const notes: Record<string, () => Promise<unknown>> = {
+      // Broadcast and notice backlog (the outbox): what is waiting and since when.
+      outbox: async () => {
+        const pending = await db.prisma.delivery.count({ where: { status: { in: ["PENDING", "SENDING"] } } });
+        return { pending };
+      },
+    };
     let zaloStatus: (() => Promise<object>) | undefined;
     const routers: Router[] = [];
     if (config.telegram) {
@@ -124,9 +132,20 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       closers.push({ name: "zalo events", close: () => channel.drain(config.shutdownTimeoutMs) });
     }
     if (config.background) {
-      closers.push(startBackgroundWork({ db, contest, services, messengers, logger, upkeep }));
+      closers.push(
+        startBackgroundWork({
+          db,
+          contest,
+          services,
+          messengers,
+          logger,
+          upkeep,
+          onDelivery: (platform, outcome) => metrics.sends.inc({ platform, outcome }),
+        }),
+      );
     }
     routers.push(adminRouter({ prisma: db.prisma, services, logger, zaloStatus }));
+    routers.push(metricsRouter(metrics, config.metricsToken));
     routers.push(landingRouter(contest, { telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId }));
     if (config.simulator) {
       const preview = new PreviewWorld(config.contestFile, logger);
@@ -143,6 +162,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       checks: { database: () => db.ping(), sessions: () => sessions.ping() },
       notes,
       routers,
+      requestCounter: metrics.middleware(),
     });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.port, config.host, () => resolve(s));

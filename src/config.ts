@@ -39,6 +39,7 @@ const schema = z.object({
   CONTEST_FILE: z.string().default(SAMPLE_CONTEST_FILE),
   SIMULATOR: optionalString.pipe(onOff.optional()),
   SIMULATOR_ACCESS: z.enum(["loopback", "public"]).default("loopback"),
+  METRICS_TOKEN: optionalString,
   BACKGROUND: optionalString.pipe(onOff.optional()),
   SESSION_TTL_SECONDS: z.coerce
     .number()
@@ -103,6 +104,8 @@ export interface Config {
   simulator: boolean;
   /** Who may reach the simulator: clients on this machine only (default), or anyone. */
   simulatorAccess: "loopback" | "public";
+  /** Bearer token for GET /metrics from other machines (this machine needs none). */
+  metricsToken?: string;
   sessionTtlSeconds: number;
   /** Run the deadline sweep, round closing and the broadcast sender in this process. */
   background: boolean;
@@ -161,6 +164,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     contestFile: path.resolve(env.CONTEST_FILE),
     simulator: env.SIMULATOR ?? env.NODE_ENV !== "production",
     simulatorAccess: env.SIMULATOR_ACCESS,
+    metricsToken: env.METRICS_TOKEN,
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,
     background: env.BACKGROUND ?? true,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
@@ -200,6 +204,7 @@ export function configSecrets(config: Config): (string | undefined)[] {
   return [
     config.telegram?.token,
     config.telegram?.webhookSecret,
+    config.metricsToken,
     config.zalo?.appSecret,
     config.zalo?.oaSecretKey,
     config.zalo?.refreshToken,

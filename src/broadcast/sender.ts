@@ -25,6 +25,8 @@ export interface SenderOptions {
   workerId?: string;
   /** How long a claim lasts without renewal (default 60 s); renewed every third of it. */
   leaseMs?: number;
+  /** Told every delivery's outcome (metrics). */
+  onOutcome?: (platform: Platform, outcome: "sent" | "failed" | "skipped" | "retried") => void;
 }
 
 export interface BatchResult {
@@ -103,6 +105,7 @@ export class DeliverySender {
     for (const d of deliveries) {
       const outcome = paused.has(d.campaignId) ? await this.putBack(d.id, "campaign paused") : await this.deliver(d, paused);
       result[outcome]++;
+      this.options.onOutcome?.(d.account.platform, outcome);
     }
     await this.finishCampaigns([...new Set(deliveries.map((d) => d.campaignId))]);
   }

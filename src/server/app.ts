@@ -1,6 +1,6 @@
 // The express application: shared middleware, health endpoints, then each feature's router
 // (channels, simulator, admin API) in the order given.
-import express, { type ErrorRequestHandler, type Router } from "express";
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "../logger.js";
 import { type Check, healthRouter, type Note } from "./health.js";
@@ -18,9 +18,11 @@ export interface AppOptions {
   /** Shown under "notes" in /readyz without making the instance unready (e.g. Zalo needs re-authorising). */
   notes?: Record<string, Note>;
   routers?: Router[];
+  /** Counts requests by route and status (Prometheus). */
+  requestCounter?: RequestHandler;
 }
 
-export function createApp({ logger, checks, notes = {}, routers = [] }: AppOptions): express.Express {
+export function createApp({ logger, checks, notes = {}, routers = [], requestCounter }: AppOptions): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", true);
@@ -39,6 +41,7 @@ export function createApp({ logger, checks, notes = {}, routers = [] }: AppOptio
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
     }),
   );
+  if (requestCounter) app.use(requestCounter);
   app.use(
     express.json({
       limit: "1mb",

@@ -3,8 +3,8 @@
 import { Router } from "express";
 
 export type Check = () => Promise<void>;
-/** Something an operator should know that does not make the instance unready; null when fine. */
-export type Note = () => Promise<string | null>;
+/** Something an operator should know that does not make the instance unready; null to leave out. */
+export type Note = () => Promise<unknown>;
 
 async function withTimeout(check: Check, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -41,7 +41,7 @@ export function healthRouter(checks: Record<string, Check>, notes: Record<string
     const noted = ready
       ? await Promise.all(Object.entries(notes).map(async ([name, note]) => [name, await note().catch(() => null)] as const))
       : [];
-    const shown = noted.filter(([, text]) => text !== null);
+    const shown = noted.filter(([, value]) => value !== null && value !== undefined);
     res.status(ready ? 200 : 503).json({
       status: ready ? "ready" : "not ready",
       checks: Object.fromEntries(results),

@@ -44,7 +44,9 @@ describe.each(BACKENDS)("reports and exports on %s", (backend) => {
       const csv = await readFile(path.join(dir, "ranking.csv"), "utf8");
       expect(csv.charCodeAt(0)).toBe(0xfeff);
       const lines = csv.slice(1).trim().split("\r\n");
-      expect(lines[0]).toBe("Hạng,Họ và tên,Đơn vị,Số câu đúng,Dự đoán,Chênh lệch dự đoán,Thời gian (giây),Nộp bài lúc,Giải,SĐT đã xác minh");
+      expect(lines[0]).toBe(
+        "Hạng,Họ và tên,Đơn vị,Số câu đúng,Dự đoán,Chênh lệch dự đoán,Thời gian (giây),Nộp bài lúc,Giải,SĐT đã xác minh",
+      );
       expect(lines).toHaveLength(4);
       expect(lines[1]).toMatch(/^1,Phạm Thị An,Tổ dân phố số 1,10,1,0,10,\d{2}\/\d{2}\/2026 \d{2}:\d{2}:\d{2},Giải Nhất,Không$/); // typed phones: unverified
       expect(lines[3]).toMatch(/^3,Phạm Thị Bình,/);

@@ -8,6 +8,7 @@ import { type NextFunction, type Request, type Response, Router } from "express"
 import { z } from "zod";
 import type { ConversationEngine } from "../../engine/engine.js";
 import type { Logger } from "../../logger.js";
+import { bearerToken, isLocalRequest } from "../../server/client-address.js";
 import type { PreviewWorld } from "./preview.js";
 
 export interface SimulatorOptions {
@@ -16,12 +17,6 @@ export interface SimulatorOptions {
   /** True when the bearer token belongs to an organizer (the preview scores against the real bank). */
   isOrganizer(token: string): Promise<boolean>;
 }
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
-
-/** The socket's own address, not X-Forwarded-For: a proxied request is never "local". */
-const isLocal = (req: Request) => LOOPBACK.test(req.socket.remoteAddress ?? "") && req.header("x-forwarded-for") === undefined;
-const bearer = (req: Request) => /^Bearer\s+(\S+)$/i.exec(req.header("authorization") ?? "")?.[1];
 
 const PAGE = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "page.html"), "utf8");
 
@@ -54,11 +49,11 @@ const bodySchema = z.object({
 export function simulatorRouter(engine: ConversationEngine, preview: PreviewWorld, logger: Logger, options: SimulatorOptions): Router {
   const router = Router();
   router.use("/simulator", (req, res, next) => {
-    if (options.access === "public" || isLocal(req)) return next();
+    if (options.access === "public" || isLocalRequest(req)) return next();
     res.status(403).json({ error: "the simulator is open to this machine only (SIMULATOR_ACCESS=loopback)" });
   });
   const isOrganizer = async (req: Request) => {
-    const token = bearer(req);
+    const token = bearerToken(req);
     return token !== undefined && (await options.isOrganizer(token));
   };
   const refusePreview = (res: Response) =>

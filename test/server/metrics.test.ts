@@ -1,0 +1,35 @@
+// GET /metrics: Prometheus text for this machine or a bearer METRICS_TOKEN, with figures that
+// match the database and counters of the requests served.
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { actor, register } from "../helpers/contest.js";
+import { startServer, type TestServer } from "../helpers/server.js";
+
+describe("metrics", () => {
+  let running: TestServer;
+  beforeAll(async () => {
+    running = await startServer({ METRICS_TOKEN: "metrics-token-123456" });
+  });
+  afterAll(async () => running?.destroy());
+
+  it("serves Prometheus text locally, refuses proxied requests without the token, and counts what happened", async () => {
+    const who = actor("SIMULATOR", "m-1");
+    await register(running.engine, who, { phone: "0977000111" });
+    await running.engine.handle(who, { type: "command", name: "thi" });
+    await request(running.server).get("/healthz");
+    const local = await request(running.server).get("/metrics");
+    expect(local.status).toBe(200);
+    expect(local.header["content-type"]).toContain("text/plain");
+    expect(local.text).toMatch(/^contest_attempts\{status="IN_PROGRESS"\} 1$/m);
+    expect(local.text).toMatch(/^contest_outbox_pending 0$/m);
+    expect(local.text).toMatch(/^contest_http_requests_total\{route="GET \/healthz",status="200"\} 1$/m);
+    expect(local.text).toContain("process_cpu_seconds_total");
+    const proxied = await request(running.server).get("/metrics").set("X-Forwarded-For", "198.51.100.7");
+    expect(proxied.status).toBe(401);
+    const withToken = await request(running.server)
+      .get("/metrics")
+      .set("X-Forwarded-For", "198.51.100.7")
+      .set("authorization", "Bearer metrics-token-123456");
+    expect(withToken.status).toBe(200);
+  });
+});
