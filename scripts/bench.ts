@@ -1,63 +1,266 @@
-// Benchmark: N simulated participants register and take a whole attempt at once through the
-// simulator's HTTP API on loopback, against the embedded defaults (or DATABASE_URL/REDIS_URL
-// if set). Prints latency percentiles, throughput and memory. Bounded; never leaves loopback.
-// Usage: npm run bench -- [participants=50]
-import { mkdtemp, rm } from "node:fs/promises";
+// Benchmark of the Telegram answer path, told truthfully: the server runs in its own process
+// (the compiled `dist/main.js`, or the bare grammY baseline in scripts/bench/bare-bot.ts), this
+// process is the load generator and plays the Bot API (a fake on loopback, with optional
+// latency). Registered people take whole attempts (/thi, 10 taps, prediction, «Nộp bài")
+// through the webhook with C requests in flight. Prints updates/s, latency percentiles of the
+// webhook answer, server CPU per update (from /proc) and peak RSS, the baseline in the same run.
+// Usage: npm run bench -- [--people 200] [--concurrency 40,100] [--latency 0] [--servers bare,embedded,postgres]
+// postgres needs BENCH_DATABASE_URL (a server it may create databases on) and BENCH_REDIS_URL.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { bootstrap } from "../src/bootstrap.js";
-import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
+import pg from "pg";
+import { FakeTelegram } from "../test/helpers/fake-telegram.js";
 
-const participants = Math.min(Number(process.argv[2] ?? 50), 500);
-const dataDir = await mkdtemp(path.join(os.tmpdir(), "cb-bench-"));
-const running = await bootstrap(
-  loadConfig({ ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATOR: "on", BACKGROUND: "off", LOG_LEVEL: "silent" }),
-  createLogger("silent"),
-);
-const base = `http://127.0.0.1:${running.port}/simulator/api/event`;
-const latencies: number[] = [];
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : fallback;
+};
+const PEOPLE = Math.min(Number(arg("people", "200")), 2_000);
+const CONCURRENCY = arg("concurrency", "40,100").split(",").map(Number);
+const LATENCY_MS = Number(arg("latency", "0"));
+const SERVERS = arg("servers", "bare,embedded").split(",");
+const SECRET = "bench_secret";
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
-async function send(user: string, event: object): Promise<{ messages: { text: string; buttons?: { data: string }[][] }[] }> {
-  const started = performance.now();
-  const res = await fetch(base, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user, event }) });
-  latencies.push(performance.now() - started);
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return res.json() as Promise<{ messages: { text: string; buttons?: { data: string }[][] }[] }>;
+interface Update {
+  update_id: number;
+  message?: object;
+  callback_query?: object;
 }
+let updateId = 1;
+const user = (id: number) => ({ id, is_bot: false, first_name: "Người", last_name: `Thử ${id}` });
+const chat = (id: number) => ({ id, type: "private", first_name: "Người" });
+const text = (id: number, t: string): Update => ({
+  update_id: updateId++,
+  message: {
+    message_id: updateId,
+    date: 1_795_000_000,
+    chat: chat(id),
+    from: user(id),
+    text: t,
+    ...(t.startsWith("/") ? { entities: [{ type: "bot_command", offset: 0, length: t.split(" ")[0]!.length }] } : {}),
+  },
+});
+const tap = (id: number, data: string): Update => ({
+  update_id: updateId++,
+  callback_query: {
+    id: `q${updateId}`,
+    from: user(id),
+    chat_instance: "b",
+    data,
+    message: { message_id: 1, date: 1, chat: chat(id), text: "…" },
+  },
+});
+const contact = (id: number, phone: string): Update => ({
+  update_id: updateId++,
+  message: {
+    message_id: updateId,
+    date: 1,
+    chat: chat(id),
+    from: user(id),
+    contact: { phone_number: phone, first_name: "N", user_id: id },
+  },
+});
 
-async function participant(i: number): Promise<void> {
-  const user = `bench-${i}`;
-  await send(user, { type: "start", payload: "TDP01" });
-  await send(user, { type: "button", data: "c:y" });
-  await send(user, { type: "text", text: "Nguyễn Văn Thử" });
-  await send(user, { type: "text", text: "01/01/1990" });
-  await send(user, { type: "contact", phone: `0912${String(i).padStart(6, "0")}` });
-  await send(user, { type: "button", data: "au:DAN" });
-  await send(user, { type: "button", data: "cf:ok" });
-  let reply = await send(user, { type: "button", data: "m:thi" });
-  for (let q = 0; q < 10; q++) {
-    const answer = reply.messages.at(-1)?.buttons?.[0]?.[0]?.data;
-    if (!answer?.startsWith("a:")) throw new Error(`participant ${i}: no question ${q + 1}`);
-    reply = await send(user, { type: "button", data: answer });
+/** The fake Bot API: remembers each chat's latest inline keyboard and wakes whoever waits on a chat. */
+class Api {
+  readonly fake = new FakeTelegram();
+  private readonly keyboards = new Map<string, string[]>();
+  private readonly waiters = new Map<string, () => void>();
+  calls = 0;
+  async start(): Promise<void> {
+    this.fake.keepCalls = false;
+    this.fake.delayMs = LATENCY_MS;
+    this.fake.onCall = (call) => {
+      this.calls++;
+      const chatId = String(call.payload.chat_id ?? "");
+      const markup = call.payload.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | string | undefined;
+      const parsed = typeof markup === "string" ? (JSON.parse(markup) as { inline_keyboard?: { callback_data?: string }[][] }) : markup;
+      const data = parsed?.inline_keyboard?.flat().flatMap((b) => (b.callback_data ? [b.callback_data] : []));
+      if (chatId && data?.length) this.keyboards.set(chatId, data);
+      if (chatId && call.method !== "answerCallbackQuery") this.waiters.get(chatId)?.();
+    };
+    await this.fake.start();
   }
-  await send(user, { type: "text", text: "5" });
-  await send(user, { type: "button", data: "p:ok" });
+  keyboard(chatId: number): string[] {
+    return this.keyboards.get(String(chatId)) ?? [];
+  }
+  /** Resolves on the next message sent or edited in this chat (or after 10 s). */
+  reply(chatId: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, 10_000);
+      this.waiters.set(String(chatId), () => {
+        clearTimeout(timer);
+        this.waiters.delete(String(chatId));
+        resolve();
+      });
+    });
+  }
 }
 
-const started = performance.now();
-await Promise.all(Array.from({ length: participants }, (_, i) => participant(i)));
-const seconds = (performance.now() - started) / 1000;
-latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
-const attempts = await running.db.prisma.attempt.count({ where: { status: "SUBMITTED" } });
-console.log(`database ${running.db.kind}, sessions ${running.sessions.kind}`);
-console.log(
-  `${participants} participants, ${latencies.length} requests in ${seconds.toFixed(1)} s → ${(latencies.length / seconds).toFixed(0)} req/s`,
-);
-console.log(`latency ms: p50 ${pct(50)}, p95 ${pct(95)}, p99 ${pct(99)}, max ${latencies.at(-1)!.toFixed(1)}`);
-console.log(
-  `submitted attempts: ${attempts}; RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
-);
-await running.stop();
-await rm(dataDir, { recursive: true, force: true });
+interface Server {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  cleanup(): Promise<void>;
+}
+
+async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("server did not become healthy");
+}
+
+async function freshPostgres(): Promise<string> {
+  const admin = new pg.Client({ connectionString: process.env.BENCH_DATABASE_URL });
+  await admin.connect();
+  const name = `bench_${Date.now()}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(process.env.BENCH_DATABASE_URL!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function startServer(kind: string, api: Api, port: number): Promise<Server> {
+  const url = `http://127.0.0.1:${port}`;
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "cb-bench-"));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    TELEGRAM_API_ROOT: api.fake.apiRoot,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+  };
+  let entry = path.join(ROOT, "dist", "main.js");
+  if (kind === "bare") entry = path.join(ROOT, "scripts", "bench", "bare-bot.ts");
+  else {
+    Object.assign(env, {
+      TELEGRAM_BOT_TOKEN: "12345:bench",
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+      SIMULATOR: "off",
+      NODE_ENV: "production",
+    });
+    if (kind === "postgres") Object.assign(env, { DATABASE_URL: await freshPostgres(), REDIS_URL: process.env.BENCH_REDIS_URL! });
+  }
+  // tsx as a loader inside the server's own process (its CLI would measure a wrapper process).
+  const args = kind === "bare" ? ["--import", "tsx", entry] : [entry];
+  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "inherit"] });
+  await waitHealthy(url, child);
+  return {
+    name: kind,
+    child,
+    url,
+    cleanup: async () => {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** CPU seconds used so far by a process, and its peak RSS in MiB. */
+async function usage(pid: number): Promise<{ cpu: number; peakMiB: number }> {
+  const stat = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+  const ticks = Number(stat[11]) + Number(stat[12]); // utime, stime (fields 14 and 15)
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { cpu: ticks / 100, peakMiB: hwm / 1024 };
+}
+
+async function post(server: Server, update: Update, latencies?: number[]): Promise<void> {
+  const started = performance.now();
+  const res = await fetch(`${server.url}/webhooks/telegram`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+    body: JSON.stringify(update),
+  });
+  await res.arrayBuffer();
+  latencies?.push(performance.now() - started);
+  if (res.status >= 500) throw new Error(`webhook answered ${res.status}`);
+}
+
+/** Sends an update and waits for the bot's reply in that chat. */
+async function say(server: Server, api: Api, chatId: number, update: Update, latencies?: number[]): Promise<void> {
+  const replied = api.reply(chatId);
+  await post(server, update, latencies);
+  await replied;
+}
+
+async function register(server: Server, api: Api, id: number, index: number): Promise<void> {
+  for (const u of [text(id, "/start TDP01"), tap(id, "c:y"), text(id, "Nguyễn Văn Thử"), text(id, "01/01/1990")])
+    await say(server, api, id, u);
+  await say(server, api, id, contact(id, `09${String(index).padStart(8, "0")}`));
+  await say(server, api, id, tap(id, "au:DAN"));
+  await say(server, api, id, tap(id, "cf:ok"));
+}
+
+async function attempt(server: Server, api: Api, id: number, latencies: number[]): Promise<number> {
+  await say(server, api, id, text(id, "/thi"), latencies);
+  for (let q = 0; q < 10; q++) {
+    const answer = api.keyboard(id).find((d) => d.startsWith("a:"));
+    if (!answer) throw new Error(`person ${id}: no question ${q + 1}`);
+    await say(server, api, id, tap(id, answer), latencies);
+  }
+  await say(server, api, id, text(id, "5"), latencies);
+  await say(server, api, id, tap(id, "p:ok"), latencies);
+  return 13;
+}
+
+async function lanes<T>(items: number[], concurrency: number, work: (item: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) results.push(await work(items[next++]!));
+    }),
+  );
+  return results;
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+const rows: string[] = [];
+let port = 39_400;
+for (const kind of SERVERS) {
+  for (const concurrency of CONCURRENCY) {
+    const api = new Api();
+    await api.start();
+    const server = await startServer(kind, api, port++);
+    try {
+      const people = Array.from({ length: PEOPLE }, (_, i) => 100_000 + i + port * 10_000);
+      if (kind !== "bare") await lanes(people, concurrency, (id) => register(server, api, id, people.indexOf(id)));
+      const before = await usage(server.child.pid!);
+      const latencies: number[] = [];
+      const started = performance.now();
+      const counts = await lanes(people, concurrency, (id) => attempt(server, api, id, latencies));
+      const seconds = (performance.now() - started) / 1000;
+      const after = await usage(server.child.pid!);
+      const updates = counts.reduce((a, b) => a + b, 0);
+      latencies.sort((a, b) => a - b);
+      rows.push(
+        `| ${kind} | ${concurrency} | ${LATENCY_MS} ms | ${(updates / seconds).toFixed(0)} | ${pct(latencies, 50).toFixed(1)} ms | ${pct(latencies, 95).toFixed(1)} ms | ${pct(latencies, 99).toFixed(1)} ms | ${(((after.cpu - before.cpu) * 1000) / updates).toFixed(2)} ms | ${after.peakMiB.toFixed(0)} MiB |`,
+      );
+      console.log(rows.at(-1));
+    } finally {
+      await server.cleanup();
+      await api.fake.stop();
+    }
+  }
+}
+console.log(`\n${PEOPLE} people × 13 attempt updates each; Bot API latency ${LATENCY_MS} ms; ${os.cpus().length} cores`);
+console.log("| server | concurrent requests | Bot API latency | attempt updates/s | p50 | p95 | p99 | server CPU per update | peak RSS |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+for (const row of rows) console.log(row);

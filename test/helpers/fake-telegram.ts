@@ -34,6 +34,10 @@ export class FakeTelegram {
   /** When set, every call fails this way (an outage), after `delayMs`. */
   outage?: Failure;
   delayMs = 0;
+  /** Told of every call once answered (the benchmark waits on replies per chat). */
+  onCall?: (call: Call) => void;
+  /** Keep no history (long benchmarks); `onCall` still sees every call. */
+  keepCalls = true;
   private nextMessageId = 100;
   private server?: Server;
   apiRoot = "";
@@ -46,7 +50,7 @@ export class FakeTelegram {
       const method = req.params.method;
       const payload = (req.body ?? {}) as Record<string, unknown>;
       const call: Call = { method, payload, at: Date.now() };
-      this.calls.push(call);
+      if (this.keepCalls) this.calls.push(call);
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
       const failure = this.outage ?? this.failures.get(method)?.shift();
       if (failure) {
@@ -55,6 +59,7 @@ export class FakeTelegram {
       }
       call.result = this.result(method, payload);
       res.json({ ok: true, result: call.result });
+      this.onCall?.(call);
     });
     await new Promise<void>((resolve) => {
       this.server = app.listen(0, "127.0.0.1", () => resolve());
