@@ -6,6 +6,7 @@
 // webhook answer, server CPU per update (from /proc) and peak RSS, the baseline in the same run.
 // Usage: npm run bench -- [--people 200] [--concurrency 40,100] [--latency 0] [--servers bare,embedded,postgres]
 // postgres needs BENCH_DATABASE_URL (a server it may create databases on) and BENCH_REDIS_URL.
+// One file on purpose (~270 lines): the benchmark is one program, read top to bottom.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";

@@ -1,10 +1,11 @@
-// Contest definition file (YAML or JSON): schema, parsing with line numbers in errors, and
-// resolution of the round schedule into UTC instants.
+// Contest definition file (YAML or JSON): schema with the rules between fields (dates, rounds,
+// unit tree), parsing with line numbers in errors. The schedule itself: schedule.ts.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { DateTime } from "luxon";
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
+import { toInstant } from "./schedule.js";
 
 const localDateTime = z
   .string()
@@ -204,55 +205,4 @@ export function parseDefinition(text: string, file = "contest"): ContestDefiniti
 export async function readDefinition(file: string): Promise<{ definition: ContestDefinition; dir: string }> {
   const definition = parseDefinition(await readFile(file, "utf8"), file);
   return { definition, dir: path.dirname(file) };
-}
-
-export interface RoundWindow {
-  number: number;
-  opensAt: Date;
-  closesAt: Date;
-}
-
-/** `today` means 00:00 of the load day in the contest's zone (for demo contests). */
-function toInstant(value: string, zone: string, now: Date, endOfDay: boolean): DateTime {
-  const base = value === "today" ? DateTime.fromJSDate(now, { zone }).startOf("day") : DateTime.fromISO(value, { zone });
-  if (!base.isValid) throw new Error(`invalid date ${value}`);
-  return endOfDay && !value.includes("T") ? base.endOf("day") : base;
-}
-
-export interface Schedule {
-  startsAt: Date;
-  endsAt: Date;
-  rounds: RoundWindow[];
-}
-
-/** Resolves the schedule: weekly rounds run Monday-to-Sunday style, 7 days from the start each. */
-export function resolveSchedule(def: ContestDefinition, now: Date): Schedule {
-  const zone = def.timezone;
-  const start = toInstant(def.start, zone, now, false);
-  let rounds: RoundWindow[];
-  if (def.rounds.weekly) {
-    const end = def.end ? toInstant(def.end, zone, now, true) : undefined;
-    const count = def.rounds.weekly.count ?? Math.ceil(end!.diff(start, "weeks").weeks);
-    rounds = Array.from({ length: count }, (_, i) => {
-      const opens = start.plus({ weeks: i });
-      let closes = opens.plus({ weeks: 1 }).minus({ milliseconds: 1 });
-      if (end && closes > end) closes = end;
-      return { number: i + 1, opensAt: opens.toJSDate(), closesAt: closes.toJSDate() };
-    });
-  } else {
-    rounds = (def.rounds.list ?? []).map((r, i) => ({
-      number: i + 1,
-      opensAt: toInstant(r.opens, zone, now, false).toJSDate(),
-      closesAt: toInstant(r.closes, zone, now, true).toJSDate(),
-    }));
-  }
-  for (const r of rounds) {
-    if (r.closesAt <= r.opensAt) throw new Error(`round ${r.number} closes before it opens`);
-  }
-  const last = rounds[rounds.length - 1]!;
-  return {
-    startsAt: start.toJSDate(),
-    endsAt: def.end ? toInstant(def.end, zone, now, true).toJSDate() : last.closesAt,
-    rounds,
-  };
 }

@@ -3,8 +3,9 @@
 import path from "node:path";
 import { normalizePhone } from "../engine/validation.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { type ContestDefinition, readDefinition, resolveSchedule } from "./definition.js";
+import { type ContestDefinition, readDefinition } from "./definition.js";
 import { formatImportReport, type ImportReport, importQuestionBank, readQuestionBank } from "./question-bank.js";
+import { resolveSchedule } from "./schedule.js";
 
 export interface LoadResult {
   contestId: string;

@@ -2,6 +2,7 @@
 // callback data never produce a 5xx, an outage never kills the process or leaves an unhandled
 // rejection, a wrong secret is answered at once, and failures leave no personal data or bot
 // token in the log.
+// Long on purpose: the scenarios share one server and fake Bot API (start-up is the costly part).
 import express from "express";
 import { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";

@@ -1,5 +1,6 @@
 // The Telegram channel end to end: real update JSON posted to the webhook endpoint, grammY
 // pointed at a fake Bot API server on 127.0.0.1.
+// Long on purpose: the scenarios share one server and fake Bot API (start-up is the costly part).
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";

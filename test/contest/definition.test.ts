@@ -4,8 +4,9 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
-import { DefinitionError, parseDefinition, readDefinition, resolveSchedule } from "../../src/contest/definition.js";
+import { DefinitionError, parseDefinition, readDefinition } from "../../src/contest/definition.js";
 import { parseBankRows, readQuestionBank } from "../../src/contest/question-bank.js";
+import { resolveSchedule } from "../../src/contest/schedule.js";
 
 const BASE = `slug: thu-nghiem
 title: Thử nghiệm

@@ -1,3 +1,4 @@
+// Long on purpose: one suite over one sample contest per backend, its scenarios sharing the harness.
 import { describe, expect, it } from "vitest";
 import { M } from "../../src/messages/index.js";
 import { actor, allText, button, buttonData, correctShown, lastText, register, text, useSampleHarness } from "../helpers/contest.js";

@@ -1,5 +1,5 @@
-// Zalo OA facts in one place (shared/platforms/zalo.md). Items marked UNCONFIRMED there are
-// single constants or functions here so they are easy to change.
+// Zalo OA facts in one place (docs/zalo.md lists them with their sources). Each UNCONFIRMED
+// fact is a single constant or function here, with what would confirm it.
 import { createHash, timingSafeEqual } from "node:crypto";
 
 export const ZALO = {
@@ -9,9 +9,16 @@ export const ZALO = {
   textLimit: 2000,
   /** Max buttons on one message (SDK guard). */
   maxButtons: 5,
-  /** Button title limit for cs messages is UNCONFIRMED; keep titles short. */
+  /**
+   * UNCONFIRMED: the button title limit of cs messages; titles are cut here. A live OA's answer
+   * to a longer title would confirm it.
+   */
   maxButtonTitle: 30,
-  /** Prefix of our `oa.query.hide` payloads: a tap comes back as user text with this prefix. */
+  /**
+   * Prefix of our `oa.query.hide` payloads. UNCONFIRMED that a tap comes back as a
+   * `user_send_text` with exactly this text (partner docs say so); a live tap would confirm it.
+   * Typed numbers and words work either way.
+   */
   buttonPrefix: "#b:",
   /**
    * A correctly signed event older than this is acknowledged and dropped (never refused: Zalo
@@ -40,7 +47,10 @@ export const BUTTONS_REFUSED_ERRORS = new Set([-201, -233]);
 /** No Zalo Cloud Account linked / no money on it: messages outside 48 h cannot be paid for. */
 export const BILLING_ERRORS = new Set([-320, -321]);
 
-/** UNCONFIRMED: which id prefixes the mac (app_id per most sources; oa_id in some code). */
+/**
+ * UNCONFIRMED: which id prefixes the mac (app_id per most sources; oa_id in some code). A signed
+ * event from the real webhook would confirm it (recompute both and see which matches).
+ */
 export function signatureBase(body: { app_id?: string }, rawBody: string, timestamp: string, secretKey: string): string {
   return `${body.app_id ?? ""}${rawBody}${timestamp}${secretKey}`;
 }
