@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { FakeTelegram } from "../test/helpers/fake-telegram.js";
+import { callbackUpdate, contactUpdate, textUpdate } from "../test/helpers/telegram-updates.js";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,45 +26,10 @@ const SERVERS = arg("servers", "bare,embedded").split(",");
 const SECRET = "bench_secret";
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 
-interface Update {
-  update_id: number;
-  message?: object;
-  callback_query?: object;
-}
-let updateId = 1;
-const user = (id: number) => ({ id, is_bot: false, first_name: "Người", last_name: `Thử ${id}` });
-const chat = (id: number) => ({ id, type: "private", first_name: "Người" });
-const text = (id: number, t: string): Update => ({
-  update_id: updateId++,
-  message: {
-    message_id: updateId,
-    date: 1_795_000_000,
-    chat: chat(id),
-    from: user(id),
-    text: t,
-    ...(t.startsWith("/") ? { entities: [{ type: "bot_command", offset: 0, length: t.split(" ")[0]!.length }] } : {}),
-  },
-});
-const tap = (id: number, data: string): Update => ({
-  update_id: updateId++,
-  callback_query: {
-    id: `q${updateId}`,
-    from: user(id),
-    chat_instance: "b",
-    data,
-    message: { message_id: 1, date: 1, chat: chat(id), text: "…" },
-  },
-});
-const contact = (id: number, phone: string): Update => ({
-  update_id: updateId++,
-  message: {
-    message_id: updateId,
-    date: 1,
-    chat: chat(id),
-    from: user(id),
-    contact: { phone_number: phone, first_name: "N", user_id: id },
-  },
-});
+type Update = object;
+const text = (id: number, t: string): Update => textUpdate(id, t);
+const tap = (id: number, data: string): Update => callbackUpdate(id, data);
+const contact = (id: number, phone: string): Update => contactUpdate(id, phone);
 
 /** The fake Bot API: remembers each chat's latest inline keyboard and wakes whoever waits on a chat. */
 class Api {

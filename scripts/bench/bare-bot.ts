@@ -4,26 +4,12 @@
 // result. Run as its own process: PORT, TELEGRAM_API_ROOT, TELEGRAM_WEBHOOK_SECRET.
 import express from "express";
 import { Bot, InlineKeyboard, webhookCallback } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
+import { BOT_INFO } from "../../test/helpers/fake-telegram.js";
 
 const questions = 10;
 const bot = new Bot("1:bench", {
   client: { apiRoot: process.env.TELEGRAM_API_ROOT! },
-  botInfo: {
-    id: 1,
-    is_bot: true,
-    first_name: "Bench",
-    username: "bench_bot",
-    can_join_groups: false,
-    can_read_all_group_messages: false,
-    supports_inline_queries: false,
-    can_connect_to_business: false,
-    has_main_web_app: false,
-    has_topics_enabled: false,
-    allows_users_to_create_topics: false,
-    can_manage_bots: false,
-    supports_join_request_queries: false,
-  } satisfies UserFromGetMe,
+  botInfo: BOT_INFO,
 });
 const keyboard = (position: number) =>
   InlineKeyboard.from([["A", "B", "C", "D"].map((l, k) => InlineKeyboard.text(l, `a:bare:${position}:${k}`))]);

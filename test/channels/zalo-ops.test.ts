@@ -1,28 +1,16 @@
 // Zalo operations against the fake OA: button-less mode end to end, a stop with an event in
 // flight, failures in the log, and token upkeep on both database backends.
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ZaloTokens } from "../../src/channels/zalo/tokens.js";
 import { BACKENDS, freshDatabase } from "../helpers/db.js";
 import { FakeZalo, signedEvent } from "../helpers/fake-zalo.js";
 import { capturingLogger, silentLogger } from "../helpers/logger.js";
-import { startServer, type TestServer } from "../helpers/server.js";
-import { APP_ID, chat, OA_KEY, textEvent, zaloServer } from "../helpers/zalo-chat.js";
+import { startServer } from "../helpers/server.js";
+import { APP_ID, OA_KEY, textEvent, useZaloServer, zaloServer } from "../helpers/zalo-chat.js";
 
 describe("Zalo with ZALO_BUTTONS=off", () => {
-  const fake = new FakeZalo();
-  let running: TestServer;
-  const { say } = chat(fake, () => running);
-
-  beforeAll(async () => {
-    await fake.start();
-    fake.seed("at-o", "rt-o");
-    running = await zaloServer(fake, { ZALO_BUTTONS: "off" });
-  });
-  afterAll(async () => {
-    await running?.destroy();
-    await fake.stop();
-  });
+  const { fake, say, server } = useZaloServer(["at-o", "rt-o"], { ZALO_BUTTONS: "off" });
 
   it("registers and takes a whole attempt with numbered lists, typed numbers, letters and option texts", async () => {
     const u = "o-1";
@@ -45,18 +33,18 @@ describe("Zalo with ZALO_BUTTONS=off", () => {
     const confirm = await say(u, "người dân"); // the audience, by its name
     expect(confirm.at(-1)!.text).toContain("Xác nhận");
     await say(u, "1", 2);
-    expect(await running.db.prisma.participant.count({ where: { phone: "+84905000555" } })).toBe(1);
+    expect(await server().db.prisma.participant.count({ where: { phone: "+84905000555" } })).toBe(1);
     await say(u, "Thi", 2);
-    const attempt = await running.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84905000555" } } });
+    const attempt = await server().db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84905000555" } } });
     for (let pos = 0; pos < 10; pos++) {
-      const aq = await running.db.prisma.attemptQuestion.findUniqueOrThrow({
+      const aq = await server().db.prisma.attemptQuestion.findUniqueOrThrow({
         where: { attemptId_position: { attemptId: attempt.id, position: pos } },
         include: { question: true },
       });
       const optionText = aq.question.options[aq.optionOrder[1]!]!;
       const typed = pos % 3 === 0 ? "2" : pos % 3 === 1 ? "b" : optionText.toUpperCase();
       await say(u, typed);
-      const after = await running.db.prisma.attemptQuestion.findUniqueOrThrow({ where: { id: aq.id } });
+      const after = await server().db.prisma.attemptQuestion.findUniqueOrThrow({ where: { id: aq.id } });
       expect(after.chosen).toBe(aq.optionOrder[1]);
     }
     for (const m of fake.messagesTo(u)) expect(m.buttons).toBeUndefined();

@@ -1,28 +1,14 @@
 // Zalo as it behaves in the wild, against the fake OA (ZALO_BUTTONS=auto): no slash commands,
 // the user-info form refused, long broadcasts and billing errors.
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createToken } from "../../src/admin/tokens.js";
 import { M } from "../../src/messages/index.js";
 import { actor, register } from "../helpers/contest.js";
-import { FakeZalo } from "../helpers/fake-zalo.js";
-import type { TestServer } from "../helpers/server.js";
-import { chat, isForm, zaloServer } from "../helpers/zalo-chat.js";
+import { isForm, useZaloServer } from "../helpers/zalo-chat.js";
 
 describe("Zalo in the wild (buttons auto)", () => {
-  const fake = new FakeZalo();
-  let running: TestServer;
-  const { say } = chat(fake, () => running);
-
-  beforeAll(async () => {
-    await fake.start();
-    fake.seed("at-w", "rt-w");
-    running = await zaloServer(fake);
-  });
-  afterAll(async () => {
-    await running?.destroy();
-    await fake.stop();
-  });
+  const { fake, say, server } = useZaloServer(["at-w", "rt-w"]);
 
   it("welcomes a first «Xin chào», understands words for commands, and never mentions a slash command", async () => {
     const u = "w-words";
@@ -46,7 +32,7 @@ describe("Zalo in the wild (buttons auto)", () => {
   });
 
   it("takes a typed phone when the form is refused, marks it unverified, and never links it to a Telegram participant", async () => {
-    await register(running.engine, actor("TELEGRAM", "tg-owner"), { phone: "0905000222", name: "Chủ Số Thật" });
+    await register(server().engine, actor("TELEGRAM", "tg-owner"), { phone: "0905000222", name: "Chủ Số Thật" });
     const u = "w-typed";
     await say(u, "Bắt đầu", 3);
     await say(u, "#b:c:y");
@@ -55,19 +41,19 @@ describe("Zalo in the wild (buttons auto)", () => {
     const asked = await say(u, "01/01/1980", 2);
     expect(asked.at(-1)!.text).toBe(M.askPhoneTyped); // no button to press that is not there
     expect((await say(u, "0905 000 222"))[0]!.text).toBe(M.phoneTakenUnverified);
-    const owner = await running.db.prisma.participant.findFirstOrThrow({ where: { phone: "+84905000222" } });
+    const owner = await server().db.prisma.participant.findFirstOrThrow({ where: { phone: "+84905000222" } });
     expect(owner.fullName).toBe("Chủ Số Thật");
-    expect((await running.db.prisma.platformAccount.findFirstOrThrow({ where: { externalId: u } })).phone).toBeNull();
+    expect((await server().db.prisma.platformAccount.findFirstOrThrow({ where: { externalId: u } })).phone).toBeNull();
     await say(u, "0905 000 333");
     await say(u, "#b:us:TDP01");
     await say(u, "#b:au:DAN");
     await say(u, "#b:cf:ok", 2);
-    const typed = await running.db.prisma.participant.findFirstOrThrow({ where: { phone: "+84905000333" } });
+    const typed = await server().db.prisma.participant.findFirstOrThrow({ where: { phone: "+84905000333" } });
     expect(typed.phoneVerified).toBe(false);
     // The verified owner of that number arrives on Telegram: two people, never merged.
     const tg = actor("TELEGRAM", "tg-333");
-    await register(running.engine, tg, { phone: "0905000333", name: "Chủ Thật Của Số" });
-    const people = await running.db.prisma.participant.findMany({
+    await register(server().engine, tg, { phone: "0905000333", name: "Chủ Thật Của Số" });
+    const people = await server().db.prisma.participant.findMany({
       where: { phone: { startsWith: "+84905000333" } },
       orderBy: { registeredAt: "asc" },
     });
@@ -76,7 +62,7 @@ describe("Zalo in the wild (buttons auto)", () => {
       ["Chủ Thật Của Số", true],
     ]);
     expect(people[1]!.phone).toBe("+84905000333");
-    const zaloAccount = await running.db.prisma.platformAccount.findFirstOrThrow({ where: { externalId: u } });
+    const zaloAccount = await server().db.prisma.platformAccount.findFirstOrThrow({ where: { externalId: u } });
     expect(zaloAccount.phone).toBe(people[0]!.phone); // still the typed registration's own person
     expect((await say(u, "hồ sơ"))[0]!.text).toContain("Người Gõ Tay");
   });
@@ -91,7 +77,7 @@ describe("Zalo in the wild (buttons auto)", () => {
     await say(u, "#b:us:TDP01");
     await say(u, "#b:au:DAN");
     await say(u, "#b:cf:ok", 2);
-    const { token } = await createToken(running.db.prisma, { name: "BTC", role: "ORGANIZER" });
+    const { token } = await createToken(server().db.prisma, { name: "BTC", role: "ORGANIZER" });
     const paragraphs = Array.from(
       { length: 25 },
       (_, i) => `Đoạn ${String(i + 1).padStart(2, "0")}: ${"thông tin cuộc thi ".repeat(10).trim()}.`,
@@ -99,7 +85,7 @@ describe("Zalo in the wild (buttons auto)", () => {
     const text = paragraphs.join("\n\n");
     expect([...text].length).toBeGreaterThan(5_000);
     const before = fake.messagesTo(u).length;
-    const created = await request(running.server)
+    const created = await request(server().server)
       .post("/api/admin/campaigns")
       .set("authorization", `Bearer ${token}`)
       .send({ name: "Thư dài", text, audience: { kind: "unit", unitCode: "PHUONG", platform: "ZALO" } });
@@ -120,19 +106,19 @@ describe("Zalo in the wild (buttons auto)", () => {
     for (const p of parts) expect([...(p.text ?? "")].length).toBeLessThanOrEqual(2_000);
 
     // The long broadcast also reached the other Zalo people: let it finish before Zalo runs dry.
-    const first = () => request(running.server).get(`/api/admin/campaigns/${created.body.id}`).set("authorization", `Bearer ${token}`);
+    const first = () => request(server().server).get(`/api/admin/campaigns/${created.body.id}`).set("authorization", `Bearer ${token}`);
     await expect.poll(async () => (await first()).body.status, { timeout: 10_000 }).toBe("DONE");
     fake.failNext(-321, "Zalo Cloud Account is out of money");
-    const billed = await request(running.server)
+    const billed = await request(server().server)
       .post("/api/admin/campaigns")
       .set("authorization", `Bearer ${token}`)
       .send({ name: "Nhắc", text: "Nhắc thi", audience: { kind: "unit", unitCode: "PHUONG", platform: "ZALO" } });
-    const progress = () => request(running.server).get(`/api/admin/campaigns/${billed.body.id}`).set("authorization", `Bearer ${token}`);
+    const progress = () => request(server().server).get(`/api/admin/campaigns/${billed.body.id}`).set("authorization", `Bearer ${token}`);
     await expect.poll(async () => (await progress()).body.status, { timeout: 10_000 }).toBe("PAUSED");
     const paused = (await progress()).body;
     expect(paused.pausedReason).toContain("billing");
     expect(paused.pending).toBe(paused.total);
-    const status = await request(running.server).get("/api/admin/zalo").set("authorization", `Bearer ${token}`);
+    const status = await request(server().server).get("/api/admin/zalo").set("authorization", `Bearer ${token}`);
     expect(status.body).toMatchObject({ buttons: "auto", token: { problem: null } });
   });
 });

@@ -1,9 +1,8 @@
 // A server with the Zalo channel against a fake OA, and a chat driver that sends signed events
 // and waits for the bot's messages (shared by the Zalo suites).
 import request from "supertest";
-import { expect } from "vitest";
-import type { FakeZalo } from "./fake-zalo.js";
-import { signedEvent } from "./fake-zalo.js";
+import { afterAll, beforeAll, expect } from "vitest";
+import { FakeZalo, signedEvent } from "./fake-zalo.js";
 import { startServer, type TestServer } from "./server.js";
 
 export const APP_ID = "1234567890";
@@ -47,4 +46,27 @@ export function chat(fake: FakeZalo, server: () => TestServer) {
     return fake.messagesTo(user).slice(before);
   };
   return { deliver, say };
+}
+
+/**
+ * A suite's Zalo server (started in beforeAll, stopped in afterAll) against its own fake OA.
+ * `server()` is the running server once the suite has started.
+ */
+export function useZaloServer(tokens: [access: string, refresh: string], env: Record<string, string> = {}) {
+  const fake = new FakeZalo();
+  let running: TestServer | undefined;
+  const server = () => {
+    if (!running) throw new Error("the Zalo server is used before its beforeAll hook ran");
+    return running;
+  };
+  beforeAll(async () => {
+    await fake.start();
+    fake.seed(...tokens);
+    running = await zaloServer(fake, env);
+  });
+  afterAll(async () => {
+    await running?.destroy();
+    await fake.stop();
+  });
+  return { fake, server, ...chat(fake, server) };
 }
