@@ -19,6 +19,8 @@ export function startBackgroundWork(deps: {
   logger: Logger;
   /** Told every delivery's outcome (metrics). */
   onDelivery?: SenderOptions["onOutcome"];
+  /** Pacing per platform (shared through Redis with several instances). */
+  pacers?: SenderOptions["limiters"];
   /** Further upkeep on the slow tick (e.g. keeping the Zalo tokens fresh); each fails alone. */
   upkeep?: { name: string; run: () => Promise<unknown> }[];
 }): Closer {
@@ -28,6 +30,7 @@ export function startBackgroundWork(deps: {
     messengers: deps.messengers,
     logger: deps.logger,
     onOutcome: deps.onDelivery,
+    limiters: deps.pacers,
   });
   let busy = false;
   let ticks = 0;

@@ -7,6 +7,7 @@ import { adminRouter } from "./admin/router.js";
 import { findToken } from "./admin/tokens.js";
 import { startBackgroundWork } from "./background.js";
 import type { Messenger } from "./broadcast/messenger.js";
+import { platformPacers } from "./broadcast/rate-limiter.js";
 import { landingRouter } from "./channels/landing.js";
 import { PreviewWorld } from "./channels/simulator/preview.js";
 import { simulatorRouter } from "./channels/simulator/router.js";
@@ -29,6 +30,7 @@ import { type Closer, closeAll, closeServer } from "./server/lifecycle.js";
 import { Metrics, metricsRouter } from "./server/metrics.js";
 import { createServices } from "./services.js";
 import { createSessionStore, type SessionStore } from "./sessions/index.js";
+import { RedisSessionStore } from "./sessions/redis-store.js";
 import { type Database, openDatabase } from "./storage/database.js";
 
 export interface Running {
@@ -141,6 +143,8 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
           logger,
           upkeep,
           onDelivery: (platform, outcome) => metrics.sends.inc({ platform, outcome }),
+          // With Redis the platform rates are one budget across instances, not one per instance.
+          pacers: platformPacers(sessions instanceof RedisSessionStore ? sessions.client : undefined),
         }),
       );
     }

@@ -9,7 +9,7 @@ import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import { campaignButtons } from "./campaigns.js";
 import { ChannelBlockedError, type Messenger, RateLimitedError, RecipientUnreachableError } from "./messenger.js";
-import { PLATFORM_INTERVAL_MS, RateLimiter } from "./rate-limiter.js";
+import { type Pacer, platformPacers } from "./rate-limiter.js";
 
 const LEASE_MS = 60_000;
 const MAX_TRIES = 5;
@@ -21,7 +21,8 @@ export interface SenderOptions {
   messengers: Partial<Record<Platform, Messenger>>;
   logger: Logger;
   clock?: () => Date;
-  limiters?: Partial<Record<Platform, RateLimiter>>;
+  /** Pacing per platform (default: local spacing at the documented rates). */
+  limiters?: Partial<Record<Platform, Pacer>>;
   workerId?: string;
   /** How long a claim lasts without renewal (default 60 s); renewed every third of it. */
   leaseMs?: number;
@@ -41,16 +42,13 @@ export class DeliverySender {
   readonly workerId: string;
   private readonly leaseMs: number;
   private readonly clock: () => Date;
-  private readonly limiters: Partial<Record<Platform, RateLimiter>>;
+  private readonly limiters: Partial<Record<Platform, Pacer>>;
 
   constructor(private readonly options: SenderOptions) {
     this.workerId = options.workerId ?? randomUUID();
     this.leaseMs = options.leaseMs ?? LEASE_MS;
     this.clock = options.clock ?? (() => new Date());
-    this.limiters = options.limiters ?? {
-      TELEGRAM: new RateLimiter(PLATFORM_INTERVAL_MS.TELEGRAM),
-      ZALO: new RateLimiter(PLATFORM_INTERVAL_MS.ZALO),
-    };
+    this.limiters = options.limiters ?? platformPacers();
   }
 
   private async claim(limit: number): Promise<string[]> {
@@ -176,7 +174,7 @@ export class DeliverySender {
         return this.putBack(d.id, error.message);
       }
       const retryAfterMs = error instanceof RateLimitedError ? error.retryAfterMs : 1000 * 2 ** d.tries;
-      if (error instanceof RateLimitedError) this.limiters[account.platform]?.pauseFor(retryAfterMs);
+      if (error instanceof RateLimitedError) await this.limiters[account.platform]?.pauseFor(retryAfterMs);
       if (d.tries >= MAX_TRIES) {
         await this.settle(d.id, { status: "FAILED", lastError: (error as Error).message });
         return "failed";

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { audienceAccounts, campaignProgress, createCampaign, previewCampaign } from "../../src/broadcast/campaigns.js";
 import { type Messenger, RateLimitedError, RecipientUnreachableError } from "../../src/broadcast/messenger.js";
-import { RateLimiter } from "../../src/broadcast/rate-limiter.js";
+import { RateLimiter, SharedRateLimiter } from "../../src/broadcast/rate-limiter.js";
 import { DeliverySender } from "../../src/broadcast/sender.js";
+import { RedisSessionStore } from "../../src/sessions/redis-store.js";
 import { isUniqueViolation } from "../../src/storage/errors.js";
 import { type Harness, useSampleHarness } from "../helpers/contest.js";
 import { BACKENDS } from "../helpers/db.js";
+import { requireEnv } from "../helpers/env.js";
 import { silentLogger } from "../helpers/logger.js";
 
 /** Registers `n` participants in `unitCode`, each with one account on `platform`. */
@@ -137,6 +139,55 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
     expect(new Set(mine).size).toBe(recipients.length);
     expect((await campaignProgress(h.db.prisma, campaign.id)).sent).toBe(recipients.length);
   });
+
+  it("keeps one send rate across two instances sharing Redis, without duplicates", async () => {
+    await seed(h, "36", 150, "CAP");
+    const campaign = await createCampaign(
+      h.db.prisma,
+      h.contest,
+      { name: "shared rate", text: "x", audience: { kind: "unit", unitCode: "CAP" }, createdBy: "t" },
+      h.clock.now(),
+    );
+    const theirs = new Set(
+      (await h.db.prisma.delivery.findMany({ where: { campaignId: campaign.id }, include: { account: true } })).map(
+        (d) => d.account.chatId,
+      ),
+    );
+    const stores = [1, 2].map(() => RedisSessionStore.connect(requireEnv("TEST_REDIS_URL"), `rate-${backend}:`));
+    const key = `TELEGRAM-${backend}-${Date.now()}`;
+    const sentAt: number[] = [];
+    const sent: string[] = [];
+    // Every send counts against the budget (earlier tests may leave deliveries due as well).
+    const messenger = {
+      async send(chatId: string) {
+        sent.push(chatId);
+        sentAt.push(Date.now());
+      },
+    };
+    try {
+      // Two instances, each with its own limiter object on the same Redis key: 50 sends/s in all.
+      const senders = stores.map(
+        (store) =>
+          new DeliverySender({
+            prisma: h.db.prisma,
+            messengers: { TELEGRAM: messenger },
+            logger: silentLogger,
+            limiters: { TELEGRAM: new SharedRateLimiter(store.client, key, 50) },
+          }),
+      );
+      await Promise.all(senders.map(drain));
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+    const mine = sent.filter((chatId) => theirs.has(chatId));
+    expect(mine).toHaveLength(theirs.size);
+    expect(new Set(mine).size).toBe(theirs.size);
+    const seconds = (sentAt.at(-1)! - sentAt[0]!) / 1000;
+    const rate = (sent.length - 1) / seconds;
+    // Never above the shared budget (one instance alone would not exceed it either; two local limiters would send ~2×).
+    expect(rate).toBeLessThanOrEqual(50 * 1.05);
+    expect(rate).toBeGreaterThan(50 * 0.7);
+  }, 30_000);
 
   it("resumes after a crash mid-campaign, resending at most what was in flight", async () => {
     await seed(h, "31", 12, "TDP04");
