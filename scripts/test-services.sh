@@ -40,7 +40,7 @@ as_pg_user() {
 start_redis() {
   local port; port=$(free_port)
   mkdir -p "$SERVICES_TMP/redis"
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$SERVICES_TMP/redis" --save '' --appendonly no \
+  redis-server --port "$port" --bind 127.0.0.1 --dir "$SERVICES_TMP/redis" --save '' --appendonly yes --appendfsync everysec \
     --daemonize yes --pidfile "$SERVICES_TMP/redis/redis.pid" --logfile "$SERVICES_TMP/redis/redis.log"
   for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   redis-cli -p "$port" ping >/dev/null || { cat "$SERVICES_TMP/redis/redis.log" >&2; return 1; }

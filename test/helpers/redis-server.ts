@@ -54,7 +54,7 @@ export class RedisProcess {
   async start(): Promise<void> {
     this.child = spawn(
       requireEnv("TEST_REDIS_SERVER_BIN"),
-      ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", "no"],
+      ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", "--appendonly", "yes"],
       { stdio: "ignore" },
     );
     await waitForPort(this.port, true);
