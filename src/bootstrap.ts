@@ -23,6 +23,7 @@ import { loadContestContext } from "./contest/context.js";
 import { loadContestFile } from "./contest/loader.js";
 import { ConversationEngine } from "./engine/engine.js";
 import type { Platform } from "./generated/prisma/client.js";
+import { Inbox } from "./inbox/inbox.js";
 import type { Logger } from "./logger.js";
 import { organizerTools } from "./organizer/tools.js";
 import { createApp } from "./server/app.js";
@@ -117,14 +118,17 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
           buttonFallbacks: state?.buttonFallbacks ?? 0,
           lastButtonFallbackAt: state?.buttonFallbackAt ?? null,
           token: { expiresAt: state?.expiresAt ?? null, refreshedAt: state?.refreshedAt ?? null, problem: state?.authError ?? null },
+          inbox: await inbox.counts("ZALO"),
         };
       };
       const client = new ZaloClient(config.zalo.apiBase, tokens, zaloLogger);
       const adapter = new ZaloAdapter(client, db.prisma, sessions, zaloLogger, config.zalo.buttons);
       messengers.ZALO = adapter;
+      const inbox = new Inbox(db.prisma, { leaseMs: config.inboxLeaseMs });
       const channel = new ZaloChannel({
         engine,
         adapter,
+        inbox,
         prisma: db.prisma,
         sessions,
         logger: zaloLogger,
@@ -132,6 +136,13 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       routers.push(zaloWebhookRouter(channel, config.zalo, zaloLogger));
       // Closed before the database (closers run in reverse): acknowledged events are finished.
       closers.push({ name: "zalo events", close: () => channel.drain(config.shutdownTimeoutMs) });
+      // Events a previous process acknowledged but did not finish, now and from time to time.
+      await channel.recover(0);
+      upkeep.push({ name: "zalo inbox", run: () => channel.recover() });
+      notes.inbox = async () => {
+        const counts = await inbox.counts("ZALO");
+        return counts.pending || counts.dead ? { zalo: counts } : null;
+      };
     }
     if (config.background) {
       closers.push(

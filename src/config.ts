@@ -40,6 +40,7 @@ const schema = z.object({
   SIMULATOR: optionalString.pipe(onOff.optional()),
   SIMULATOR_ACCESS: z.enum(["loopback", "public"]).default("loopback"),
   METRICS_TOKEN: optionalString,
+  INBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   BACKGROUND: optionalString.pipe(onOff.optional()),
   SESSION_TTL_SECONDS: z.coerce
     .number()
@@ -106,6 +107,8 @@ export interface Config {
   simulatorAccess: "loopback" | "public";
   /** Bearer token for GET /metrics from other machines (this machine needs none). */
   metricsToken?: string;
+  /** How long a process holds an inbound event it works on; an unfinished one is retried after. */
+  inboxLeaseMs: number;
   sessionTtlSeconds: number;
   /** Run the deadline sweep, round closing and the broadcast sender in this process. */
   background: boolean;
@@ -165,6 +168,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     simulator: env.SIMULATOR ?? env.NODE_ENV !== "production",
     simulatorAccess: env.SIMULATOR_ACCESS,
     metricsToken: env.METRICS_TOKEN,
+    inboxLeaseMs: env.INBOX_LEASE_SECONDS * 1000,
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,
     background: env.BACKGROUND ?? true,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

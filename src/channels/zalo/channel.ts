@@ -1,17 +1,17 @@
-// The Zalo OA channel: signed webhook events → engine → replies through the Zalo adapter.
-// Redelivered events are recognised and ignored; users who unfollowed or cannot be reached
-// are recorded on their account.
+// The Zalo OA channel: signed webhook events → the durable inbox → engine → replies through
+// the Zalo adapter. An event is recorded before it is acknowledged, so a redelivery is a no-op
+// and an event acknowledged by a process that then died is processed after a restart; users
+// who unfollowed or cannot be reached are recorded on their account.
 import { RecipientUnreachableError } from "../../broadcast/messenger.js";
 import type { ConversationEngine } from "../../engine/engine.js";
 import type { Actor } from "../../engine/types.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
+import type { Inbox } from "../../inbox/inbox.js";
 import type { Logger } from "../../logger.js";
 import type { SessionStore } from "../../sessions/store.js";
 import { pendingChoicesKey, type ZaloAdapter } from "./adapter.js";
-import { type PendingChoice, parseZaloEvent, type ZaloInbound } from "./events.js";
+import { type PendingChoice, parseZaloEvent, type ZaloInbound, zaloEventKey } from "./events.js";
 import type { ZaloEvent } from "./protocol.js";
-
-const DEDUPE_TTL_SECONDS = 60 * 60 * 24 * 3;
 
 export class ZaloChannel {
   constructor(
@@ -20,18 +20,55 @@ export class ZaloChannel {
       adapter: ZaloAdapter;
       prisma: PrismaClient;
       sessions: SessionStore;
+      inbox: Inbox;
       logger: Logger;
     },
   ) {}
 
   private readonly inFlight = new Set<Promise<void>>();
 
-  /** Processes an acknowledged event in the background; a graceful stop waits for it (drain). */
-  accept(body: ZaloEvent): void {
-    const run = this.process(body)
-      .catch((error: unknown) => this.deps.logger.error({ err: error, event: body.event_name }, "Zalo event failed"))
+  /**
+   * Records a verified event in the inbox (before it is acknowledged) and starts processing
+   * it; false for a redelivery or an event we ignore.
+   */
+  async receive(body: ZaloEvent): Promise<boolean> {
+    const key = zaloEventKey(body);
+    if (!key) return false;
+    const id = await this.deps.inbox.record("ZALO", key.eventKey, body as object);
+    if (!id) {
+      this.deps.logger.info({ event: body.event_name }, "duplicate Zalo event ignored");
+      return false;
+    }
+    this.accept(id);
+    return true;
+  }
+
+  /** Picks up events acknowledged but never finished (the process died): at start-up and in the background. */
+  async recover(graceMs = 30_000): Promise<number> {
+    const due = await this.deps.inbox.due("ZALO", graceMs);
+    for (const id of due) this.accept(id);
+    if (due.length) this.deps.logger.warn({ events: due.length }, "resuming unfinished Zalo events");
+    return due.length;
+  }
+
+  /** Processes a recorded event in the background; a graceful stop waits for it (drain). */
+  private accept(id: string): void {
+    const run = this.run(id)
+      .catch((error: unknown) => this.deps.logger.error({ err: error, inboundId: id }, "Zalo event failed"))
       .finally(() => this.inFlight.delete(run));
     this.inFlight.add(run);
+  }
+
+  private async run(id: string): Promise<void> {
+    const payload = await this.deps.inbox.claim(id);
+    if (payload === null) return; // another process holds it, or it is finished
+    try {
+      await this.process(payload as ZaloEvent);
+      await this.deps.inbox.done(id);
+    } catch (error) {
+      await this.deps.inbox.failed(id, error);
+      throw error;
+    }
   }
 
   /** Waits for the events being processed (bounded by `timeoutMs`). */
@@ -46,24 +83,11 @@ export class ZaloChannel {
     clearTimeout(timer);
   }
 
-  /** Handles one verified event; redeliveries are recognised and ignored. */
-  async process(body: ZaloEvent): Promise<void> {
+  private async process(body: ZaloEvent): Promise<void> {
     const senderId = body.sender?.id ?? body.follower?.id;
     const pending = typeof senderId === "string" ? await this.deps.sessions.get<PendingChoice[]>(pendingChoicesKey(senderId)) : undefined;
     const inbound = parseZaloEvent(body, pending);
-    if (!inbound) return;
-    const dedupeKey = `zalo:event:${inbound.eventKey}`;
-    if (!(await this.deps.sessions.setIfAbsent(dedupeKey, 1, DEDUPE_TTL_SECONDS))) {
-      this.deps.logger.info({ event: body.event_name }, "duplicate Zalo event ignored");
-      return;
-    }
-    try {
-      await this.handle(inbound);
-    } catch (error) {
-      // Failed: forget the key so a redelivery of this event is processed, not dropped.
-      await this.deps.sessions.delete(dedupeKey);
-      throw error;
-    }
+    if (inbound) await this.handle(inbound);
   }
 
   private async handle(inbound: ZaloInbound): Promise<void> {

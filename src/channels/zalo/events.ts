@@ -47,13 +47,22 @@ function typedText(text: string, pending: PendingChoice[] | undefined): InboundE
   return textEvent(text);
 }
 
-export function parseZaloEvent(body: ZaloEvent, pending?: PendingChoice[]): ZaloInbound | undefined {
+/** Whose event it is and its dedupe key (the message id, or event + time + user); undefined for events we ignore. */
+export function zaloEventKey(body: ZaloEvent): { userId: string; eventKey: string } | undefined {
   const name = body.event_name;
   // Echoes of what the OA itself sent (also a human admin's replies): never act on them.
   if (name.startsWith("oa_send_")) return undefined;
   const userId = name === "follow" || name === "unfollow" ? body.follower?.id : body.sender?.id;
   if (typeof userId !== "string" || userId === "") return undefined;
-  const eventKey = body.message?.msg_id ?? `${name}:${body.timestamp}:${userId}`;
+  const msgId = body.message?.msg_id;
+  return { userId, eventKey: typeof msgId === "string" && msgId ? msgId : `${name}:${body.timestamp}:${userId}` };
+}
+
+export function parseZaloEvent(body: ZaloEvent, pending?: PendingChoice[]): ZaloInbound | undefined {
+  const name = body.event_name;
+  const key = zaloEventKey(body);
+  if (!key) return undefined;
+  const { userId, eventKey } = key;
   switch (name) {
     case "follow":
       return { userId, eventKey, event: { type: "start" } };

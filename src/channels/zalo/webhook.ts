@@ -15,7 +15,7 @@ export function zaloWebhookRouter(
   clock: () => number = Date.now,
 ): Router {
   const router = Router();
-  router.post("/webhooks/zalo", (req, res) => {
+  router.post("/webhooks/zalo", async (req, res) => {
     const verified = verifySignature(
       req.header("X-ZEvent-Signature"),
       req.rawBody ?? Buffer.alloc(0),
@@ -28,12 +28,13 @@ export function zaloWebhookRouter(
       res.status(401).json({ error: "invalid signature" });
       return;
     }
-    res.json({ ok: true });
     if (verified.stale) {
       logger.warn({ event: verified.body.event_name, timestamp: verified.body.timestamp }, "stale Zalo event acknowledged and dropped");
-      return;
+      return void res.json({ ok: true });
     }
-    channel.accept(verified.body);
+    // Recorded before the answer: what Zalo sees acknowledged is never lost.
+    await channel.receive(verified.body);
+    res.json({ ok: true });
   });
   return router;
 }
