@@ -141,7 +141,7 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
   });
 
   it("keeps one send rate across two instances sharing Redis, without duplicates", async () => {
-    await seed(h, "36", 150, "CAP");
+    await seed(h, "36", 100, "CAP");
     const campaign = await createCampaign(
       h.db.prisma,
       h.contest,
@@ -155,6 +155,7 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
     );
     const stores = [1, 2].map(() => RedisSessionStore.connect(requireEnv("TEST_REDIS_URL"), `rate-${backend}:`));
     const key = `TELEGRAM-${backend}-${Date.now()}`;
+    const PER_SECOND = 20;
     const sentAt: number[] = [];
     const sent: string[] = [];
     // Every send counts against the budget (earlier tests may leave deliveries due as well).
@@ -165,14 +166,14 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
       },
     };
     try {
-      // Two instances, each with its own limiter object on the same Redis key: 50 sends/s in all.
+      // Two instances, each with its own limiter object on the same Redis key: 20 sends/s in all.
       const senders = stores.map(
         (store) =>
           new DeliverySender({
             prisma: h.db.prisma,
             messengers: { TELEGRAM: messenger },
             logger: silentLogger,
-            limiters: { TELEGRAM: new SharedRateLimiter(store.client, key, 50) },
+            limiters: { TELEGRAM: new SharedRateLimiter(store.client, key, PER_SECOND) },
           }),
       );
       await Promise.all(senders.map(drain));
@@ -183,10 +184,11 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
     expect(mine).toHaveLength(theirs.size);
     expect(new Set(mine).size).toBe(theirs.size);
     const seconds = (sentAt.at(-1)! - sentAt[0]!) / 1000;
-    const rate = (sent.length - 1) / seconds;
-    // Never above the shared budget (one instance alone would not exceed it either; two local limiters would send ~2×).
-    expect(rate).toBeLessThanOrEqual(50 * 1.05);
-    expect(rate).toBeGreaterThan(50 * 0.7);
+    // The budget is counted per one-second window, so n sends span at least n / PER_SECOND − 1
+    // seconds; two instances each with its own budget would need only half that.
+    expect(sent.length).toBeLessThanOrEqual(PER_SECOND * (Math.ceil(seconds) + 1));
+    // …and the shared budget is used, not starved (slack for a loaded machine's database).
+    expect(sent.length / seconds).toBeGreaterThan(PER_SECOND * 0.5);
   }, 30_000);
 
   it("resumes after a crash mid-campaign, resending at most what was in flight", async () => {
