@@ -17,6 +17,15 @@ export interface NewParticipant {
   consentAt: Date;
 }
 
+/** What a profile edit may change (the phone stays). */
+export interface ProfileChange {
+  fullName: string;
+  /** YYYY-MM-DD */
+  birthDate: string;
+  unitId: string | null;
+  audienceId: string | null;
+}
+
 export type RegisterOutcome =
   | { kind: "created"; participant: Participant; account: PlatformAccount }
   /** This very account registered a moment ago (the same confirmation handled twice). */
@@ -36,10 +45,7 @@ export interface People {
    * phone away from simulated ones. Null when refused.
    */
   link(account: PlatformAccount, participant: Participant): Promise<PlatformAccount | null>;
-  updateProfile(
-    participantId: string,
-    data: { fullName: string; birthDate: string; unitId: string | null; audienceId: string | null },
-  ): Promise<Participant>;
+  updateProfile(participantId: string, data: ProfileChange): Promise<Participant>;
   /**
    * The verified owner of a phone arrives while someone registered it by typing: the typed
    * registration keeps its attempts and accounts under a marked phone (`+84…#<id>`), and the
@@ -104,10 +110,7 @@ export class PrismaPeople implements People {
     return this.prisma.platformAccount.update({ where: { id: account.id }, data: { phone: participant.phone } });
   }
 
-  updateProfile(
-    participantId: string,
-    data: { fullName: string; birthDate: string; unitId: string | null; audienceId: string | null },
-  ): Promise<Participant> {
+  updateProfile(participantId: string, data: ProfileChange): Promise<Participant> {
     return this.prisma.participant.update({ where: { id: participantId }, data: { ...data, birthDate: asDate(data.birthDate) } });
   }
 

@@ -6,6 +6,7 @@ import { type AttemptWithQuestions, nextPosition } from "../domain/attempts.js";
 import type { Round } from "../generated/prisma/client.js";
 import { BUTTONS, M } from "../messages/index.js";
 import { fold, nfc } from "../text/normalize.js";
+import type { Callback } from "./callback-data.js";
 import { formatClock, formatDateTime, formatDuration } from "./format.js";
 import { answerButtons, DATA, menuButtons } from "./keyboards.js";
 import { showMenu } from "./menu.js";
@@ -129,6 +130,7 @@ export async function onAttemptInput(
   ctx: EngineContext,
   turn: RegisteredTurn,
   event: InboundEvent,
+  callback: Callback | undefined,
   attempt: AttemptWithQuestions,
 ): Promise<void> {
   if (turn.now >= attempt.deadlineAt) return showFinal(ctx, turn, attempt, true);
@@ -142,11 +144,11 @@ export async function onAttemptInput(
   }
   const def = ctx.contest.def;
   const waiting = awaitingPrediction(ctx, turn, attempt);
-  if (event.type === "button" && event.data === DATA.editPrediction && def.prediction.enabled) {
+  if (callback?.kind === "editPrediction" && def.prediction.enabled) {
     turn.session.predictionAgain = true;
     return say(turn, M.askPrediction(def.prediction.question));
   }
-  if (event.type === "button" && event.data === DATA.submit && !waiting) return showFinal(ctx, turn, attempt, false);
+  if (callback?.kind === "submit" && !waiting) return showFinal(ctx, turn, attempt, false);
   if (waiting && text !== undefined) {
     const r = validatePrediction(text);
     if (!r.ok) return say(turn, M.predictionInvalid);

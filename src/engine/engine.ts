@@ -29,13 +29,6 @@ export interface EngineDeps {
 
 const SESSION_TTL = 60 * 60 * 24 * 30;
 
-const MENU_COMMANDS: Record<string, "thi" | "ketqua" | "hoso" | "huongdan"> = {
-  thi: "thi",
-  ketqua: "ketqua",
-  hoso: "hoso",
-  huongdan: "huongdan",
-};
-
 export class ConversationEngine {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly ctx: EngineContext;
@@ -84,7 +77,7 @@ export class ConversationEngine {
     if (event.type === "start" || (event.type === "command" && event.name === "start")) {
       return onStart(this.ctx, turn, event.type === "start" ? event.payload : undefined);
     }
-    if (turn.session.step) return onRegistrationEvent(this.ctx, turn, event);
+    if (turn.session.step) return onRegistrationEvent(this.ctx, turn, event, callback);
     if (!isRegistered(turn)) {
       if (event.type === "text" && unitByCode(this.ctx, event.text)) return onStart(this.ctx, turn, event.text);
       if (turn.actor.startsOnAnyMessage) return onStart(this.ctx, turn, undefined);
@@ -94,7 +87,7 @@ export class ConversationEngine {
   }
 
   private async onRegistered(turn: RegisteredTurn, event: InboundEvent, callback: Callback | undefined): Promise<void> {
-    const command = event.type === "command" ? MENU_COMMANDS[event.name] : callback?.kind === "menu" ? callback.item : undefined;
+    const command = event.type === "command" ? event.name : callback?.kind === "menu" ? callback.item : undefined;
     if (command === "hoso") return showProfile(this.ctx, turn);
     if (command === "huongdan") return showHelp(this.ctx, turn);
     if (command === "ketqua") return showResults(this.ctx, turn);
@@ -108,7 +101,7 @@ export class ConversationEngine {
     const attempt = round ? await this.ctx.attempts.forRound(round.id, turn.participant.id) : null;
     if (command === "thi") return startAttempt(this.ctx, turn, round, attempt);
     if (callback?.kind === "answer") return onAnswerButton(this.ctx, turn, callback, attempt);
-    if (attempt?.status === "IN_PROGRESS") return onAttemptInput(this.ctx, turn, event, attempt);
+    if (attempt?.status === "IN_PROGRESS") return onAttemptInput(this.ctx, turn, event, callback, attempt);
     if (event.type === "unsupported") return say(turn, M.unsupported);
     if (event.type === "button") {
       // A button of a finished step (a repeated «Xác nhận» or «Nộp bài»): answered, nothing sent.

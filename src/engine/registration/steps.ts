@@ -3,7 +3,7 @@
 import { DateTime } from "luxon";
 import { BUTTONS, M } from "../../messages/index.js";
 import { fold, nfc } from "../../text/normalize.js";
-import { parseCallback } from "../callback-data.js";
+import type { Callback } from "../callback-data.js";
 import { DATA, ROOT, unitButtons } from "../keyboards.js";
 import { emptySession, type RegistrationStep } from "../session.js";
 import { type EngineContext, isRegistered, say, type Turn } from "../turn.js";
@@ -13,11 +13,11 @@ import { advance, linkAccount, register, saveProfile, showConfirm, unitByCode } 
 
 interface Step {
   ask(ctx: EngineContext, turn: Turn): void;
-  handle(ctx: EngineContext, turn: Turn, event: InboundEvent): void | Promise<void>;
+  /** `callback` is the button payload already parsed by the pipeline (undefined for other events). */
+  handle(ctx: EngineContext, turn: Turn, event: InboundEvent, callback: Callback | undefined): void | Promise<void>;
 }
 
 const textOf = (event: InboundEvent) => (event.type === "text" ? event.text : undefined);
-const callbackOf = (event: InboundEvent) => (event.type === "button" ? parseCallback(event.data) : undefined);
 
 function invalid(ctx: EngineContext, turn: Turn, error: ValidationError): void {
   say(turn, error === "birthTooYoung" ? M.birthTooYoung(ctx.contest.def.minimumAge) : M[error]);
@@ -34,8 +34,7 @@ const STEPS: Record<RegistrationStep, Step> = {
       say(turn, M.consent, {
         buttons: [[{ label: BUTTONS.consentYes, data: DATA.consentYes }], [{ label: BUTTONS.consentNo, data: DATA.consentNo }]],
       }),
-    handle(ctx, turn, event) {
-      const callback = callbackOf(event);
+    handle(ctx, turn, _event, callback) {
       if (callback?.kind !== "consent") return ask(ctx, turn, "consent");
       if (!callback.yes) {
         turn.session = emptySession();
@@ -108,10 +107,9 @@ const STEPS: Record<RegistrationStep, Step> = {
 
   unit: {
     ask: (ctx, turn) => say(turn, M.askUnit, { buttons: unitButtons(ctx.contest.units, undefined, 0) }),
-    handle(ctx, turn, event) {
+    handle(ctx, turn, event, callback) {
       const units = ctx.contest.units;
       if (event.type === "button") {
-        const callback = callbackOf(event);
         if (callback?.kind === "unit" || callback?.kind === "unitChoose") {
           const unit = units.find((u) => u.code === callback.code);
           if (!unit) return ask(ctx, turn, "unit");
@@ -137,8 +135,7 @@ const STEPS: Record<RegistrationStep, Step> = {
   audience: {
     ask: (ctx, turn) =>
       say(turn, M.askAudience, { buttons: ctx.contest.audiences.map((a) => [{ label: a.name, data: DATA.audience(a.code) }]) }),
-    handle(ctx, turn, event) {
-      const callback = callbackOf(event);
+    handle(ctx, turn, _event, callback) {
       const code = callback?.kind === "audience" ? callback.code : undefined;
       if (!code || !ctx.contest.audiences.some((a) => a.code === code)) return ask(ctx, turn, "audience");
       turn.session.draft.audienceCode = code;
@@ -148,9 +145,8 @@ const STEPS: Record<RegistrationStep, Step> = {
 
   confirm: {
     ask: showConfirm,
-    async handle(ctx, turn, event) {
+    async handle(ctx, turn, event, callback) {
       if (event.type !== "button") return say(turn, M.useButtons);
-      const callback = callbackOf(event);
       if (callback?.kind === "edit") {
         if (callback.field === "phone" && turn.session.editingProfile) return say(turn, M.phoneLocked);
         return ask(ctx, turn, callback.field);
@@ -168,9 +164,14 @@ export function ask(ctx: EngineContext, turn: Turn, step: RegistrationStep): voi
 }
 
 /** An event while a registration (or profile edit) is in progress. */
-export async function onRegistrationEvent(ctx: EngineContext, turn: Turn, event: InboundEvent): Promise<void> {
+export async function onRegistrationEvent(
+  ctx: EngineContext,
+  turn: Turn,
+  event: InboundEvent,
+  callback: Callback | undefined,
+): Promise<void> {
   if (event.type === "unsupported") return say(turn, M.unsupported);
   if (event.type === "command") return say(turn, M.commandDuringRegistration);
   const step = turn.session.step;
-  if (step) await STEPS[step].handle(ctx, turn, event);
+  if (step) await STEPS[step].handle(ctx, turn, event, callback);
 }
