@@ -15,6 +15,7 @@ import { unitSubtreeIds } from "../contest/context.js";
 import type { ApiToken, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import { liveStats, type Report, rankingReport, renderReport, unitReport } from "../reports/reports.js";
+import { bearerToken } from "../server/client-address.js";
 import type { ContestServices } from "../services.js";
 import { findToken } from "./tokens.js";
 
@@ -70,7 +71,7 @@ export function adminRouter(deps: {
   const router = Router();
 
   router.use("/api/admin", async (req, res, next) => {
-    const token = /^Bearer\s+(\S+)$/i.exec(req.header("authorization") ?? "")?.[1];
+    const token = bearerToken(req);
     const row = token ? await findToken(prisma, token) : null;
     if (!row) {
       res.status(401).json({ error: "a valid bearer token is required" });

@@ -1,23 +1,14 @@
 // Liveness and readiness. /readyz checks each dependency with a short timeout so a hung
 // connection answers 503 instead of hanging the probe.
 import { Router } from "express";
+import { TIMED_OUT, within } from "./deadline.js";
 
 export type Check = () => Promise<void>;
 /** Something an operator should know that does not make the instance unready; null to leave out. */
 export type Note = () => Promise<unknown>;
 
 async function withTimeout(check: Check, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      check(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  if ((await within(check(), ms)) === TIMED_OUT) throw new Error(`no answer within ${ms} ms`);
 }
 
 export function healthRouter(checks: Record<string, Check>, notes: Record<string, Note> = {}, timeoutMs = 2_000): Router {

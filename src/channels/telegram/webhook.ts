@@ -4,21 +4,17 @@
 // Telegram redeliver it for a day). Until the bot knows who it is (getMe, retried in the
 // background at start-up) updates get 503 so Telegram keeps them. A handler still running
 // after 25 s is answered 200 and left to finish; its failure is logged, never left unhandled.
-import { createHash, timingSafeEqual } from "node:crypto";
 import { type Request, Router } from "express";
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "../../logger.js";
+import { sameSecret } from "../../server/client-address.js";
+import { TIMED_OUT, within } from "../../server/deadline.js";
 import { checkUpdate } from "./update-shape.js";
 
 const HANDLER_TIMEOUT_MS = 25_000;
 
-const digest = (s: string) => createHash("sha256").update(s).digest();
-
-function secretMatches(req: Request, secret: string): boolean {
-  const given = req.header("X-Telegram-Bot-Api-Secret-Token");
-  return given !== undefined && timingSafeEqual(digest(given), digest(secret));
-}
+const secretMatches = (req: Request, secret: string) => sameSecret(req.header("X-Telegram-Bot-Api-Secret-Token"), secret);
 
 export function telegramWebhookRouter(bot: Bot, secretToken: string, logger: Logger, options: { handlerTimeoutMs?: number } = {}): Router {
   const timeoutMs = options.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS;
@@ -42,13 +38,8 @@ export function telegramWebhookRouter(bot: Bot, secretToken: string, logger: Log
         return false;
       },
     );
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    });
-    const outcome = await Promise.race([task, timeout]);
-    clearTimeout(timer);
-    if (outcome === "timeout") logger.warn({ updateId, timeoutMs }, "Telegram update still running; answered 200");
+    const outcome = await within(task, timeoutMs);
+    if (outcome === TIMED_OUT) logger.warn({ updateId, timeoutMs }, "Telegram update still running; answered 200");
     // A failure is answered 500 so Telegram redelivers (the dedupe key was released).
     res.status(outcome === false ? 500 : 200).json({ ok: outcome !== false });
   });

@@ -8,6 +8,7 @@ import type { Actor } from "../../engine/types.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Inbox } from "../../inbox/inbox.js";
 import type { Logger } from "../../logger.js";
+import { within } from "../../server/deadline.js";
 import type { SessionStore } from "../../sessions/store.js";
 import { pendingChoicesKey, type ZaloAdapter } from "./adapter.js";
 import { type PendingChoice, parseZaloEvent, type ZaloInbound, zaloEventKey } from "./events.js";
@@ -75,12 +76,7 @@ export class ZaloChannel {
   async drain(timeoutMs: number): Promise<void> {
     if (this.inFlight.size === 0) return;
     this.deps.logger.info({ events: this.inFlight.size }, "finishing Zalo events before stopping");
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
-    clearTimeout(timer);
+    await within(Promise.allSettled([...this.inFlight]), timeoutMs);
   }
 
   private async process(body: ZaloEvent): Promise<void> {
