@@ -6,6 +6,7 @@ import type { Router } from "express";
 import { adminRouter } from "./admin/router.js";
 import { findToken } from "./admin/tokens.js";
 import { startBackgroundWork } from "./background.js";
+import { pendingDeliveries } from "./broadcast/campaigns.js";
 import type { Messenger } from "./broadcast/messenger.js";
 import { platformPacers } from "./broadcast/rate-limiter.js";
 import { landingRouter } from "./channels/landing.js";
@@ -70,14 +71,12 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     const upkeep: { name: string; run: () => Promise<unknown> }[] = [];
     const notes: Record<string, () => Promise<unknown>> = {
       // Broadcast and notice backlog (the outbox): what is waiting and since when.
-      outbox: async () => {
-        const pending = await db.prisma.delivery.count({ where: { status: { in: ["PENDING", "SENDING"] } } });
-        return { pending };
-      },
+      outbox: async () => ({ pending: await pendingDeliveries(db.prisma) }),
     };
     let zaloStatus: (() => Promise<object>) | undefined;
     const routers: Router[] = [];
     if (config.telegram) {
+      const telegramLogger = logger.child({ channel: "telegram" });
       const { bot, adapter } = createTelegramBot({
         ...config.telegram,
         engine,
@@ -85,14 +84,14 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
         contest,
         prisma: db.prisma,
         sessions,
-        logger: logger.child({ channel: "telegram" }),
+        logger: telegramLogger,
       });
       messengers.TELEGRAM = adapter;
       if (config.telegram.mode === "webhook") {
-        const init = initBotInBackground(bot, logger.child({ channel: "telegram" }));
+        const init = initBotInBackground(bot, telegramLogger);
         closers.push({ name: "telegram start-up", close: async () => init.stop() });
         await init.ready;
-        routers.push(telegramWebhookRouter(bot, config.telegram.webhookSecret!, logger.child({ channel: "telegram" })));
+        routers.push(telegramWebhookRouter(bot, config.telegram.webhookSecret!, telegramLogger));
       } else {
         await bot.api.deleteWebhook();
         void bot

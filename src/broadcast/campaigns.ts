@@ -50,6 +50,10 @@ export async function audienceAccounts(prisma: PrismaClient, contest: ContestCon
 }
 
 const HOUR_MS = 3_600_000;
+/** Zalo consultation messages reach only people who interacted in the last 7 days… */
+export const ZALO_WINDOW_MS = 7 * 24 * HOUR_MS;
+/** …and are free within 48 h of that interaction, billed after. */
+const ZALO_FREE_WINDOW_MS = 48 * HOUR_MS;
 
 /**
  * Zalo recipients by messaging window: free within 48 h of their last interaction, billed by
@@ -60,8 +64,8 @@ function zaloWindows(accounts: { platform: Platform; blockedAt: Date | null; las
   for (const a of accounts) {
     if (a.platform !== "ZALO") continue;
     const age = a.lastInteractionAt ? now.getTime() - a.lastInteractionAt.getTime() : Number.POSITIVE_INFINITY;
-    if (a.blockedAt || age > 7 * 24 * HOUR_MS) counts.unreachable++;
-    else if (age > 48 * HOUR_MS) counts.billed48hTo7d++;
+    if (a.blockedAt || age > ZALO_WINDOW_MS) counts.unreachable++;
+    else if (age > ZALO_FREE_WINDOW_MS) counts.billed48hTo7d++;
     else counts.within48h++;
   }
   return counts;
@@ -189,4 +193,9 @@ export async function setCampaignStatus(prisma: PrismaClient, campaignId: string
       data: { status: "SKIPPED", lastError: "campaign cancelled" },
     });
   }
+}
+
+/** Deliveries waiting to be sent or being sent, over every campaign (the outbox backlog). */
+export function pendingDeliveries(prisma: PrismaClient): Promise<number> {
+  return prisma.delivery.count({ where: { status: { in: ["PENDING", "SENDING"] } } });
 }

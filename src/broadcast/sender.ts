@@ -7,14 +7,12 @@
 import { randomUUID } from "node:crypto";
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
-import { campaignButtons } from "./campaigns.js";
+import { campaignButtons, ZALO_WINDOW_MS } from "./campaigns.js";
 import { ChannelBlockedError, type Messenger, RateLimitedError, RecipientUnreachableError } from "./messenger.js";
 import { type Pacer, platformPacers } from "./rate-limiter.js";
 
 const LEASE_MS = 60_000;
 const MAX_TRIES = 5;
-/** Zalo consultation messages reach only people who interacted in the last 7 days. */
-const ZALO_WINDOW_MS = 7 * 24 * 3600_000;
 
 export interface SenderOptions {
   prisma: PrismaClient;

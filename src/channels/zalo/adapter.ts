@@ -26,9 +26,11 @@ export type ZaloButtonMode = "auto" | "on" | "off";
 /** Where the choices last offered to a user are kept. */
 export const pendingChoicesKey = (userId: string) => `zalo:pending:${userId}`;
 
+const SLASH_COMMAND = new RegExp(`/(${Object.keys(COMMAND_WORDS).join("|")})\\b`, "g");
+
 /** "/thi" → «Thi»: Zalo people do not type slash commands, and no Zalo text may ask them to. */
 export const withCommandWords = (text: string) =>
-  text.replace(/\/(start|thi|ketqua|hoso|huongdan)\b/g, (_m, name: keyof typeof COMMAND_WORDS) => `«${COMMAND_WORDS[name]}»`);
+  text.replace(SLASH_COMMAND, (_m, name: keyof typeof COMMAND_WORDS) => `«${COMMAND_WORDS[name]}»`);
 
 const numbered = (text: string, buttons: Button[]) =>
   `${text}\n\n${buttons.map((b, i) => `${i + 1}. ${b.label}`).join("\n")}\n${M.numberedChoiceHint}`;
