@@ -5,7 +5,7 @@ import path from "node:path";
 import { DateTime } from "luxon";
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
-import { toInstant } from "./schedule.js";
+import { listWindows, toInstant } from "./schedule.js";
 
 const localDateTime = z
   .string()
@@ -108,23 +108,23 @@ export const contestSchema = z
       ctx.addIssue({ code: "custom", path: ["end"], message: "the contest ends before it starts" });
     }
     if (c.rounds.list) {
-      const windows = c.rounds.list.map((r, i) => ({
-        i,
-        opens: toInstant(r.opens, c.timezone, now, false),
-        closes: toInstant(r.closes, c.timezone, now, true),
-      }));
+      const windows = listWindows(c.rounds.list, c.timezone, now);
       for (const w of windows) {
-        if (w.closes <= w.opens)
-          ctx.addIssue({ code: "custom", path: ["rounds", "list", w.i, "closes"], message: `round ${w.i + 1} closes before it opens` });
-      }
-      const byOpening = [...windows].sort((a, b) => a.opens.toMillis() - b.opens.toMillis());
-      for (let k = 1; k < byOpening.length; k++) {
-        const [before, after] = [byOpening[k - 1]!, byOpening[k]!];
-        if (after.opens < before.closes) {
+        if (w.closesAt <= w.opensAt)
           ctx.addIssue({
             code: "custom",
-            path: ["rounds", "list", after.i, "opens"],
-            message: `round ${after.i + 1} overlaps round ${before.i + 1}`,
+            path: ["rounds", "list", w.number - 1, "closes"],
+            message: `round ${w.number} closes before it opens`,
+          });
+      }
+      const byOpening = [...windows].sort((a, b) => a.opensAt.getTime() - b.opensAt.getTime());
+      for (let k = 1; k < byOpening.length; k++) {
+        const [before, after] = [byOpening[k - 1]!, byOpening[k]!];
+        if (after.opensAt < before.closesAt) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["rounds", "list", after.number - 1, "opens"],
+            message: `round ${after.number} overlaps round ${before.number}`,
           });
         }
       }

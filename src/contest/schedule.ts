@@ -22,6 +22,15 @@ export interface Schedule {
   rounds: RoundWindow[];
 }
 
+/** Rounds given as a list of local windows, numbered in the order written. */
+export function listWindows(list: { opens: string; closes: string }[], zone: string, now: Date): RoundWindow[] {
+  return list.map((r, i) => ({
+    number: i + 1,
+    opensAt: toInstant(r.opens, zone, now, false).toJSDate(),
+    closesAt: toInstant(r.closes, zone, now, true).toJSDate(),
+  }));
+}
+
 /** Resolves the schedule: weekly rounds run Monday-to-Sunday style, 7 days from the start each. */
 export function resolveSchedule(def: ContestDefinition, now: Date): Schedule {
   const zone = def.timezone;
@@ -37,11 +46,7 @@ export function resolveSchedule(def: ContestDefinition, now: Date): Schedule {
       return { number: i + 1, opensAt: opens.toJSDate(), closesAt: closes.toJSDate() };
     });
   } else {
-    rounds = (def.rounds.list ?? []).map((r, i) => ({
-      number: i + 1,
-      opensAt: toInstant(r.opens, zone, now, false).toJSDate(),
-      closesAt: toInstant(r.closes, zone, now, true).toJSDate(),
-    }));
+    rounds = listWindows(def.rounds.list ?? [], zone, now);
   }
   for (const r of rounds) {
     if (r.closesAt <= r.opensAt) throw new Error(`round ${r.number} closes before it opens`);
