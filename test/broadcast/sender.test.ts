@@ -31,6 +31,11 @@ async function seed(h: Harness, prefix: string, n: number, unitCode: string, pla
   }
 }
 
+/** A campaign to one unit subtree, created at `at` (the harness clock by default). */
+function unitCampaign(h: Harness, name: string, unitCode: string, at: Date = h.clock.now()) {
+  return createCampaign(h.db.prisma, h.contest, { name, text: "x", audience: { kind: "unit", unitCode }, createdBy: "t" }, at);
+}
+
 class RecordingMessenger implements Messenger {
   readonly sent: string[] = [];
   constructor(private readonly behaviour: (chatId: string, n: number) => Promise<void> | void = () => undefined) {}
@@ -84,12 +89,7 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
 
   it("delivers each message once when two senders race", async () => {
     await seed(h, "21", 30, "TDP02");
-    const campaign = await createCampaign(
-      h.db.prisma,
-      h.contest,
-      { name: "race", text: "x", audience: { kind: "unit", unitCode: "TDP02" }, createdBy: "t" },
-      h.clock.now(),
-    );
+    const campaign = await unitCampaign(h, "race", "TDP02");
     const shared = new RecordingMessenger(() => new Promise((r) => setTimeout(r, 2)));
     const senders = [1, 2].map(
       () =>
@@ -109,12 +109,7 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
 
   it("never lets a live but slow sender's batch be taken over (lease heartbeat)", async () => {
     await seed(h, "35", 40, "TDP02");
-    const campaign = await createCampaign(
-      h.db.prisma,
-      h.contest,
-      { name: "slow", text: "x", audience: { kind: "unit", unitCode: "TDP02" }, createdBy: "t" },
-      h.clock.now(),
-    );
+    const campaign = await unitCampaign(h, "slow", "TDP02");
     const shared: string[] = [];
     // Each send takes 40 ms: a batch of 20 lasts ~800 ms, well past the 300 ms lease.
     const slow = () => ({
@@ -142,12 +137,7 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
 
   it("keeps one send rate across two instances sharing Redis, without duplicates", async () => {
     await seed(h, "36", 100, "CAP");
-    const campaign = await createCampaign(
-      h.db.prisma,
-      h.contest,
-      { name: "shared rate", text: "x", audience: { kind: "unit", unitCode: "CAP" }, createdBy: "t" },
-      h.clock.now(),
-    );
+    const campaign = await unitCampaign(h, "shared rate", "CAP");
     const theirs = new Set(
       (await h.db.prisma.delivery.findMany({ where: { campaignId: campaign.id }, include: { account: true } })).map(
         (d) => d.account.chatId,
@@ -193,12 +183,7 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
 
   it("resumes after a crash mid-campaign, resending at most what was in flight", async () => {
     await seed(h, "31", 12, "TDP04");
-    const campaign = await createCampaign(
-      h.db.prisma,
-      h.contest,
-      { name: "crash", text: "x", audience: { kind: "unit", unitCode: "TDP04" }, createdBy: "t" },
-      h.clock.now(),
-    );
+    const campaign = await unitCampaign(h, "crash", "TDP04");
     const attempted: string[] = [];
     // The first worker "dies" on its 4th send: that call never returns.
     const dying = new RecordingMessenger((chatId, n) => {
@@ -275,12 +260,7 @@ describe.each(BACKENDS)("broadcasts on %s", (backend) => {
       }
       times.push(fakeNow);
     });
-    const campaign = await createCampaign(
-      h.db.prisma,
-      h.contest,
-      { name: "rate", text: "x", audience: { kind: "unit", unitCode: "THCS" }, createdBy: "t" },
-      clock(),
-    );
+    const campaign = await unitCampaign(h, "rate", "THCS", clock());
     const sender = new DeliverySender({
       prisma: h.db.prisma,
       messengers: { TELEGRAM: messenger },

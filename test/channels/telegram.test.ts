@@ -9,46 +9,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { M } from "../../src/messages/index.js";
 import { FakeTelegram } from "../helpers/fake-telegram.js";
 import { startServer, type TestServer } from "../helpers/server.js";
+import { callbackUpdate, contactUpdate, textUpdate } from "../helpers/telegram-updates.js";
 
 const SECRET = "test_secret-123";
 const ORGANIZER = 9000;
-let updateId = 1000;
-let messageId = 1;
-
-const chatOf = (id: number, type = "private") => ({ id, type, ...(type === "private" ? { first_name: "U" } : { title: "Tổ 5" }) });
-const userOf = (id: number) => ({ id, is_bot: false, first_name: "Người", last_name: `Dùng ${id}` });
-
-function textUpdate(userId: number, text: string, chat = chatOf(userId)) {
-  const command = text.startsWith("/") ? { entities: [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }] } : {};
-  return { update_id: updateId++, message: { message_id: messageId++, date: 1_795_000_000, chat, from: userOf(userId), text, ...command } };
-}
-
-function contactUpdate(userId: number, phone: string, ownerId: number) {
-  return {
-    update_id: updateId++,
-    message: {
-      message_id: messageId++,
-      date: 1_795_000_000,
-      chat: chatOf(userId),
-      from: userOf(userId),
-      contact: { phone_number: phone, first_name: "X", user_id: ownerId },
-    },
-  };
-}
-
-function callbackUpdate(userId: number, data: string, onMessage = 1) {
-  return {
-    update_id: updateId++,
-    callback_query: {
-      id: `cb${updateId}`,
-      from: userOf(userId),
-      chat_instance: "ci",
-      data,
-      message: { message_id: onMessage, date: 1_795_000_000, chat: chatOf(userId), text: "…" },
-    },
-  };
-}
-
 describe("Telegram channel through the webhook", () => {
   const fake = new FakeTelegram();
   let running: TestServer;
@@ -151,7 +115,7 @@ describe("Telegram channel through the webhook", () => {
   });
 
   it("answers in groups with a button to the private chat carrying the group's unit", async () => {
-    const group = chatOf(-100123, "supergroup");
+    const group = { id: -100123, type: "supergroup", title: "Tổ 5" };
     await post(textUpdate(5003, "/start@cuocthi_test_bot", group));
     expect(lastSent().reply_markup).toMatchObject({ inline_keyboard: [[{ url: "https://t.me/cuocthi_test_bot" }]] });
     await post(textUpdate(5003, "/donvi TDP05", group));

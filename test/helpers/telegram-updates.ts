@@ -5,14 +5,15 @@ let updateId = 1_000_000;
 export const tgUser = (id: number) => ({ id, is_bot: false, first_name: "Người", last_name: `Dùng ${id}` });
 export const tgChat = (id: number) => ({ id, type: "private", first_name: "Người" });
 
-export function textUpdate(id: number, text: unknown) {
+/** A text message from `id`, in their private chat unless another chat (a group) is given. */
+export function textUpdate(id: number, text: unknown, chat: object = tgChat(id)) {
   const command =
     typeof text === "string" && text.startsWith("/")
       ? { entities: [{ type: "bot_command", offset: 0, length: text.split(" ")[0]!.length }] }
       : {};
   return {
     update_id: updateId++,
-    message: { message_id: updateId, date: 1_795_000_000, chat: tgChat(id), from: tgUser(id), text, ...command },
+    message: { message_id: updateId, date: 1_795_000_000, chat, from: tgUser(id), text, ...command },
   };
 }
 
