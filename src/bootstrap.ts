@@ -10,6 +10,7 @@ import { pendingDeliveries } from "./broadcast/campaigns.js";
 import type { Messenger } from "./broadcast/messenger.js";
 import { platformPacers } from "./broadcast/rate-limiter.js";
 import { landingRouter } from "./channels/landing.js";
+import { SimulatorChannel } from "./channels/simulator/channel.js";
 import { PreviewWorld } from "./channels/simulator/preview.js";
 import { simulatorRouter } from "./channels/simulator/router.js";
 import { createTelegramBot } from "./channels/telegram/bot.js";
@@ -27,6 +28,10 @@ import type { Platform } from "./generated/prisma/client.js";
 import { Inbox } from "./inbox/inbox.js";
 import type { Logger } from "./logger.js";
 import { organizerTools } from "./organizer/tools.js";
+import type { ReplyChannel } from "./pipeline/outbox.js";
+import { OutboxSender } from "./pipeline/outbox-sender.js";
+import { Pipeline } from "./pipeline/pipeline.js";
+import { TurnRunner } from "./pipeline/turn-runner.js";
 import { createApp } from "./server/app.js";
 import { type Closer, closeAll, closeServer } from "./server/lifecycle.js";
 import { Metrics, metricsRouter } from "./server/metrics.js";
@@ -40,7 +45,8 @@ export interface Running {
   port: number;
   db: Database;
   sessions: SessionStore;
-  engine: ConversationEngine;
+  runner: TurnRunner;
+  pipeline: Pipeline;
   /** Graceful stop; resolves true when every resource closed cleanly. */
   stop(): Promise<boolean>;
 }
@@ -59,27 +65,58 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     logger.info({ file: config.contestFile, rounds: loaded.rounds, questions: loaded.questions?.accepted.length }, "contest loaded");
     const contest = await loadContestContext(db.prisma, loaded.definition.slug);
     const services = createServices(db.prisma, contest, logger);
-    const engine = new ConversationEngine({
-      ...services,
+    const engine = new ConversationEngine({ contest, logger });
+    const runner = new TurnRunner({
+      prisma: db.prisma,
+      contest,
+      engine,
       sessions,
       clock: () => new Date(),
-      logger,
       sessionTtlSeconds: config.sessionTtlSeconds,
     });
+    // With Redis the platform rates are one budget across instances, not one per instance.
+    const pacers = platformPacers(sessions instanceof RedisSessionStore ? sessions.client : undefined);
+    const inbox = new Inbox(db.prisma, { leaseMs: config.inboxLeaseMs });
+    const replyChannels: Partial<Record<Platform, ReplyChannel>> = {};
     const metrics = new Metrics(db.prisma, contest.id);
+    const sender = new OutboxSender({
+      prisma: db.prisma,
+      channels: replyChannels,
+      pacers,
+      logger,
+      leaseMs: config.inboxLeaseMs,
+      onOutcome: (platform, outcome) => metrics.replies.inc({ platform, outcome }),
+    });
+    const pipeline = new Pipeline({
+      inbox,
+      sender,
+      logger,
+      concurrency: config.inboxConcurrency,
+      onApplied: (platform, outcome) => metrics.events.inc({ platform, outcome }),
+    });
+    metrics.watchPipeline(inbox, sender);
     const messengers: Partial<Record<Platform, Messenger>> = {};
-    const upkeep: { name: string; run: () => Promise<unknown> }[] = [];
+    const upkeep: { name: string; run: () => Promise<unknown> }[] = [
+      { name: "inbox pruning", run: () => inbox.prune() },
+      { name: "outbox pruning", run: () => sender.prune() },
+    ];
     const notes: Record<string, () => Promise<unknown>> = {
-      // Broadcast and notice backlog (the outbox): what is waiting and since when.
-      outbox: async () => ({ pending: await pendingDeliveries(db.prisma) }),
+      // What waits in the inbox (events not yet applied, DEAD ones for an organizer to look at)
+      // and in the outbox (replies, broadcast deliveries and notices not yet sent).
+      inbox: async () => {
+        const counts = await inbox.counts();
+        return counts.pending || counts.dead ? counts : null;
+      },
+      outbox: async () => ({ replies: await sender.counts(), deliveries: await pendingDeliveries(db.prisma) }),
     };
     let zaloStatus: (() => Promise<object>) | undefined;
     const routers: Router[] = [];
     if (config.telegram) {
       const telegramLogger = logger.child({ channel: "telegram" });
-      const { bot, adapter } = createTelegramBot({
+      const { bot, adapter, process } = createTelegramBot({
         ...config.telegram,
-        engine,
+        runner,
+        pipeline,
         organizer: organizerTools(db.prisma, services),
         contest,
         prisma: db.prisma,
@@ -87,18 +124,27 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
         logger: telegramLogger,
       });
       messengers.TELEGRAM = adapter;
+      replyChannels.TELEGRAM = adapter;
+      let inited: Promise<void>;
       if (config.telegram.mode === "webhook") {
         const init = initBotInBackground(bot, telegramLogger);
         closers.push({ name: "telegram start-up", close: async () => init.stop() });
         await init.ready;
-        routers.push(telegramWebhookRouter(bot, config.telegram.webhookSecret!, telegramLogger));
+        inited = init.inited;
+        routers.push(telegramWebhookRouter(pipeline, config.telegram.webhookSecret!, telegramLogger));
       } else {
         await bot.api.deleteWebhook();
+        inited = bot.init();
         void bot
           .start({ onStart: () => logger.info("Telegram long polling started") })
           .catch((error: unknown) => logger.error({ err: error }, "Telegram polling stopped"));
         closers.push({ name: "telegram polling", close: () => bot.stop() });
       }
+      // Updates wait in the inbox until the bot knows who it is (getMe).
+      pipeline.on("TELEGRAM", async (event) => {
+        await inited;
+        return process(event);
+      });
     }
     if (config.zalo) {
       const zaloLogger = logger.child({ channel: "zalo" });
@@ -123,25 +169,10 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       const client = new ZaloClient(config.zalo.apiBase, tokens, zaloLogger);
       const adapter = new ZaloAdapter(client, db.prisma, sessions, zaloLogger, config.zalo.buttons);
       messengers.ZALO = adapter;
-      const inbox = new Inbox(db.prisma, { leaseMs: config.inboxLeaseMs });
-      const channel = new ZaloChannel({
-        engine,
-        adapter,
-        inbox,
-        prisma: db.prisma,
-        sessions,
-        logger: zaloLogger,
-      });
+      replyChannels.ZALO = adapter;
+      const channel = new ZaloChannel({ runner, pipeline, prisma: db.prisma, sessions, logger: zaloLogger });
+      pipeline.on("ZALO", channel.process);
       routers.push(zaloWebhookRouter(channel, config.zalo, zaloLogger));
-      // Closed before the database (closers run in reverse): acknowledged events are finished.
-      closers.push({ name: "zalo events", close: () => channel.drain(config.shutdownTimeoutMs) });
-      // Events a previous process acknowledged but did not finish, now and from time to time.
-      await channel.recover(0);
-      upkeep.push({ name: "zalo inbox", run: () => channel.recover() });
-      notes.inbox = async () => {
-        const counts = await inbox.counts("ZALO");
-        return counts.pending || counts.dead ? { zalo: counts } : null;
-      };
     }
     if (config.background) {
       closers.push(
@@ -153,8 +184,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
           logger,
           upkeep,
           onDelivery: (platform, outcome) => metrics.sends.inc({ platform, outcome }),
-          // With Redis the platform rates are one budget across instances, not one per instance.
-          pacers: platformPacers(sessions instanceof RedisSessionStore ? sessions.client : undefined),
+          pacers,
         }),
       );
     }
@@ -164,13 +194,20 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     if (config.simulator) {
       const preview = new PreviewWorld(config.contestFile, logger);
       closers.push({ name: "simulator preview", close: () => preview.close() });
+      const simulator = new SimulatorChannel({ runner, pipeline, prisma: db.prisma });
+      pipeline.on("SIMULATOR", simulator.process);
+      replyChannels.SIMULATOR = simulator;
       routers.push(
-        simulatorRouter(engine, preview, logger, {
+        simulatorRouter(simulator, preview, logger, {
           access: config.simulatorAccess,
           isOrganizer: async (token) => (await findToken(db.prisma, token))?.role === "ORGANIZER",
         }),
       );
     }
+    // Every handler is registered: work recorded before this start (by a process that died, or
+    // by another instance) is picked up now. Stopped before the database closes.
+    pipeline.start();
+    closers.push({ name: "pipeline", close: () => pipeline.stop(config.shutdownTimeoutMs) });
     const app = createApp({
       logger,
       checks: { database: () => db.ping(), sessions: () => sessions.ping() },
@@ -193,7 +230,8 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       port,
       db,
       sessions,
-      engine,
+      runner,
+      pipeline,
       stop: async () => {
         await closeServer(server, config.shutdownTimeoutMs);
         return closeAll(closers, logger);

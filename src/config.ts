@@ -41,6 +41,7 @@ const schema = z.object({
   SIMULATOR_ACCESS: z.enum(["loopback", "public"]).default("loopback"),
   METRICS_TOKEN: optionalString,
   INBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  INBOX_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
   BACKGROUND: optionalString.pipe(onOff.optional()),
   SESSION_TTL_SECONDS: z.coerce
     .number()
@@ -107,8 +108,13 @@ export interface Config {
   simulatorAccess: "loopback" | "public";
   /** Bearer token for GET /metrics from other machines (this machine needs none). */
   metricsToken?: string;
-  /** How long a process holds an inbound event it works on; an unfinished one is retried after. */
+  /**
+   * How long a process holds an inbound event or outbox reply without renewing the claim (it
+   * renews every third of it while alive); a dead process's work is taken over after it.
+   */
   inboxLeaseMs: number;
+  /** Inbound events worked on at once by this process (different people). */
+  inboxConcurrency: number;
   sessionTtlSeconds: number;
   /** Run the deadline sweep, round closing and the broadcast sender in this process. */
   background: boolean;
@@ -169,6 +175,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     simulatorAccess: env.SIMULATOR_ACCESS,
     metricsToken: env.METRICS_TOKEN,
     inboxLeaseMs: env.INBOX_LEASE_SECONDS * 1000,
+    inboxConcurrency: env.INBOX_CONCURRENCY,
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,
     background: env.BACKGROUND ?? true,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

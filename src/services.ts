@@ -7,6 +7,7 @@ import type { PrismaClient } from "./generated/prisma/client.js";
 import type { Logger } from "./logger.js";
 import { ResultsService } from "./results/results.js";
 import { RoundCloser } from "./results/round-closer.js";
+import type { Db } from "./storage/transaction.js";
 
 export interface ContestServices {
   contest: ContestContext;
@@ -26,4 +27,9 @@ export function createServices(prisma: PrismaClient, contest: ContestContext, lo
     results,
     closer: new RoundCloser(prisma, contest, results, logger),
   };
+}
+
+/** The services a conversation turn uses, bound to the turn's transaction. */
+export function turnServices(db: Db, contest: ContestContext): Pick<ContestServices, "attempts" | "people"> {
+  return { attempts: new AttemptService(db, contest), people: new PrismaPeople(db, contest.id) };
 }

@@ -11,16 +11,37 @@ export interface Pacer {
   take(): Promise<void>;
   /** The platform asked to slow down: nothing goes out for `ms`. */
   pauseFor(ms: number): Promise<void>;
+  /**
+   * Resolves once no pause is in effect, without taking from the budget: replies to people
+   * are not paced at the bulk rate (Telegram allows far more) but do honour a 429.
+   */
+  hold(): Promise<void>;
+}
+
+/** The part of a pause this process knows of. */
+class PauseClock {
+  private until = 0;
+  constructor(private readonly now: () => number) {}
+  extend(ms: number): void {
+    this.until = Math.max(this.until, this.now() + ms);
+  }
+  async wait(): Promise<void> {
+    const left = this.until - this.now();
+    if (left > 0) await new Promise((r) => setTimeout(r, left));
+  }
 }
 
 export class RateLimiter implements Pacer {
   private nextAt = 0;
+  private readonly pause: PauseClock;
 
   constructor(
     private readonly intervalMs: number,
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {}
+  ) {
+    this.pause = new PauseClock(now);
+  }
 
   async take(): Promise<void> {
     const now = this.now();
@@ -31,12 +52,18 @@ export class RateLimiter implements Pacer {
 
   async pauseFor(ms: number): Promise<void> {
     this.nextAt = Math.max(this.nextAt, this.now() + ms);
+    this.pause.extend(ms);
+  }
+
+  hold(): Promise<void> {
+    return this.pause.wait();
   }
 }
 
 /** One send budget per platform shared by every instance through Redis. */
 export class SharedRateLimiter implements Pacer {
   private readonly limiter: RateLimiterRedis;
+  private readonly pause = new PauseClock(Date.now);
 
   constructor(
     redis: Redis,
@@ -59,7 +86,12 @@ export class SharedRateLimiter implements Pacer {
   }
 
   async pauseFor(ms: number): Promise<void> {
+    this.pause.extend(ms);
     await this.limiter.block(this.key, Math.max(1, Math.ceil(ms / 1000)));
+  }
+
+  hold(): Promise<void> {
+    return this.pause.wait();
   }
 }
 

@@ -2,8 +2,9 @@
 // answer (idempotent per question), prediction, finalisation and the deadline sweep.
 
 import type { ContestContext } from "../contest/context.js";
-import type { Attempt, AttemptQuestion, PrismaClient, Question, Round } from "../generated/prisma/client.js";
+import type { Attempt, AttemptQuestion, Question, Round } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../storage/errors.js";
+import { atomically, type Db, recoverable } from "../storage/transaction.js";
 import { cryptoRandom, drawQuestions, type Random } from "./draw.js";
 
 export type AttemptWithQuestions = Attempt & {
@@ -15,7 +16,7 @@ export type AnswerOutcome = "recorded" | "duplicate" | "late" | "closed";
 
 export class AttemptService {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly prisma: Db,
     private readonly contest: ContestContext,
     private readonly random: Random = cryptoRandom,
   ) {}
@@ -97,18 +98,20 @@ export class AttemptService {
     const limitMs = this.contest.def.timeLimitMinutes * 60_000;
     const deadline = new Date(Math.min(now.getTime() + limitMs, round.closesAt.getTime()));
     try {
-      const created = await this.prisma.attempt.create({
-        data: {
-          roundId: round.id,
-          participantId: participant.id,
-          accountId,
-          ranked: !participant.excluded,
-          startedAt: now,
-          deadlineAt: deadline,
-          questions: { create: drawn.map((d, position) => ({ position, ...d })) },
-        },
-        select: { id: true },
-      });
+      const created = await recoverable(this.prisma, () =>
+        this.prisma.attempt.create({
+          data: {
+            roundId: round.id,
+            participantId: participant.id,
+            accountId,
+            ranked: !participant.excluded,
+            startedAt: now,
+            deadlineAt: deadline,
+            questions: { create: drawn.map((d, position) => ({ position, ...d })) },
+          },
+          select: { id: true },
+        }),
+      );
       return { attempt: (await this.load(created.id))!, created: true };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -156,7 +159,7 @@ export class AttemptService {
    * update decides between racing calls, across instances too), so only that one announces it.
    */
   async finish(attemptId: string, now: Date): Promise<{ attempt: Attempt; finishedNow: boolean }> {
-    return this.prisma.$transaction(async (tx) => {
+    return atomically(this.prisma, async (tx) => {
       const attempt = await tx.attempt.findUniqueOrThrow({ where: { id: attemptId } });
       if (attempt.status !== "IN_PROGRESS") return { attempt, finishedNow: false };
       const score = await tx.attemptQuestion.count({ where: { attemptId, correct: true } });

@@ -2,8 +2,9 @@
 // registration, behind an interface so registration steps can be tested without a database.
 
 import type { Actor } from "../engine/types.js";
-import type { Participant, PlatformAccount, PrismaClient } from "../generated/prisma/client.js";
+import type { Participant, PlatformAccount } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../storage/errors.js";
+import { atomically, type Db, recoverable } from "../storage/transaction.js";
 
 export interface NewParticipant {
   phone: string;
@@ -61,7 +62,7 @@ const asDate = (isoDate: string) => new Date(`${isoDate}T00:00:00Z`);
 
 export class PrismaPeople implements People {
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly prisma: Db,
     private readonly contestId: string,
   ) {}
 
@@ -85,11 +86,15 @@ export class PrismaPeople implements People {
 
   async register(accountId: string, data: NewParticipant): Promise<RegisterOutcome> {
     try {
-      const [participant, account] = await this.prisma.$transaction([
-        this.prisma.participant.create({ data: { contestId: this.contestId, ...data, birthDate: asDate(data.birthDate) } }),
-        this.prisma.platformAccount.update({ where: { id: accountId }, data: { phone: data.phone } }),
-      ]);
-      return { kind: "created", participant, account };
+      return await recoverable(this.prisma, () =>
+        atomically(this.prisma, async (tx) => {
+          const participant = await tx.participant.create({
+            data: { contestId: this.contestId, ...data, birthDate: asDate(data.birthDate) },
+          });
+          const account = await tx.platformAccount.update({ where: { id: accountId }, data: { phone: data.phone } });
+          return { kind: "created" as const, participant, account };
+        }),
+      );
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // The winner's transaction has committed: its participant and account link are visible.
@@ -117,9 +122,9 @@ export class PrismaPeople implements People {
   async releaseUnverified(participant: Participant): Promise<void> {
     if (participant.phoneVerified) throw new Error("only an unverified registration can be released");
     const marked = `${participant.phone}#${participant.id.slice(0, 8)}`;
-    await this.prisma.$transaction([
-      this.prisma.platformAccount.updateMany({ where: { phone: participant.phone }, data: { phone: marked } }),
-      this.prisma.participant.update({ where: { id: participant.id }, data: { phone: marked } }),
-    ]);
+    await atomically(this.prisma, async (tx) => {
+      await tx.platformAccount.updateMany({ where: { phone: participant.phone }, data: { phone: marked } });
+      await tx.participant.update({ where: { id: participant.id }, data: { phone: marked } });
+    });
   }
 }

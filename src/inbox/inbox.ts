@@ -1,21 +1,36 @@
 // The durable inbox: an inbound platform event is recorded in the database before it is
 // acknowledged, so nothing acknowledged is lost. A redelivery meets the unique key and is a
-// no-op; the process working on an event holds it with a lease; an event whose lease ran out
-// unfinished (the process died) is due again; one that keeps failing becomes DEAD for an
-// organizer to see. Used by the Zalo channel; the Telegram pipeline is to follow (README).
+// no-op. Workers claim events with a lease they renew while they work; an actor's events are
+// claimed one at a time in arrival order (never two of one person at once, on any instance),
+// enforced by the claim query itself. A failed event is retried with back-off and becomes
+// DEAD after the last try, for an organizer to see (/readyz, /metrics, the admin API).
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../storage/errors.js";
 
 export interface InboxOptions {
-  /** How long a claim holds an event (default 60 s). */
+  /** How long a claim holds an event without renewal (default 60 s). */
   leaseMs?: number;
   /** Tries before an event is DEAD (default 5). */
   maxTries?: number;
   clock?: () => Date;
 }
 
+export interface ClaimedEvent {
+  id: string;
+  platform: Platform;
+  payload: unknown;
+  tries: number;
+}
+
+export interface InboxCounts {
+  pending: number;
+  dead: number;
+  /** Age in seconds of the oldest pending event (0 when none). */
+  lagSeconds: number;
+}
+
 export class Inbox {
-  private readonly leaseMs: number;
+  readonly leaseMs: number;
   private readonly maxTries: number;
   private readonly clock: () => Date;
 
@@ -29,9 +44,9 @@ export class Inbox {
   }
 
   /** Records an event; null when it was recorded before (a redelivery). */
-  async record(platform: Platform, externalKey: string, payload: object): Promise<string | null> {
+  async record(platform: Platform, externalKey: string, actorKey: string, payload: object): Promise<string | null> {
     try {
-      const row = await this.prisma.inboundEvent.create({ data: { platform, externalKey, payload }, select: { id: true } });
+      const row = await this.prisma.inboundEvent.create({ data: { platform, externalKey, actorKey, payload }, select: { id: true } });
       return row.id;
     } catch (error) {
       if (isUniqueViolation(error)) return null;
@@ -39,56 +54,78 @@ export class Inbox {
     }
   }
 
-  /** Takes the event for this process if it is pending and nobody holds it; its payload, or null. */
-  async claim(id: string): Promise<unknown | null> {
+  /**
+   * Claims up to `limit` due events for `workerId`: each the oldest unfinished event of its
+   * actor, so a batch never holds two events of one person and a person's next event waits
+   * until the previous one is DONE or DEAD.
+   */
+  async claim(workerId: string, limit: number): Promise<ClaimedEvent[]> {
     const now = this.clock();
-    const { count } = await this.prisma.inboundEvent.updateMany({
-      where: { id, status: "PENDING", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
-      data: { lockedUntil: new Date(now.getTime() + this.leaseMs), tries: { increment: 1 } },
+    const leaseUntil = new Date(now.getTime() + this.leaseMs);
+    return this.prisma.$queryRaw<ClaimedEvent[]>`
+      UPDATE "InboundEvent" SET "lockedBy" = ${workerId}, "lockedUntil" = ${leaseUntil}, tries = tries + 1
+      WHERE id IN (
+        SELECT e.id FROM "InboundEvent" e
+        WHERE e.status = 'PENDING'
+          AND (e."lockedUntil" IS NULL OR e."lockedUntil" < ${now})
+          AND (e."notBefore" IS NULL OR e."notBefore" <= ${now})
+          AND NOT EXISTS (
+            SELECT 1 FROM "InboundEvent" p
+            WHERE p."actorKey" = e."actorKey" AND p.seq < e.seq AND p.status = 'PENDING')
+        ORDER BY e.seq
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)
+      RETURNING id::text AS id, platform::text AS platform, payload, tries`;
+  }
+
+  /** Keeps the worker's claims alive while it works. */
+  async renew(workerId: string): Promise<void> {
+    await this.prisma.inboundEvent.updateMany({
+      where: { lockedBy: workerId, status: "PENDING" },
+      data: { lockedUntil: new Date(this.clock().getTime() + this.leaseMs) },
     });
-    if (count === 0) return null;
-    return (await this.prisma.inboundEvent.findUniqueOrThrow({ where: { id }, select: { payload: true } })).payload;
   }
 
+  /** Marks an event handled outside a conversation turn (turns mark it in their transaction). */
   async done(id: string): Promise<void> {
-    await this.prisma.inboundEvent.update({ where: { id }, data: { status: "DONE", processedAt: this.clock(), lockedUntil: null } });
+    await this.prisma.inboundEvent.updateMany({
+      where: { id, status: "PENDING" },
+      data: { status: "DONE", processedAt: this.clock(), lockedUntil: null },
+    });
   }
 
-  /** Releases a failed event for a later try, or marks it DEAD after the last one. */
-  async failed(id: string, error: unknown): Promise<void> {
-    const row = await this.prisma.inboundEvent.findUniqueOrThrow({ where: { id }, select: { tries: true } });
-    await this.prisma.inboundEvent.update({
-      where: { id },
+  /** Releases a failed event for a later try (back-off 1, 2, 4… s), or marks it DEAD after the last. */
+  async failed(event: ClaimedEvent, error: unknown): Promise<"retry" | "dead"> {
+    const dead = event.tries >= this.maxTries;
+    await this.prisma.inboundEvent.updateMany({
+      where: { id: event.id, status: "PENDING" },
       data: {
         lockedUntil: null,
+        lockedBy: null,
         lastError: String((error as Error)?.message ?? error).slice(0, 500),
-        ...(row.tries >= this.maxTries ? { status: "DEAD" } : {}),
+        notBefore: new Date(this.clock().getTime() + 1_000 * 2 ** (event.tries - 1)),
+        ...(dead ? { status: "DEAD" } : {}),
       },
     });
+    return dead ? "dead" : "retry";
   }
 
-  /** Pending events nobody holds, received more than `graceMs` ago, oldest first. */
-  async due(platform: Platform, graceMs: number, limit = 50): Promise<string[]> {
-    const now = this.clock();
-    const rows = await this.prisma.inboundEvent.findMany({
-      where: {
-        platform,
-        status: "PENDING",
-        receivedAt: { lt: new Date(now.getTime() - graceMs) },
-        OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
-      },
-      orderBy: { receivedAt: "asc" },
-      take: limit,
-      select: { id: true },
-    });
-    return rows.map((r) => r.id);
-  }
-
-  async counts(platform: Platform): Promise<{ pending: number; dead: number }> {
-    const [pending, dead] = await Promise.all([
-      this.prisma.inboundEvent.count({ where: { platform, status: "PENDING" } }),
-      this.prisma.inboundEvent.count({ where: { platform, status: "DEAD" } }),
+  async counts(platform?: Platform): Promise<InboxCounts> {
+    const where = platform ? { platform } : {};
+    const [pending, dead, oldest] = await Promise.all([
+      this.prisma.inboundEvent.count({ where: { ...where, status: "PENDING" } }),
+      this.prisma.inboundEvent.count({ where: { ...where, status: "DEAD" } }),
+      this.prisma.inboundEvent.findFirst({ where: { ...where, status: "PENDING" }, orderBy: { seq: "asc" }, select: { receivedAt: true } }),
     ]);
-    return { pending, dead };
+    const lagSeconds = oldest ? Math.max(0, (this.clock().getTime() - oldest.receivedAt.getTime()) / 1000) : 0;
+    return { pending, dead, lagSeconds };
+  }
+
+  /** Forgets finished events once no redelivery can come (Telegram keeps updates 24 h). */
+  async prune(olderThanMs = 48 * 3_600_000): Promise<number> {
+    const { count } = await this.prisma.inboundEvent.deleteMany({
+      where: { status: "DONE", processedAt: { lt: new Date(this.clock().getTime() - olderThanMs) } },
+    });
+    return count;
   }
 }

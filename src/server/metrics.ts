@@ -1,12 +1,14 @@
 // Prometheus metrics at GET /metrics (text format, prom-client): HTTP requests by route and
-// status (webhooks included), broadcast sends by platform and outcome, and figures read from
-// the database at scrape time so they agree across instances (delivery backlog and lag,
-// attempts of the open round by status). Open to clients on this machine, or with
+// status (webhooks included), inbound events, replies and broadcast sends by platform and
+// outcome, and figures read from the database at scrape time so they agree across instances
+// (inbox, reply and delivery backlog and lag, attempts of the open round by status). Open to clients on this machine, or with
 // METRICS_TOKEN as a bearer token.
 import { type Request, type RequestHandler, Router } from "express";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { pendingDeliveries } from "../broadcast/campaigns.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import type { InboxCounts } from "../inbox/inbox.js";
+import type { OutboxCounts } from "../pipeline/outbox-sender.js";
 import { bearerToken, isLocalRequest, sameSecret } from "./client-address.js";
 
 export class Metrics {
@@ -23,6 +25,67 @@ export class Metrics {
     labelNames: ["platform", "outcome"] as const,
     registers: [this.registry],
   });
+  readonly replies = new Counter({
+    name: "contest_replies_total",
+    help: "Conversation replies from the outbox by platform and outcome (sent, failed, retried)",
+    labelNames: ["platform", "outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly events = new Counter({
+    name: "contest_inbound_events_total",
+    help: "Inbound events worked by platform and outcome (applied, handled, retry, dead)",
+    labelNames: ["platform", "outcome"] as const,
+    registers: [this.registry],
+  });
+
+  /** Inbox and reply-outbox backlog, read at scrape time (they agree across instances). */
+  watchPipeline(inbox: { counts(): Promise<InboxCounts> }, outbox: { counts(): Promise<OutboxCounts> }): void {
+    const gauge = <T>(name: string, help: string, read: () => Promise<T>, value: (t: T) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          this.set(value(await read()));
+        },
+      });
+    gauge(
+      "contest_inbox_pending",
+      "Inbound events recorded and not yet applied",
+      () => inbox.counts(),
+      (c) => c.pending,
+    );
+    gauge(
+      "contest_inbox_dead",
+      "Inbound events that failed every try (DEAD)",
+      () => inbox.counts(),
+      (c) => c.dead,
+    );
+    gauge(
+      "contest_inbox_lag_seconds",
+      "Age of the oldest inbound event not yet applied",
+      () => inbox.counts(),
+      (c) => c.lagSeconds,
+    );
+    gauge(
+      "contest_replies_pending",
+      "Conversation replies waiting to be sent or being sent",
+      () => outbox.counts(),
+      (c) => c.pending,
+    );
+    gauge(
+      "contest_replies_failed",
+      "Conversation replies given up (recipient unreachable, last try failed)",
+      () => outbox.counts(),
+      (c) => c.failed,
+    );
+    gauge(
+      "contest_replies_lag_seconds",
+      "Age of the oldest conversation reply not yet sent",
+      () => outbox.counts(),
+      (c) => c.lagSeconds,
+    );
+  }
 
   constructor(prisma: PrismaClient, contestId: string) {
     collectDefaultMetrics({ register: this.registry });

@@ -2,11 +2,12 @@
 // never share object references (same semantics as Redis). Not shared between processes.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { SessionStore } from "./store.js";
+import type { SessionStore, Versioned } from "./store.js";
 
 interface Entry {
   json: string;
   expiresAt: number;
+  version?: number;
 }
 
 export class MemorySessionStore implements SessionStore {
@@ -37,8 +38,8 @@ export class MemorySessionStore implements SessionStore {
     return entry;
   }
 
-  private write(key: string, value: unknown, ttlSeconds: number): void {
-    this.entries.set(key, { json: JSON.stringify(value), expiresAt: this.now() + ttlSeconds * 1000 });
+  private write(key: string, value: unknown, ttlSeconds: number, version?: number): void {
+    this.entries.set(key, { json: JSON.stringify(value), expiresAt: this.now() + ttlSeconds * 1000, version });
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -57,6 +58,17 @@ export class MemorySessionStore implements SessionStore {
   async setIfAbsent<T>(key: string, value: T, ttlSeconds: number): Promise<boolean> {
     if (this.live(key)) return false;
     this.write(key, value, ttlSeconds);
+    return true;
+  }
+
+  async getVersioned<T>(key: string): Promise<Versioned<T>> {
+    const entry = this.live(key);
+    return entry ? { value: JSON.parse(entry.json) as T, version: entry.version ?? 0 } : { value: undefined, version: 0 };
+  }
+
+  async setIfVersion<T>(key: string, version: number, value: T, ttlSeconds: number): Promise<boolean> {
+    if ((this.live(key)?.version ?? 0) !== version) return false;
+    this.write(key, value, ttlSeconds, version + 1);
     return true;
   }
 

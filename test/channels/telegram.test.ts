@@ -16,9 +16,12 @@ const ORGANIZER = 9000;
 describe("Telegram channel through the webhook", () => {
   const fake = new FakeTelegram();
   let running: TestServer;
-  const post = (update: object, secret: string | null = SECRET) => {
+  /** Posts an update and waits until the pipeline has applied it and sent its replies. */
+  const post = async (update: object, secret: string | null = SECRET) => {
     const req = request(running.server).post("/webhooks/telegram");
-    return (secret ? req.set("X-Telegram-Bot-Api-Secret-Token", secret) : req).send(update);
+    const res = await (secret ? req.set("X-Telegram-Bot-Api-Secret-Token", secret) : req).send(update);
+    await running.settled();
+    return res;
   };
   const lastSent = () => fake.sent().at(-1)!.payload as { text: string; reply_markup?: Record<string, unknown> };
 

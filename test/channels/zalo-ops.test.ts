@@ -112,7 +112,7 @@ describe("Zalo failures in the log", () => {
         .set("Content-Type", "application/json")
         .set("X-ZEvent-Signature", signature)
         .send(raw);
-      await expect.poll(() => captured.lines.join("").includes("Zalo event failed"), { timeout: 5_000 }).toBe(true);
+      await expect.poll(() => captured.lines.join("").includes("reply will be retried"), { timeout: 5_000 }).toBe(true);
       const log = captured.lines.join("");
       for (const secret of [
         "at-1",

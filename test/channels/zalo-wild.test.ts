@@ -32,7 +32,7 @@ describe("Zalo in the wild (buttons auto)", () => {
   });
 
   it("takes a typed phone when the form is refused, marks it unverified, and never links it to a Telegram participant", async () => {
-    await register(server().engine, actor("TELEGRAM", "tg-owner"), { phone: "0905000222", name: "Chủ Số Thật" });
+    await register(server().runner, actor("TELEGRAM", "tg-owner"), { phone: "0905000222", name: "Chủ Số Thật" });
     const u = "w-typed";
     await say(u, "Bắt đầu", 3);
     await say(u, "#b:c:y");
@@ -52,7 +52,7 @@ describe("Zalo in the wild (buttons auto)", () => {
     expect(typed.phoneVerified).toBe(false);
     // The verified owner of that number arrives on Telegram: two people, never merged.
     const tg = actor("TELEGRAM", "tg-333");
-    await register(server().engine, tg, { phone: "0905000333", name: "Chủ Thật Của Số" });
+    await register(server().runner, tg, { phone: "0905000333", name: "Chủ Thật Của Số" });
     const people = await server().db.prisma.participant.findMany({
       where: { phone: { startsWith: "+84905000333" } },
       orderBy: { registeredAt: "asc" },

@@ -9,10 +9,10 @@ import type { NewParticipant, People, RegisterOutcome } from "../../src/domain/p
 import { parseCallback } from "../../src/engine/callback-data.js";
 import { ConversationEngine } from "../../src/engine/engine.js";
 import { DATA } from "../../src/engine/keyboards.js";
+import type { ConversationSession } from "../../src/engine/session.js";
 import type { Actor, InboundEvent } from "../../src/engine/types.js";
 import type { Participant, PlatformAccount } from "../../src/generated/prisma/client.js";
 import { M } from "../../src/messages/index.js";
-import { MemorySessionStore } from "../../src/sessions/memory-store.js";
 import { silentLogger } from "../helpers/logger.js";
 
 class MemoryPeople implements People {
@@ -102,14 +102,17 @@ async function sampleContext(): Promise<ContestContext> {
 describe("registration steps (no database)", () => {
   it("walks every step with its validation and registers through the People service", async () => {
     const people = new MemoryPeople();
-    const engine = new ConversationEngine({
-      contest: await sampleContext(),
-      people,
-      attempts: { openRound: async () => null } as unknown as AttemptService, // no round open: registration only
-      sessions: new MemorySessionStore(),
-      clock: () => new Date("2026-11-24T03:00:00Z"),
-      logger: silentLogger,
-    });
+    const conversation = new ConversationEngine({ contest: await sampleContext(), logger: silentLogger });
+    const attempts = { openRound: async () => null } as unknown as AttemptService; // no round open: registration only
+    // The session carried from turn to turn, as the turn runner does it (without a database).
+    let session: ConversationSession | undefined;
+    const engine = {
+      handle: async (actor: Actor, event: InboundEvent) => {
+        const result = await conversation.turn({ actor, event, session, people, attempts, now: new Date("2026-11-24T03:00:00Z") });
+        session = result.session;
+        return result.reply;
+      },
+    };
     const who: Actor = { platform: "ZALO", externalId: "z", chatId: "z", canShareContact: false };
     const say = async (event: InboundEvent) => (await engine.handle(who, event)).messages.map((m) => m.text);
     const text = (t: string): InboundEvent => ({ type: "text", text: t });

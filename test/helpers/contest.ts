@@ -6,6 +6,7 @@ import { type ContestContext, loadContestContext } from "../../src/contest/conte
 import { loadContestFile } from "../../src/contest/loader.js";
 import { ConversationEngine } from "../../src/engine/engine.js";
 import type { Actor, InboundEvent, PlatformName, Reply } from "../../src/engine/types.js";
+import { TurnRunner } from "../../src/pipeline/turn-runner.js";
 import { type ContestServices, createServices } from "../../src/services.js";
 import { MemorySessionStore } from "../../src/sessions/memory-store.js";
 import type { SessionStore } from "../../src/sessions/store.js";
@@ -25,11 +26,12 @@ export interface Harness {
   clock: TestClock;
   contest: ContestContext;
   sessions: SessionStore;
-  engine: ConversationEngine;
-  /** The domain services the engine was built with (attempts, results, round closer…). */
+  /** Applies turns outside the inbox, each in its transaction, as the pipeline does. */
+  engine: TurnRunner;
+  /** The domain services of this "instance" (attempts, results, round closer…). */
   services: ContestServices;
-  /** A new engine and services on the same database and session store (a restarted server, or another instance). */
-  restart(): ConversationEngine;
+  /** A new runner on the same database and session store (a restarted server, or another instance). */
+  restart(): TurnRunner;
   /** Fresh services on the same database (another instance's). */
   restartServices(): ContestServices;
 }
@@ -42,9 +44,15 @@ export async function sampleHarness(db: TestDatabase, loadAt = new Date("2026-11
   const sessions = new MemorySessionStore();
   const restartServices = () => createServices(db.prisma, contest, silentLogger);
   const services = restartServices();
-  const make = (s: ContestServices = restartServices()) =>
-    new ConversationEngine({ ...s, sessions, clock: clock.now, logger: silentLogger });
-  return { db, clock, contest, sessions, services, engine: make(services), restart: () => make(), restartServices };
+  const make = () =>
+    new TurnRunner({
+      prisma: db.prisma,
+      contest,
+      engine: new ConversationEngine({ contest, logger: silentLogger }),
+      sessions,
+      clock: clock.now,
+    });
+  return { db, clock, contest, sessions, services, engine: make(), restart: make, restartServices };
 }
 
 export function actor(platform: PlatformName, id: string, canShareContact = platform === "TELEGRAM"): Actor {
@@ -68,7 +76,7 @@ export function buttonData(reply: Reply): string[] {
 
 /** Registers through the whole conversation on a platform without contact sharing. */
 export async function register(
-  engine: ConversationEngine,
+  engine: Pick<TurnRunner, "handle">,
   who: Actor,
   data: { name?: string; birth?: string; phone: string; unit?: string; audience?: string },
 ): Promise<Reply> {

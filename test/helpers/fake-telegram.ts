@@ -95,6 +95,11 @@ export class FakeTelegram {
     return this.calls.filter((c) => c.method === method);
   }
 
+  /** Calls that succeeded: what reached the chat (sent() also lists refused tries). */
+  delivered(method = "sendMessage"): Call[] {
+    return this.sent(method).filter((c) => c.result !== undefined);
+  }
+
   clear(): void {
     this.calls.length = 0;
   }

@@ -10,6 +10,25 @@ import { silentLogger } from "./logger.js";
 export interface TestServer extends Running {
   /** Stops the server and removes its data folder. */
   destroy(): Promise<void>;
+  /**
+   * Resolves once the pipeline is idle: every recorded event applied (or DEAD) and every
+   * reply sent (or given up). Webhooks answer before processing, so tests wait on this.
+   */
+  settled(timeoutMs?: number): Promise<void>;
+}
+
+/** The pipeline of the database is idle (shared by tests that run several instances). */
+export async function pipelineSettled(prisma: Running["db"]["prisma"], timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [events, replies] = await Promise.all([
+      prisma.inboundEvent.count({ where: { status: "PENDING" } }),
+      prisma.outboxMessage.count({ where: { status: { in: ["PENDING", "SENDING"] } } }),
+    ]);
+    if (events === 0 && replies === 0) return;
+    if (Date.now() > deadline) throw new Error(`pipeline not idle after ${timeoutMs} ms: ${events} events, ${replies} replies`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 export async function startServer(env: Record<string, string>, logger: Logger = silentLogger): Promise<TestServer> {
@@ -17,6 +36,7 @@ export async function startServer(env: Record<string, string>, logger: Logger = 
   const running = await bootstrap(loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATOR: "off", ...env }), logger);
   return {
     ...running,
+    settled: (timeoutMs) => pipelineSettled(running.db.prisma, timeoutMs),
     destroy: async () => {
       await running.stop();
       await rm(dataDir, { recursive: true, force: true });

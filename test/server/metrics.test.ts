@@ -14,8 +14,8 @@ describe("metrics", () => {
 
   it("serves Prometheus text locally, refuses proxied requests without the token, and counts what happened", async () => {
     const who = actor("SIMULATOR", "m-1");
-    await register(running.engine, who, { phone: "0977000111" });
-    await running.engine.handle(who, { type: "command", name: "thi" });
+    await register(running.runner, who, { phone: "0977000111" });
+    await running.runner.handle(who, { type: "command", name: "thi" });
     await request(running.server).get("/healthz");
     const local = await request(running.server).get("/metrics");
     expect(local.status).toBe(200);

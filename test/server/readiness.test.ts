@@ -43,7 +43,7 @@ describe("health endpoints with real Redis", () => {
     const ready = await request(running.server).get("/readyz");
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ database: "ok", sessions: "ok" });
-    expect(ready.body.notes.outbox).toEqual({ pending: 0 });
+    expect(ready.body.notes.outbox).toEqual({ replies: { pending: 0, failed: 0, lagSeconds: 0 }, deliveries: 0 });
   });
 
   it("turns /readyz 503 when Redis stops, stays alive, and recovers when it returns", async () => {

@@ -42,6 +42,18 @@ export function sessionStoreContract(name: string, create: () => Promise<Session
       expect(await store.get(k)).toBeUndefined();
     });
 
+    it("compare-and-set: one of many writers at the same version wins, the version moves on", async () => {
+      const k = key("cas");
+      expect(await store.getVersioned(k)).toEqual({ value: undefined, version: 0 });
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfVersion(k, 0, { writer: i }, 60)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const first = await store.getVersioned<{ writer: number }>(k);
+      expect(first).toEqual({ value: { writer: results.indexOf(true) }, version: 1 });
+      expect(await store.setIfVersion(k, 0, { writer: -1 }, 60)).toBe(false);
+      expect(await store.setIfVersion(k, 1, { writer: 99 }, 60)).toBe(true);
+      expect(await store.getVersioned(k)).toEqual({ value: { writer: 99 }, version: 2 });
+    });
+
     it("setIfAbsent lets exactly one of many concurrent callers win", async () => {
       const k = key("nx");
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfAbsent(k, i, 60)));

@@ -17,7 +17,7 @@ describe("simulator access and identity", () => {
 
   it("refuses a simulated user who shares the phone of a Telegram participant", async () => {
     const telegram = actor("TELEGRAM", "tg-victim");
-    await register(running.engine, telegram, { phone: "0912000111", name: "Trần Thị Bích" });
+    await register(running.runner, telegram, { phone: "0912000111", name: "Trần Thị Bích" });
     await sim("intruder", { type: "start" });
     await sim("intruder", { type: "button", data: "c:y" });
     await sim("intruder", { type: "text", text: "Kẻ Mạo Danh" });
@@ -35,12 +35,12 @@ describe("simulator access and identity", () => {
 
   it("takes the phone away from simulated users when its verified owner arrives", async () => {
     const squatter = actor("SIMULATOR", "squatter", true);
-    await register(running.engine, squatter, { phone: "0912000222", name: "Người Chiếm Chỗ" });
+    await register(running.runner, squatter, { phone: "0912000222", name: "Người Chiếm Chỗ" });
     const owner = actor("TELEGRAM", "tg-owner");
-    await register(running.engine, owner, { phone: "0912000222" });
+    await register(running.runner, owner, { phone: "0912000222" });
     const accounts = await running.db.prisma.platformAccount.findMany({ where: { phone: "+84912000222" } });
     expect(accounts.map((a) => a.platform)).toEqual(["TELEGRAM"]);
-    const after = await running.engine.handle(squatter, { type: "command", name: "thi" });
+    const after = await running.runner.handle(squatter, { type: "command", name: "thi" });
     expect(after.messages.map((m) => m.text).join("\n")).toContain(M.notRegistered);
   });
 

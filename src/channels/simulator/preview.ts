@@ -6,7 +6,7 @@ import { type ContestContext, loadContestContext } from "../../contest/context.j
 import { loadContestFile } from "../../contest/loader.js";
 import { ConversationEngine } from "../../engine/engine.js";
 import type { Logger } from "../../logger.js";
-import { createServices } from "../../services.js";
+import { TurnRunner } from "../../pipeline/turn-runner.js";
 import { MemorySessionStore } from "../../sessions/memory-store.js";
 import { type Database, openDatabase } from "../../storage/database.js";
 
@@ -40,14 +40,15 @@ export class PreviewWorld {
     });
   }
 
-  /** An engine whose clock runs `offsetMs` ahead of (or behind) the real one. */
-  async engine(offsetMs: number): Promise<ConversationEngine> {
+  /** Turns on the preview world with a clock `offsetMs` ahead of (or behind) the real one. */
+  async runner(offsetMs: number): Promise<TurnRunner> {
     const { db, contest } = await this.open();
-    return new ConversationEngine({
-      ...createServices(db.prisma, contest, this.logger),
+    return new TurnRunner({
+      prisma: db.prisma,
+      contest,
+      engine: new ConversationEngine({ contest, logger: this.logger }),
       sessions: this.sessions,
       clock: () => new Date(Date.now() + offsetMs),
-      logger: this.logger,
     });
   }
 

@@ -1,14 +1,14 @@
-// The web simulator channel: a chat page at /simulator and a JSON endpoint that turns a
-// browser's event into the engine's neutral event. Tests and benchmarks drive the same
+// The web simulator's HTTP side: a chat page at /simulator and a JSON endpoint that turns a
+// browser's event into the engine's neutral event and runs it through the pipeline. Tests and benchmarks drive the same
 // endpoint without a browser: POST /simulator/api/event {user, event} → Reply.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type NextFunction, type Request, type Response, Router } from "express";
 import { z } from "zod";
-import type { ConversationEngine } from "../../engine/engine.js";
 import type { Logger } from "../../logger.js";
 import { bearerToken, isLocalRequest } from "../../server/client-address.js";
+import type { SimulatorChannel } from "./channel.js";
 import type { PreviewWorld } from "./preview.js";
 
 export interface SimulatorOptions {
@@ -46,7 +46,7 @@ const bodySchema = z.object({
     .optional(),
 });
 
-export function simulatorRouter(engine: ConversationEngine, preview: PreviewWorld, logger: Logger, options: SimulatorOptions): Router {
+export function simulatorRouter(channel: SimulatorChannel, preview: PreviewWorld, logger: Logger, options: SimulatorOptions): Router {
   const router = Router();
   router.use("/simulator", (req, res, next) => {
     if (options.access === "public" || isLocalRequest(req)) return next();
@@ -71,11 +71,14 @@ export function simulatorRouter(engine: ConversationEngine, preview: PreviewWorl
     if (parsed.data.preview && !(await isOrganizer(req))) return void refusePreview(res);
     const { user, name, event } = parsed.data;
     try {
-      const target = parsed.data.preview ? await preview.engine(parsed.data.preview.offsetMs) : engine;
-      const reply = await target.handle(
-        { platform: "SIMULATOR", externalId: user, chatId: user, displayName: name, canShareContact: true },
-        event.type === "contact" ? { type: "contact", phone: event.phone, own: true } : event,
-      );
+      const neutral = event.type === "contact" ? { type: "contact" as const, phone: event.phone, own: true } : event;
+      // The organizer's preview runs on a throw-away world of its own, outside the pipeline.
+      const reply = parsed.data.preview
+        ? await (await preview.runner(parsed.data.preview.offsetMs)).handle(
+            { platform: "SIMULATOR", externalId: user, chatId: user, displayName: name, canShareContact: true },
+            neutral,
+          )
+        : await channel.send(user, name, neutral);
       res.json({ ...reply, serverTime: new Date().toISOString() });
     } catch (error) {
       logger.error({ err: error, user }, "simulator event failed");

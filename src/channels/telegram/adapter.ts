@@ -1,5 +1,5 @@
-// Telegram rendering of the engine's OutboundMessage, used for conversation replies and for
-// broadcasts alike: inline keyboards, the contact button, the question edited in place,
+// Telegram rendering of the engine's OutboundMessage, used for conversation replies (from the
+// outbox) and for broadcasts alike: inline keyboards, the contact button, the question edited in place,
 // texts over 4,096 characters split (buttons on the last part). Telegram's refusals come out
 // as the sender's typed errors (blocked → RecipientUnreachableError, 429 → RateLimitedError).
 import { type Api, GrammyError, InlineKeyboard } from "grammy";
@@ -7,6 +7,7 @@ import { type Messenger, RateLimitedError, RecipientUnreachableError } from "../
 import type { OutboundMessage } from "../../engine/types.js";
 import type { Logger } from "../../logger.js";
 import { M } from "../../messages/index.js";
+import type { OutboxPayload, ReplyChannel } from "../../pipeline/outbox.js";
 import type { SessionStore } from "../../sessions/store.js";
 import { splitText } from "../../text/split.js";
 
@@ -34,7 +35,7 @@ async function translated<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-export class TelegramAdapter implements Messenger {
+export class TelegramAdapter implements Messenger, ReplyChannel {
   constructor(
     private readonly api: Api,
     private readonly sessions: SessionStore,
@@ -46,20 +47,37 @@ export class TelegramAdapter implements Messenger {
     await translated(() => this.sendPlain(chatId, message));
   }
 
-  /** A conversation reply: messages in order, the question edited in place where possible. */
-  async reply(chatId: string, messages: OutboundMessage[], options: { afterContact: boolean }): Promise<void> {
+  /**
+   * A conversation reply from the outbox, in steps: the button press answered (a failure there
+   * is ignored: a press older than Telegram keeps it cannot be answered any more), the contact
+   * keyboard removed after a shared number, then each message, the question edited in place.
+   */
+  async deliver(chatId: string, reply: OutboxPayload, from: number, stepDone: () => void): Promise<void> {
+    const steps: (() => Promise<unknown>)[] = [];
+    const { callbackQueryId } = reply;
+    if (callbackQueryId) {
+      steps.push(() =>
+        this.api
+          .answerCallbackQuery(callbackQueryId, reply.notice ? { text: reply.notice.slice(0, 200) } : undefined)
+          .catch((error: unknown) => this.logger.debug({ err: (error as Error).message }, "answerCallbackQuery failed")),
+      );
+    }
+    // Take the contact keyboard away once the number was accepted (not when asked again).
+    if (reply.afterContact && !reply.messages.some((m) => m.contactRequest)) {
+      steps.push(() => this.api.sendMessage(chatId, M.contactReceived, { reply_markup: { remove_keyboard: true } }));
+    }
+    for (const message of reply.messages) {
+      steps.push(async () => {
+        if (message.slot === "question") return this.sendQuestion(chatId, message);
+        // Anything between questions ends the run of edits: the next question is a new message.
+        await this.sessions.delete(questionKey(chatId));
+        await this.sendPlain(chatId, message);
+      });
+    }
     await translated(async () => {
-      // Take the contact keyboard away once the number was accepted (not when asked again).
-      if (options.afterContact && !messages.some((m) => m.contactRequest)) {
-        await this.api.sendMessage(chatId, M.contactReceived, { reply_markup: { remove_keyboard: true } });
-      }
-      for (const message of messages) {
-        if (message.slot === "question") await this.sendQuestion(chatId, message);
-        else {
-          // Anything between questions ends the run of edits: the next question is a new message.
-          await this.sessions.delete(questionKey(chatId));
-          await this.sendPlain(chatId, message);
-        }
+      for (const step of steps.slice(from)) {
+        await step();
+        stepDone();
       }
     });
   }

@@ -1,28 +1,30 @@
-// The Telegram channel: grammY bot that turns private-chat updates into engine events and
-// renders the engine's replies in Telegram's idiom (inline keyboards, the question edited in
-// place, contact button), answers every button press, drops redelivered updates, and records
-// users who blocked the bot. In groups it only points people to the private chat.
-import { autoRetry } from "@grammyjs/auto-retry";
+// The Telegram channel: a grammY bot fed from the inbox. Private-chat updates become
+// conversation turns (applied once, replies queued in the outbox with the button press to
+// answer); group messages only point people to the private chat; the bot's membership
+// records users who blocked it. With long polling the bot records what it polls in the inbox
+// first, exactly as the webhook does, so both modes run the same pipeline.
 import { Bot, type Context, InlineKeyboard } from "grammy";
-import type { UserFromGetMe } from "grammy/types";
-import { RecipientUnreachableError } from "../../broadcast/messenger.js";
+import type { Update, UserFromGetMe } from "grammy/types";
 import type { ContestContext } from "../../contest/context.js";
-import type { ConversationEngine } from "../../engine/engine.js";
 import type { Actor } from "../../engine/types.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import { M } from "../../messages/index.js";
 import type { OrganizerTools } from "../../organizer/tools.js";
+import type { InboxHandler, Pipeline } from "../../pipeline/pipeline.js";
+import type { TurnRunner } from "../../pipeline/turn-runner.js";
 import type { SessionStore } from "../../sessions/store.js";
 import { parseCommand } from "../commands.js";
 import { TelegramAdapter } from "./adapter.js";
 import { toInboundEvent } from "./events.js";
 import { organizerCommands } from "./organizer.js";
+import { telegramActorKey } from "./update-shape.js";
 
 export interface TelegramDeps {
   token: string;
   apiRoot: string;
-  engine: ConversationEngine;
+  runner: TurnRunner;
+  pipeline: Pipeline;
   organizer: OrganizerTools;
   contest: ContestContext;
   prisma: PrismaClient;
@@ -33,30 +35,20 @@ export interface TelegramDeps {
   botInfo?: UserFromGetMe;
 }
 
-// Telegram keeps undelivered updates for 24 h; remember ids a little longer.
-const DEDUPE_TTL_SECONDS = 60 * 60 * 26;
-/** The bot and its rendering adapter (also the broadcast messenger for Telegram). */
-export function createTelegramBot(deps: TelegramDeps): { bot: Bot; adapter: TelegramAdapter } {
+/** The bot, its rendering adapter (replies and broadcasts) and what the inbox worker calls. */
+export function createTelegramBot(deps: TelegramDeps): { bot: Bot; adapter: TelegramAdapter; process: InboxHandler } {
+  // No retry plugin: a 429 or an outage fails the call, and the outbox (or the inbox, for
+  // group and organizer replies) retries after Telegram's retry_after, holding every send.
   const bot = new Bot(deps.token, { client: { apiRoot: deps.apiRoot }, botInfo: deps.botInfo });
   const adapter = new TelegramAdapter(bot.api, deps.sessions, deps.logger);
-  // 429: wait retry_after and retry, capped so a webhook request does not outlive Telegram's
-  // wait. Network errors and 5xx are not retried here (the plugin would retry a network error
-  // without limit inside the request): the update fails and Telegram redelivers it.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowHttpErrors: true, rethrowInternalServerErrors: true }));
+  // Updates handed over by the inbox worker, with their inbox ids; any other update is new.
+  const inboxIds = new WeakMap<object, string>();
+  const applied = new WeakSet<object>();
 
   bot.use(async (ctx, next) => {
-    const key = `tg:update:${ctx.update.update_id}`;
-    if (!(await deps.sessions.setIfAbsent(key, 1, DEDUPE_TTL_SECONDS))) {
-      deps.logger.info({ updateId: ctx.update.update_id }, "duplicate Telegram update ignored");
-      return;
-    }
-    try {
-      await next();
-    } catch (error) {
-      // Failed: forget the id so Telegram's redelivery is processed instead of dropped.
-      await deps.sessions.delete(key);
-      throw error;
-    }
+    if (inboxIds.has(ctx.update)) return next();
+    // Long polling: record the update like the webhook does; a worker hands it back here.
+    await deps.pipeline.receive("TELEGRAM", String(ctx.update.update_id), telegramActorKey(ctx.update), ctx.update);
   });
 
   bot.on("my_chat_member", async (ctx) => {
@@ -73,12 +65,22 @@ export function createTelegramBot(deps: TelegramDeps): { bot: Bot; adapter: Tele
 
   bot.chatType(["group", "supergroup"]).on("message:text", (ctx) => onGroupMessage(ctx, deps));
   bot.use(organizerCommands(deps));
-  bot.chatType("private").on(["message", "callback_query:data"], (ctx) => onPrivateUpdate(ctx, deps, adapter));
+  bot.chatType("private").on(["message", "callback_query:data"], async (ctx) => {
+    if (await onPrivateUpdate(ctx, deps, inboxIds.get(ctx.update)!)) applied.add(ctx.update);
+  });
   // Any other button press still gets an answer so the client stops spinning.
   bot.on("callback_query", (ctx) => ctx.answerCallbackQuery().catch(() => undefined));
-  // Used by long polling only (webhook errors go to express and Telegram redelivers).
-  bot.catch((error) => deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "Telegram update failed"));
-  return { bot, adapter };
+  // Long polling only: recording in the inbox failed (the database is down); the update is lost
+  // to this poll, as it would be answered 5xx to a webhook and redelivered.
+  bot.catch((error) => deps.logger.error({ err: error.error, updateId: error.ctx.update.update_id }, "Telegram update not recorded"));
+  const process: InboxHandler = async (event) => {
+    const update = event.payload as Update;
+    inboxIds.set(update, event.id);
+    // handleUpdate, not the bot's error boundary: a failure goes back to the inbox to retry.
+    await bot.handleUpdate(update);
+    return applied.has(update) ? "applied" : "handled";
+  };
+  return { bot, adapter, process };
 }
 
 async function onGroupMessage(ctx: Context, deps: TelegramDeps): Promise<void> {
@@ -115,9 +117,10 @@ async function onGroupMessage(ctx: Context, deps: TelegramDeps): Promise<void> {
   });
 }
 
-async function onPrivateUpdate(ctx: Context, deps: TelegramDeps, adapter: TelegramAdapter): Promise<void> {
+/** Applies the update as a conversation turn; false when it is none (nothing to do). */
+async function onPrivateUpdate(ctx: Context, deps: TelegramDeps, inboundId: string): Promise<boolean> {
   const event = toInboundEvent(ctx);
-  if (!event || !ctx.from || !ctx.chat) return;
+  if (!event || !ctx.from || !ctx.chat) return false;
   const actor: Actor = {
     platform: "TELEGRAM",
     externalId: String(ctx.from.id),
@@ -125,32 +128,11 @@ async function onPrivateUpdate(ctx: Context, deps: TelegramDeps, adapter: Telegr
     displayName: [ctx.from.first_name, ctx.from.last_name].filter(Boolean).join(" "),
     canShareContact: true,
   };
-  let answered = false;
-  const answer = async (text?: string) => {
-    if (answered || !ctx.callbackQuery) return;
-    answered = true;
-    // A late or repeated answer fails with "query is too old": nothing to do about it.
-    await ctx
-      .answerCallbackQuery(text ? { text: text.slice(0, 200) } : undefined)
-      .catch((error: unknown) => deps.logger.debug({ err: (error as Error).message }, "answerCallbackQuery failed"));
-  };
-  try {
-    const reply = await deps.engine.handle(actor, event);
-    await answer(reply.notice);
-    await adapter.reply(actor.chatId, reply.messages, { afterContact: event.type === "contact" });
-  } catch (error) {
-    await answer();
-    if (error instanceof RecipientUnreachableError) {
-      await markBlocked(deps, actor.externalId, error.message);
-      return;
-    }
-    throw error;
-  }
-}
-
-async function markBlocked(deps: TelegramDeps, externalId: string, reason: string): Promise<void> {
-  await deps.prisma.platformAccount.updateMany({
-    where: { platform: "TELEGRAM", externalId },
-    data: { blockedAt: new Date(), unreachableReason: reason },
+  await deps.runner.apply({
+    actor,
+    event,
+    inboundId,
+    context: { callbackQueryId: ctx.callbackQuery?.id, afterContact: event.type === "contact" },
   });
+  return true;
 }

@@ -49,3 +49,21 @@ export function checkUpdate(body: unknown): { ok: true; update: CheckedUpdate } 
   if (parsed.success) return { ok: true, update: parsed.data };
   return { ok: false, reasons: parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`) };
 }
+
+interface UpdateParts {
+  message?: { from?: { id: number }; chat: { id: number } };
+  edited_message?: { from?: { id: number }; chat: { id: number } };
+  callback_query?: { from: { id: number } };
+  my_chat_member?: { from: { id: number } };
+}
+
+/**
+ * Whose turn the update is, for ordering in the inbox: the person in a private chat (the
+ * engine's unit), the chat for group messages, so one group's messages stay in order too.
+ */
+export function telegramActorKey(update: UpdateParts): string {
+  const message = update.message ?? update.edited_message;
+  if (message) return message.chat.id < 0 ? `tg:chat:${message.chat.id}` : `tg:${message.from?.id ?? message.chat.id}`;
+  const from = update.callback_query?.from ?? update.my_chat_member?.from;
+  return from ? `tg:${from.id}` : "tg:other";
+}

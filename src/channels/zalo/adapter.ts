@@ -11,6 +11,7 @@ import type { Button, OutboundMessage } from "../../engine/types.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import { BUTTONS, COMMAND_WORDS, M } from "../../messages/index.js";
+import type { OutboxPayload, ReplyChannel } from "../../pipeline/outbox.js";
 import type { SessionStore } from "../../sessions/store.js";
 import { splitText } from "../../text/split.js";
 import { ZaloApiError, ZaloBillingError, type ZaloClient, ZaloUnreachableError } from "./client.js";
@@ -35,7 +36,7 @@ export const withCommandWords = (text: string) =>
 const numbered = (text: string, buttons: Button[]) =>
   `${text}\n\n${buttons.map((b, i) => `${i + 1}. ${b.label}`).join("\n")}\n${M.numberedChoiceHint}`;
 
-export class ZaloAdapter implements Messenger {
+export class ZaloAdapter implements Messenger, ReplyChannel {
   constructor(
     private readonly client: ZaloClient,
     private readonly prisma: PrismaClient,
@@ -52,6 +53,15 @@ export class ZaloAdapter implements Messenger {
         throw new RecipientUnreachableError(error.message, PERMANENT_UNREACHABLE_ERRORS.has(error.code));
       if (error instanceof ZaloBillingError) throw new ChannelBlockedError(`Zalo billing: ${error.message}`);
       throw error;
+    }
+  }
+
+  /** A conversation reply from the outbox, one message per step (a lone notice becomes a message). */
+  async deliver(userId: string, reply: OutboxPayload, from: number, stepDone: () => void): Promise<void> {
+    const messages = reply.messages.length === 0 && reply.notice ? [{ text: reply.notice }] : reply.messages;
+    for (const message of messages.slice(from)) {
+      await this.send(userId, message);
+      stepDone();
     }
   }
 

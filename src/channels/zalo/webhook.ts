@@ -1,8 +1,8 @@
 // POST /webhooks/zalo: the signature is checked on the raw bytes before anything else: only a
 // missing or wrong signature gets 401. A correctly signed event is always answered 200 (Zalo
 // retries anything else, with the original timestamp, and may disable the webhook); a stale
-// one is dropped with a log line. Zalo wants the answer within 2 s, so the event is handled
-// right after it, tracked by the channel so a graceful stop finishes it.
+// one is dropped with a log line. Zalo wants the answer within 2 s: the event is recorded in
+// the inbox and answered; the inbox workers process it.
 import { Router } from "express";
 import type { Logger } from "../../logger.js";
 import type { ZaloChannel } from "./channel.js";

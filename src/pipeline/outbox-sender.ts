@@ -1,0 +1,169 @@
+// Delivers the outbox: each chat's replies in order (a chat's next row waits until the one
+// before it is sent or given up, whichever instance holds it), different chats in parallel.
+// Claims use FOR UPDATE SKIP LOCKED and a lease the worker renews while it sends, so a live
+// worker's rows are never taken over; rows of a worker that died are taken again when the
+// lease runs out and go on from the last step reported done. A 429 holds every send of the
+// platform for its retry-after (shared with broadcasts); a recipient who blocked the bot is
+// recorded and the row FAILED; anything else is retried with back-off, then FAILED.
+import { randomUUID } from "node:crypto";
+import { RateLimitedError, RecipientUnreachableError } from "../broadcast/messenger.js";
+import type { Pacer } from "../broadcast/rate-limiter.js";
+import type { Platform, PrismaClient } from "../generated/prisma/client.js";
+import type { Logger } from "../logger.js";
+import type { OutboxPayload, ReplyChannel } from "./outbox.js";
+
+export interface OutboxRow {
+  id: string;
+  platform: Platform;
+  chatId: string;
+  payload: OutboxPayload;
+  progress: number;
+  tries: number;
+}
+
+export type SendOutcome = "sent" | "failed" | "retried";
+
+export interface OutboxSenderOptions {
+  prisma: PrismaClient;
+  channels: Partial<Record<Platform, ReplyChannel>>;
+  pacers?: Partial<Record<Platform, Pacer>>;
+  logger: Logger;
+  workerId?: string;
+  leaseMs?: number;
+  maxTries?: number;
+  clock?: () => Date;
+  onOutcome?: (platform: Platform, outcome: SendOutcome) => void;
+}
+
+export interface OutboxCounts {
+  pending: number;
+  failed: number;
+  /** Age in seconds of the oldest reply not yet sent (0 when none). */
+  lagSeconds: number;
+}
+
+export class OutboxSender {
+  readonly workerId: string;
+  readonly leaseMs: number;
+  private readonly maxTries: number;
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: OutboxSenderOptions) {
+    this.workerId = options.workerId ?? randomUUID();
+    this.leaseMs = options.leaseMs ?? 60_000;
+    // Back-off 0.5 s doubling to a minute: about ten minutes of outage before a reply is given up.
+    this.maxTries = options.maxTries ?? 15;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** Claims up to `limit` rows, each the first unsent row of its chat. */
+  claim(limit: number): Promise<OutboxRow[]> {
+    const now = this.clock();
+    const leaseUntil = new Date(now.getTime() + this.leaseMs);
+    return this.options.prisma.$queryRaw<OutboxRow[]>`
+      UPDATE "OutboxMessage" SET status = 'SENDING', "lockedBy" = ${this.workerId}, "lockedUntil" = ${leaseUntil}, tries = tries + 1
+      WHERE id IN (
+        SELECT o.id FROM "OutboxMessage" o
+        WHERE ((o.status = 'PENDING' AND (o."notBefore" IS NULL OR o."notBefore" <= ${now}))
+               OR (o.status = 'SENDING' AND o."lockedUntil" < ${now}))
+          AND NOT EXISTS (
+            SELECT 1 FROM "OutboxMessage" p
+            WHERE p.platform = o.platform AND p."chatId" = o."chatId" AND p.seq < o.seq AND p.status IN ('PENDING', 'SENDING'))
+        ORDER BY o.seq
+        LIMIT ${limit}
+        FOR UPDATE OF o SKIP LOCKED)
+      RETURNING id::text AS id, platform::text AS platform, "chatId", payload, progress, tries`;
+  }
+
+  async renew(): Promise<void> {
+    await this.options.prisma.outboxMessage.updateMany({
+      where: { lockedBy: this.workerId, status: "SENDING" },
+      data: { lockedUntil: new Date(this.clock().getTime() + this.leaseMs) },
+    });
+  }
+
+  /** Sends one claimed row and records the outcome. */
+  async send(row: OutboxRow): Promise<SendOutcome> {
+    const outcome = await this.attempt(row);
+    this.options.onOutcome?.(row.platform, outcome);
+    return outcome;
+  }
+
+  private async attempt(row: OutboxRow): Promise<SendOutcome> {
+    const channel = this.options.channels[row.platform];
+    if (!channel) return this.settle(row.id, "failed", { status: "FAILED", lastError: `no ${row.platform} channel configured` });
+    const pacer = this.options.pacers?.[row.platform];
+    let progress = row.progress;
+    try {
+      await pacer?.hold();
+      await channel.deliver(row.chatId, row.payload, progress, () => {
+        progress++;
+      });
+      return await this.settle(row.id, "sent", { status: "SENT", sentAt: this.clock(), progress, lastError: null });
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      if (error instanceof RecipientUnreachableError) {
+        await this.options.prisma.platformAccount.updateMany({
+          where: { platform: row.platform, chatId: row.chatId },
+          data: { unreachableReason: message, ...(error.permanent ? { blockedAt: this.clock() } : {}) },
+        });
+        return this.settle(row.id, "failed", { status: "FAILED", progress, lastError: message });
+      }
+      if (error instanceof RateLimitedError) {
+        await pacer?.pauseFor(error.retryAfterMs);
+        // Not the row's fault: the try is not counted.
+        return this.settle(row.id, "retried", {
+          status: "PENDING",
+          progress,
+          tries: { decrement: 1 },
+          notBefore: new Date(this.clock().getTime() + error.retryAfterMs),
+          lastError: message,
+        });
+      }
+      if (row.tries >= this.maxTries) {
+        this.options.logger.error({ err: error, outboxId: row.id, platform: row.platform }, "reply given up after its last try");
+        return this.settle(row.id, "failed", { status: "FAILED", progress, lastError: message });
+      }
+      const backoffMs = Math.min(60_000, 500 * 2 ** (row.tries - 1));
+      this.options.logger.warn({ err: message, outboxId: row.id, backoffMs }, "reply will be retried");
+      return this.settle(row.id, "retried", {
+        status: "PENDING",
+        progress,
+        notBefore: new Date(this.clock().getTime() + backoffMs),
+        lastError: message,
+      });
+    }
+  }
+
+  private async settle(id: string, outcome: SendOutcome, data: Record<string, unknown>): Promise<SendOutcome> {
+    // Only the holder settles: a row taken over after a lost lease belongs to someone else.
+    await this.options.prisma.outboxMessage.updateMany({
+      where: { id, lockedBy: this.workerId, status: "SENDING" },
+      data: { lockedUntil: null, ...data },
+    });
+    return outcome;
+  }
+
+  async counts(): Promise<OutboxCounts> {
+    const { prisma } = this.options;
+    const [pending, failed, oldest] = await Promise.all([
+      prisma.outboxMessage.count({ where: { status: { in: ["PENDING", "SENDING"] } } }),
+      prisma.outboxMessage.count({ where: { status: "FAILED" } }),
+      prisma.outboxMessage.findFirst({
+        where: { status: { in: ["PENDING", "SENDING"] } },
+        orderBy: { seq: "asc" },
+        select: { createdAt: true },
+      }),
+    ]);
+    const lagSeconds = oldest ? Math.max(0, (this.clock().getTime() - oldest.createdAt.getTime()) / 1000) : 0;
+    return { pending, failed, lagSeconds };
+  }
+
+  /** Forgets sent replies after a day (they are the record of what went out until then). */
+  async prune(olderThanMs = 24 * 3_600_000): Promise<number> {
+    const { count } = await this.options.prisma.outboxMessage.deleteMany({
+      where: { status: "SENT", sentAt: { lt: new Date(this.clock().getTime() - olderThanMs) } },
+    });
+    return count;
+  }
+}

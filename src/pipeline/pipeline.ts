@@ -1,0 +1,111 @@
+// The exactly-once conversation pipeline: webhook → inbox (durable, deduplicated, answered at
+// once) → inbox workers (one person's events in order, across instances) → a channel's handler,
+// which applies a conversation turn with its replies in one transaction (turn-runner.ts) →
+// outbox workers (one chat's replies in order) → the channel's adapter. Every instance runs
+// both workers; they find each other's work in the database.
+import type { Platform } from "../generated/prisma/client.js";
+import type { ClaimedEvent, Inbox } from "../inbox/inbox.js";
+import type { Logger } from "../logger.js";
+import type { OutboxRow, OutboxSender } from "./outbox-sender.js";
+import { QueueWorker } from "./queue-worker.js";
+
+/**
+ * Handles one claimed inbox event. "applied": a conversation turn marked it DONE in its own
+ * transaction; "handled": anything else (the pipeline marks it DONE afterwards).
+ */
+export type InboxHandler = (event: ClaimedEvent) => Promise<"applied" | "handled">;
+
+export interface PipelineOptions {
+  inbox: Inbox;
+  sender: OutboxSender;
+  logger: Logger;
+  /** Events in work at once per instance (default 32). */
+  concurrency?: number;
+  /** Replies in flight at once per instance (default 32). */
+  sendConcurrency?: number;
+  /** How often an idle worker looks for work recorded elsewhere (default 250 ms). */
+  idleMs?: number;
+  /** Told each event's outcome (metrics). */
+  onApplied?: (platform: Platform, outcome: "applied" | "handled" | "retry" | "dead") => void;
+}
+
+export class Pipeline {
+  private readonly handlers: Partial<Record<Platform, InboxHandler>> = {};
+  private readonly events: QueueWorker<ClaimedEvent>;
+  private readonly replies: QueueWorker<OutboxRow>;
+
+  constructor(private readonly options: PipelineOptions) {
+    const { inbox, sender, logger } = options;
+    const idleMs = options.idleMs ?? 250;
+    this.events = new QueueWorker({
+      name: "inbox",
+      claim: (limit) => inbox.claim(this.workerId, limit),
+      work: (event) => this.work(event),
+      renew: () => inbox.renew(this.workerId),
+      leaseMs: inbox.leaseMs,
+      concurrency: options.concurrency ?? 32,
+      idleMs,
+      logger,
+    });
+    this.replies = new QueueWorker({
+      name: "outbox",
+      claim: (limit) => sender.claim(limit),
+      work: async (row) => void (await sender.send(row)),
+      renew: () => sender.renew(),
+      leaseMs: sender.leaseMs,
+      concurrency: options.sendConcurrency ?? 32,
+      idleMs,
+      logger,
+    });
+  }
+
+  get workerId(): string {
+    return this.options.sender.workerId;
+  }
+
+  /** Who handles the events of a platform. */
+  on(platform: Platform, handler: InboxHandler): void {
+    this.handlers[platform] = handler;
+  }
+
+  /** Records an event and wakes a worker; null when it was recorded before (a redelivery). */
+  async receive(platform: Platform, externalKey: string, actorKey: string, payload: object): Promise<string | null> {
+    const id = await this.options.inbox.record(platform, externalKey, actorKey, payload);
+    if (id) this.events.kick();
+    return id;
+  }
+
+  /** Something was queued in the outbox outside a turn (e.g. by another component): send it soon. */
+  kickSender(): void {
+    this.replies.kick();
+  }
+
+  start(): void {
+    this.events.start();
+    this.replies.start();
+  }
+
+  /** Stops taking work; waits for what is in hand (bounded), events first, then their replies. */
+  async stop(timeoutMs: number): Promise<void> {
+    await this.events.stop(timeoutMs);
+    await this.replies.stop(timeoutMs);
+  }
+
+  private async work(event: ClaimedEvent): Promise<void> {
+    const handler = this.handlers[event.platform];
+    try {
+      if (!handler) throw new Error(`no handler for ${event.platform} events`);
+      const outcome = await handler(event);
+      if (outcome === "handled") await this.options.inbox.done(event.id);
+      this.options.onApplied?.(event.platform, outcome);
+      this.replies.kick();
+    } catch (error) {
+      const next = await this.options.inbox.failed(event, error);
+      this.options.onApplied?.(event.platform, next);
+      this.options.logger[next === "dead" ? "error" : "warn"](
+        { err: error, inboundId: event.id, platform: event.platform, tries: event.tries },
+        next === "dead" ? "inbound event failed for the last time (DEAD)" : "inbound event failed; will be retried",
+      );
+    }
+  }
+}

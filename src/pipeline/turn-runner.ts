@@ -1,0 +1,140 @@
+// Applies one conversation turn exactly once. The turn's effects (answers, registration…), its
+// replies (the outbox) and its inbox mark commit in one database transaction; the session,
+// kept in Redis or memory, is written by compare-and-set inside that transaction, just before
+// the commit, together with the id of the event it applied and the state before it. So:
+// - an event whose transaction committed is DONE: a retry or redelivery finds it DONE and
+//   does nothing (its replies are in the outbox, sent or to be sent);
+// - an event whose session write landed but whose commit did not is retried from the state
+//   recorded before it, never from the state it produced.
+// docs/pipeline.md walks through every step and what a Redis loss costs.
+import { randomUUID } from "node:crypto";
+import type { ContestContext } from "../contest/context.js";
+import type { ConversationEngine } from "../engine/engine.js";
+import type { ConversationSession } from "../engine/session.js";
+import type { Actor, InboundEvent, Reply } from "../engine/types.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { turnServices } from "../services.js";
+import type { SessionStore } from "../sessions/store.js";
+import type { ReplyContext } from "./outbox.js";
+
+const SESSION_TTL_SECONDS = 60 * 60 * 24 * 30;
+// Conflicts only happen when two processes work on one person at once: turns outside the
+// inbox (tests, preview) or a worker whose lease ran out. Retried after a short random pause.
+const CONFLICT_RETRIES = 20;
+
+export interface TurnJob {
+  actor: Actor;
+  event: InboundEvent;
+  /** The inbox event being applied: marked DONE with the effects, its replies queued in the outbox. */
+  inboundId?: string;
+  /** What the channel needs besides the reply to render it (kept with it in the outbox). */
+  context?: ReplyContext;
+}
+
+/** What the session store holds per person. */
+interface SessionRecord {
+  state?: ConversationSession;
+  /** The event this state is the result of. */
+  applied?: string;
+  /** The state before that event. */
+  previous?: ConversationSession;
+}
+
+export class SessionConflictError extends Error {}
+
+export interface TurnRunnerDeps {
+  prisma: PrismaClient;
+  contest: ContestContext;
+  engine: ConversationEngine;
+  sessions: SessionStore;
+  clock: () => Date;
+  sessionTtlSeconds?: number;
+}
+
+// PGlite runs one transaction at a time: a turn may wait for the others before it starts.
+const TRANSACTION_OPTIONS = { maxWait: 60_000, timeout: 60_000 };
+
+export class TurnRunner {
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly deps: TurnRunnerDeps) {}
+
+  /**
+   * A turn outside the inbox (tests, the organizer's preview world): applied at once, its
+   * reply returned instead of queued. One person's calls run one at a time in this process.
+   */
+  handle(actor: Actor, event: InboundEvent): Promise<Reply> {
+    const key = `${actor.platform}:${actor.externalId}`;
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(async () => (await this.apply({ actor, event }))!);
+    this.locks.set(key, run);
+    void run
+      .finally(() => {
+        if (this.locks.get(key) === run) this.locks.delete(key);
+      })
+      .catch(() => undefined);
+    return run;
+  }
+
+  /** Applies the job once; null when its inbox event was applied before (nothing done now). */
+  async apply(job: TurnJob): Promise<Reply | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(job);
+      } catch (error) {
+        // Someone wrote this person's session meanwhile (a worker whose lease ran out): start over.
+        if (!(error instanceof SessionConflictError) || attempt >= CONFLICT_RETRIES) throw error;
+        await new Promise((r) => setTimeout(r, 2 + Math.random() * 20));
+      }
+    }
+  }
+
+  private sessionKey(actor: Actor): string {
+    return `conv:${this.deps.contest.slug}:${actor.platform}:${actor.externalId}`;
+  }
+
+  private async once(job: TurnJob): Promise<Reply | null> {
+    const { prisma, sessions, engine, contest } = this.deps;
+    const key = this.sessionKey(job.actor);
+    const stored = await sessions.getVersioned<SessionRecord>(key);
+    const marker = job.inboundId ?? randomUUID();
+    // The stored state is this very event's result from a try that did not commit: start before it.
+    const before = stored.value?.applied === marker ? stored.value.previous : stored.value?.state;
+    return prisma.$transaction(async (tx) => {
+      if (job.inboundId && !(await stillPending(tx, job.inboundId))) return null;
+      const now = this.deps.clock();
+      const { reply, session } = await engine.turn({
+        ...turnServices(tx, contest),
+        actor: job.actor,
+        event: job.event,
+        session: before,
+        now,
+      });
+      if (job.inboundId) {
+        if (reply.messages.length > 0 || reply.notice || job.context?.callbackQueryId) {
+          await tx.outboxMessage.create({
+            data: {
+              platform: job.actor.platform,
+              chatId: job.actor.chatId,
+              eventId: job.inboundId,
+              payload: { ...reply, ...job.context } as object,
+            },
+          });
+        }
+        await tx.inboundEvent.update({ where: { id: job.inboundId }, data: { status: "DONE", processedAt: now, lockedUntil: null } });
+      }
+      const record: SessionRecord = { state: session, applied: marker, previous: before };
+      const ttl = this.deps.sessionTtlSeconds ?? SESSION_TTL_SECONDS;
+      if (!(await sessions.setIfVersion(key, stored.version, record, ttl))) throw new SessionConflictError(key);
+      return reply;
+    }, TRANSACTION_OPTIONS);
+  }
+}
+
+/** Locks the inbox row for this transaction; false when it is no longer pending (applied by someone). */
+async function stillPending(tx: Prisma.TransactionClient, inboundId: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<
+    { status: string }[]
+  >`SELECT status::text AS status FROM "InboundEvent" WHERE id = ${inboundId}::uuid FOR UPDATE`;
+  return rows[0]?.status === "PENDING";
+}
