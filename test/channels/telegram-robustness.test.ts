@@ -8,22 +8,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { FakeTelegram } from "../helpers/fake-telegram.js";
 import { capturingLogger } from "../helpers/logger.js";
 import { startServer, type TestServer } from "../helpers/server.js";
-import { callbackUpdate, tgChat as chat, contactUpdate, textUpdate, tgUser as user } from "../helpers/telegram-updates.js";
+import { callbackUpdate, tgChat as chat, contactUpdate, textUpdate, upToUnit, tgUser as user } from "../helpers/telegram-updates.js";
 
 /** Ids for the hand-made update kinds of the fuzz corpus (the helpers number their own). */
 let updateId = 50_000;
 
 const SECRET = "robust_secret-42";
 const TOKEN = "424242:SECRET-bot-token-value";
-/** The updates of a person going from /start to the unit step. */
-const upToUnit = (id: number, name: string, birth: string, phone: string) => [
-  textUpdate(id, "/start"),
-  callbackUpdate(id, "c:y"),
-  textUpdate(id, name),
-  textUpdate(id, birth),
-  contactUpdate(id, phone),
-];
-
 /** mulberry32: a small seeded generator so the fuzz corpus is the same on every run. */
 function random(seed: number): () => number {
   let a = seed;

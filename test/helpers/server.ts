@@ -5,6 +5,8 @@ import path from "node:path";
 import { bootstrap, type Running } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
 import type { Logger } from "../../src/logger.js";
+import { type Backend, createPostgresDatabase } from "./db.js";
+import { requireEnv } from "./env.js";
 import { silentLogger } from "./logger.js";
 
 export interface TestServer extends Running {
@@ -42,4 +44,14 @@ export async function startServer(env: Record<string, string>, logger: Logger = 
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Settings for a server on a backend: the embedded defaults (PGlite, sessions in memory), or a
+ * new database on the test PostgreSQL with the test Redis. `drop` removes the database.
+ */
+export async function backendEnv(backend: Backend): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (backend === "pglite") return { env: {}, drop: async () => undefined };
+  const { url, drop } = await createPostgresDatabase();
+  return { env: { DATABASE_URL: url, REDIS_URL: requireEnv("TEST_REDIS_URL") }, drop };
 }

@@ -42,3 +42,12 @@ export function contactUpdate(id: number, phone: string, ownerId = id) {
     },
   };
 }
+
+/** The updates of a person going from /start to the unit step. */
+export const upToUnit = (id: number, name: string, birth: string, phone: string) => [
+  textUpdate(id, "/start"),
+  callbackUpdate(id, "c:y"),
+  textUpdate(id, name),
+  textUpdate(id, birth),
+  contactUpdate(id, phone),
+];
