@@ -75,7 +75,9 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       sessionTtlSeconds: config.sessionTtlSeconds,
     });
     // With Redis the platform rates are one budget across instances, not one per instance.
-    const pacers = platformPacers(sessions instanceof RedisSessionStore ? sessions.client : undefined);
+    const pacers = platformPacers(sessions instanceof RedisSessionStore ? sessions.client : undefined, {
+      TELEGRAM: config.telegram?.broadcastPerSecond,
+    });
     const inbox = new Inbox(db.prisma, { leaseMs: config.inboxLeaseMs });
     const replyChannels: Partial<Record<Platform, ReplyChannel>> = {};
     const metrics = new Metrics(db.prisma, contest.id);

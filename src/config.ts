@@ -59,6 +59,7 @@ const schema = z.object({
   TELEGRAM_MODE: z.enum(["webhook", "polling"]).default("webhook"),
   TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
   TELEGRAM_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(100),
+  TELEGRAM_BROADCAST_RATE: z.coerce.number().int().min(1).max(1000).default(30),
   TELEGRAM_BOT_USERNAME: optionalString,
   TELEGRAM_ORGANIZER_IDS: z
     .string()
@@ -126,6 +127,8 @@ export interface Config {
     apiRoot: string;
     /** Concurrent webhook requests Telegram may open (`setWebhook` max_connections, 1–100). */
     maxConnections: number;
+    /** Broadcast and notice messages per second across every instance (Telegram's bulk limit ~30/s). */
+    broadcastPerSecond: number;
     /** Telegram user ids allowed to run organizer commands. */
     organizerIds: string[];
   };
@@ -187,6 +190,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           mode: env.TELEGRAM_MODE,
           apiRoot: env.TELEGRAM_API_ROOT,
           maxConnections: env.TELEGRAM_MAX_CONNECTIONS,
+          broadcastPerSecond: env.TELEGRAM_BROADCAST_RATE,
           organizerIds: env.TELEGRAM_ORGANIZER_IDS.split(",")
             .map((id) => id.trim())
             .filter(Boolean),

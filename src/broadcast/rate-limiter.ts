@@ -95,14 +95,17 @@ export class SharedRateLimiter implements Pacer {
   }
 }
 
-/** Documented bulk rates: Telegram ~30 msg/s across users; Zalo OA 4,000 requests/min per app. */
-export const PLATFORM_INTERVAL_MS = { TELEGRAM: 34, ZALO: 20, SIMULATOR: 0 } as const;
+/** Documented bulk rates per second: Telegram ~30 msg/s across users; Zalo OA 4,000 requests/min per app (kept at 50/s). */
+export const BULK_RATES = { TELEGRAM: 30, ZALO: 50 } as const;
 
-/** Pacers for the platforms that have a rate: shared through Redis when given, else local. */
-export function platformPacers(redis?: Redis): Partial<Record<Platform, Pacer>> {
-  const make = (platform: "TELEGRAM" | "ZALO") =>
-    redis
-      ? new SharedRateLimiter(redis, platform, Math.floor(1000 / PLATFORM_INTERVAL_MS[platform]))
-      : new RateLimiter(PLATFORM_INTERVAL_MS[platform]);
+/**
+ * Pacers for the platforms that have a rate: shared through Redis when given (one budget for
+ * every instance), else local to this process. `rates` overrides the documented ones.
+ */
+export function platformPacers(redis?: Redis, rates: Partial<Record<"TELEGRAM" | "ZALO", number>> = {}): Partial<Record<Platform, Pacer>> {
+  const make = (platform: "TELEGRAM" | "ZALO") => {
+    const perSecond = rates[platform] ?? BULK_RATES[platform];
+    return redis ? new SharedRateLimiter(redis, platform, perSecond) : new RateLimiter(1000 / perSecond);
+  };
   return { TELEGRAM: make("TELEGRAM"), ZALO: make("ZALO") };
 }

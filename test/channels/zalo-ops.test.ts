@@ -1,6 +1,5 @@
 // Zalo operations against the fake OA: button-less mode end to end, a stop with an event in
 // flight, failures in the log, and token upkeep on both database backends.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -10,7 +9,7 @@ import { ZaloTokens } from "../../src/channels/zalo/tokens.js";
 import { BACKENDS, freshDatabase } from "../helpers/db.js";
 import { FakeZalo, signedEvent } from "../helpers/fake-zalo.js";
 import { capturingLogger, silentLogger } from "../helpers/logger.js";
-import { freePort } from "../helpers/redis-server.js";
+import { spawnServer } from "../helpers/process-server.js";
 import { startServer } from "../helpers/server.js";
 import { APP_ID, OA_KEY, textEvent, useZaloServer, zaloServer } from "../helpers/zalo-chat.js";
 
@@ -183,14 +182,8 @@ describe("Zalo event acknowledged, then the process killed", () => {
     await fake.start();
     fake.seed("at-k", "rt-k");
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "cb-kill-"));
-    const port = await freePort();
     const env = {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
       DATA_DIR: dataDir,
-      SIMULATOR: "off",
-      LOG_LEVEL: "silent",
       INBOX_LEASE_SECONDS: "1",
       ZALO_APP_ID: APP_ID,
       ZALO_APP_SECRET: fake.appSecret,
@@ -199,42 +192,25 @@ describe("Zalo event acknowledged, then the process killed", () => {
       ZALO_API_BASE: fake.base,
       ZALO_OAUTH_BASE: fake.base,
     };
-    const start = async () => {
-      const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env, stdio: "ignore" });
-      for (let i = 0; i < 600; i++) {
-        if (
-          await fetch(`http://127.0.0.1:${port}/healthz`).then(
-            (r) => r.ok,
-            () => false,
-          )
-        )
-          return child;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      child.kill("SIGKILL");
-      throw new Error("server did not start");
-    };
-    let child = await start();
+    let server = await spawnServer(env);
     try {
       fake.delayMs = 8_000; // Zalo hangs: the event is recorded and acknowledged, its replies are not out
       const { signature, raw } = signedEvent(textEvent("k-1", "Xin chào"), APP_ID, OA_KEY);
-      const res = await fetch(`http://127.0.0.1:${port}/webhooks/zalo`, {
+      const res = await fetch(`http://127.0.0.1:${server.port}/webhooks/zalo`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-zevent-signature": signature },
         body: raw,
       });
       expect(res.status).toBe(200);
       await new Promise((r) => setTimeout(r, 300));
-      child.kill("SIGKILL");
-      await new Promise((r) => child.once("exit", r));
+      await server.kill();
       expect(fake.messagesTo("k-1")).toHaveLength(0);
       fake.delayMs = 0;
-      child = await start();
+      server = await spawnServer({ ...env, PORT: String(server.port) });
       await expect.poll(() => fake.messagesTo("k-1").length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
       expect(fake.messagesTo("k-1")[0]!.text).toContain("Xin chào!");
     } finally {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
+      await server.stop();
       await fake.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
