@@ -1,9 +1,8 @@
 // Pacing of sends to one platform. Local: sends at least `intervalMs` apart in this process.
-// Shared (Redis, several instances): one budget per platform across every instance, spread
-// evenly over each second by rate-limiter-flexible, and a 429's retry-after holds back every
-// instance (the key is blocked). Both hold all sends back after a 429 until it has passed.
+// Shared (Redis, several instances): one budget per platform across every instance, sends
+// spaced evenly by slots reserved in Redis, and a 429's retry-after holds back every instance.
+// Both hold all sends back after a 429 until it has passed.
 import type { Redis } from "ioredis";
-import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { Platform } from "../generated/prisma/client.js";
 
 export interface Pacer {
@@ -60,34 +59,47 @@ export class RateLimiter implements Pacer {
   }
 }
 
+// A send slot is reserved in Redis, on Redis's clock: the script moves the platform's "next
+// free slot" on by one interval and says how long to wait for the slot it handed out; a pause
+// moves it past the retry-after. Every instance draws from the same sequence of slots, so the
+// sends of all instances are spaced evenly at the rate. (rate-limiter-flexible's execEvenly
+// was used before: when senders are slower than the pace it delays by consumedPoints × the
+// minimum delay, and two instances measured 9.8 msg/s against a limit of 30.)
+const RESERVE_SLOT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local free = tonumber(redis.call('GET', KEYS[1]) or '0')
+local at = math.max(now, free)
+local after = math.max(at, now + tonumber(ARGV[2])) + tonumber(ARGV[1])
+redis.call('SET', KEYS[1], tostring(after), 'PX', math.ceil(after - now) + 60000)
+return tostring(at - now)`;
+
 /** One send budget per platform shared by every instance through Redis. */
 export class SharedRateLimiter implements Pacer {
-  private readonly limiter: RateLimiterRedis;
   private readonly pause = new PauseClock(Date.now);
+  private readonly intervalMs: number;
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly key: string,
     perSecond: number,
   ) {
-    this.limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: "cb:rate", points: perSecond, duration: 1, execEvenly: true });
+    this.intervalMs = 1000 / perSecond;
+  }
+
+  /** Reserves the next slot (plus a pause of `pauseMs` first); the wait until it in ms. */
+  private async reserve(intervalMs: number, pauseMs: number): Promise<number> {
+    return Number(await this.redis.eval(RESERVE_SLOT, 1, `cb:rate:${this.key}`, String(intervalMs), String(pauseMs)));
   }
 
   async take(): Promise<void> {
-    for (;;) {
-      try {
-        await this.limiter.consume(this.key);
-        return;
-      } catch (error) {
-        if (!(error instanceof RateLimiterRes)) throw error;
-        await new Promise((r) => setTimeout(r, Math.max(1, error.msBeforeNext)));
-      }
-    }
+    const waitMs = await this.reserve(this.intervalMs, 0);
+    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
   }
 
   async pauseFor(ms: number): Promise<void> {
     this.pause.extend(ms);
-    await this.limiter.block(this.key, Math.max(1, Math.ceil(ms / 1000)));
+    await this.reserve(0, ms);
   }
 
   hold(): Promise<void> {
