@@ -190,7 +190,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
         }),
       );
     }
-    routers.push(adminRouter({ prisma: db.prisma, services, logger, zaloStatus }));
+    routers.push(adminRouter({ prisma: db.prisma, services, logger, zaloStatus, inbox }));
     routers.push(metricsRouter(metrics, config.metricsToken));
     routers.push(landingRouter(contest, { telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId }));
     if (config.simulator) {

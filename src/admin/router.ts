@@ -17,6 +17,7 @@ import type { Logger } from "../logger.js";
 import { liveStats, type Report, rankingReport, renderReport, unitReport } from "../reports/reports.js";
 import { bearerToken } from "../server/client-address.js";
 import type { ContestServices } from "../services.js";
+import type { Inbox } from "../inbox/inbox.js";
 import { findToken } from "./tokens.js";
 
 declare module "express-serve-static-core" {
@@ -65,6 +66,7 @@ export function adminRouter(deps: {
   logger: Logger;
   /** The Zalo channel's state for organizers (button mode and fallbacks, token health); unset without Zalo. */
   zaloStatus?: () => Promise<object>;
+  inbox: Inbox;
 }): Router {
   const { prisma } = deps;
   const { contest, attempts, results, closer } = deps.services;
@@ -209,6 +211,17 @@ export function adminRouter(deps: {
     const campaignId = await closer.close(round.id, new Date());
     await audit(req, "round.close", { round: round.number, campaignId });
     res.json({ round: round.number, noticeCampaign: campaignId, announcement: await closer.announcement(round.id) });
+  });
+
+  // Inbound events that failed every try: what and why, and a way to try again once fixed.
+  router.get("/api/admin/inbox", organizer, async (_req, res) => {
+    res.json({ counts: await deps.inbox.counts(), dead: await deps.inbox.dead() });
+  });
+  router.post("/api/admin/inbox/:id/retry", organizer, async (req, res) => {
+    const id = String(req.params.id);
+    if (!UUID.test(id) || !(await deps.inbox.revive(id))) throw new RequestError(404, "no DEAD event with this id");
+    await audit(req, "inbox.retry", { inboundId: id });
+    res.json({ ok: true });
   });
 
   router.get("/api/admin/zalo", organizer, async (_req, res) => {

@@ -121,6 +121,25 @@ export class Inbox {
     return { pending, dead, lagSeconds };
   }
 
+  /** The DEAD events, newest first, without their payloads (personal data stays in the database). */
+  dead(limit = 100) {
+    return this.prisma.inboundEvent.findMany({
+      where: { status: "DEAD" },
+      orderBy: { seq: "desc" },
+      take: limit,
+      select: { id: true, platform: true, externalKey: true, receivedAt: true, tries: true, lastError: true },
+    });
+  }
+
+  /** Puts a DEAD event back in line for a fresh series of tries (after its cause was fixed); false if it is not DEAD. */
+  async revive(id: string): Promise<boolean> {
+    const { count } = await this.prisma.inboundEvent.updateMany({
+      where: { id, status: "DEAD" },
+      data: { status: "PENDING", tries: 0, notBefore: null, lockedUntil: null, lockedBy: null },
+    });
+    return count === 1;
+  }
+
   /** Forgets finished events once no redelivery can come (Telegram keeps updates 24 h). */
   async prune(olderThanMs = 48 * 3_600_000): Promise<number> {
     const { count } = await this.prisma.inboundEvent.deleteMany({

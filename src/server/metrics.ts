@@ -19,102 +19,70 @@ export class Metrics {
     labelNames: ["route", "status"] as const,
     registers: [this.registry],
   });
-  readonly sends = new Counter({
-    name: "contest_sends_total",
-    help: "Broadcast and notice deliveries by platform and outcome (sent, failed, skipped, retried)",
-    labelNames: ["platform", "outcome"] as const,
-    registers: [this.registry],
-  });
-  readonly replies = new Counter({
-    name: "contest_replies_total",
-    help: "Conversation replies from the outbox by platform and outcome (sent, failed, retried)",
-    labelNames: ["platform", "outcome"] as const,
-    registers: [this.registry],
-  });
-  readonly events = new Counter({
-    name: "contest_inbound_events_total",
-    help: "Inbound events worked by platform and outcome (applied, handled, retry, dead)",
-    labelNames: ["platform", "outcome"] as const,
-    registers: [this.registry],
-  });
+  readonly sends = this.byOutcome(
+    "contest_sends_total",
+    "Broadcast and notice deliveries by platform and outcome (sent, failed, skipped, retried)",
+  );
+  readonly replies = this.byOutcome(
+    "contest_replies_total",
+    "Conversation replies from the outbox by platform and outcome (sent, failed, retried)",
+  );
+  readonly events = this.byOutcome(
+    "contest_inbound_events_total",
+    "Inbound events worked by platform and outcome (applied, handled, retry, dead)",
+  );
+
+  private byOutcome(name: string, help: string) {
+    return new Counter({ name, help, labelNames: ["platform", "outcome"] as const, registers: [this.registry] });
+  }
+
+  /** A figure read at scrape time. */
+  private figure(name: string, help: string, read: () => Promise<number>): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
+  }
 
   /** Inbox and reply-outbox backlog, read at scrape time (they agree across instances). */
   watchPipeline(inbox: { counts(): Promise<InboxCounts> }, outbox: { counts(): Promise<OutboxCounts> }): void {
-    const gauge = <T>(name: string, help: string, read: () => Promise<T>, value: (t: T) => number) =>
-      new Gauge({
-        name,
-        help,
-        registers: [this.registry],
-        async collect() {
-          this.set(value(await read()));
-        },
-      });
-    gauge(
-      "contest_inbox_pending",
-      "Inbound events recorded and not yet applied",
-      () => inbox.counts(),
-      (c) => c.pending,
-    );
-    gauge(
-      "contest_inbox_dead",
-      "Inbound events that failed every try (DEAD)",
-      () => inbox.counts(),
-      (c) => c.dead,
-    );
-    gauge(
-      "contest_inbox_lag_seconds",
-      "Age of the oldest inbound event not yet applied",
-      () => inbox.counts(),
-      (c) => c.lagSeconds,
-    );
-    gauge(
-      "contest_replies_pending",
-      "Conversation replies waiting to be sent or being sent",
-      () => outbox.counts(),
-      (c) => c.pending,
-    );
-    gauge(
-      "contest_replies_failed",
-      "Conversation replies given up (recipient unreachable, last try failed)",
-      () => outbox.counts(),
-      (c) => c.failed,
-    );
-    gauge(
-      "contest_replies_lag_seconds",
-      "Age of the oldest conversation reply not yet sent",
-      () => outbox.counts(),
-      (c) => c.lagSeconds,
-    );
+    const figures: [string, string, () => Promise<number>][] = [
+      ["contest_inbox_pending", "Inbound events recorded and not yet applied", async () => (await inbox.counts()).pending],
+      ["contest_inbox_dead", "Inbound events that failed every try (DEAD)", async () => (await inbox.counts()).dead],
+      ["contest_inbox_lag_seconds", "Age of the oldest inbound event not yet applied", async () => (await inbox.counts()).lagSeconds],
+      ["contest_replies_pending", "Conversation replies waiting to be sent or being sent", async () => (await outbox.counts()).pending],
+      [
+        "contest_replies_failed",
+        "Conversation replies given up (unreachable, or the last try failed)",
+        async () => (await outbox.counts()).failed,
+      ],
+      ["contest_replies_lag_seconds", "Age of the oldest conversation reply not yet sent", async () => (await outbox.counts()).lagSeconds],
+    ];
+    for (const [name, help, read] of figures) this.figure(name, help, read);
   }
 
   constructor(prisma: PrismaClient, contestId: string) {
     collectDefaultMetrics({ register: this.registry });
-    new Gauge({
-      name: "contest_outbox_pending",
-      help: "Deliveries waiting to be sent or being sent",
-      registers: [this.registry],
-      async collect() {
-        this.set(await pendingDeliveries(prisma));
-      },
-    });
-    new Gauge({
-      name: "contest_outbox_lag_seconds",
-      help: "Age of the oldest delivery that is due and not yet sent",
-      registers: [this.registry],
-      async collect() {
-        const now = new Date();
-        const oldest = await prisma.delivery.findFirst({
-          where: {
-            status: "PENDING",
-            OR: [{ notBefore: null }, { notBefore: { lte: now } }],
-            campaign: { status: { in: ["SCHEDULED", "RUNNING"] } },
-          },
-          orderBy: { campaign: { createdAt: "asc" } },
-          select: { notBefore: true, campaign: { select: { createdAt: true, scheduledAt: true } } },
-        });
-        const since = oldest ? (oldest.notBefore ?? oldest.campaign.scheduledAt ?? oldest.campaign.createdAt) : now;
-        this.set(Math.max(0, (now.getTime() - since.getTime()) / 1000));
-      },
+    this.figure("contest_outbox_pending", "Broadcast and notice deliveries waiting to be sent or being sent", () =>
+      pendingDeliveries(prisma),
+    );
+    this.figure("contest_outbox_lag_seconds", "Age of the oldest broadcast or notice delivery that is due and not yet sent", async () => {
+      const now = new Date();
+      const oldest = await prisma.delivery.findFirst({
+        where: {
+          status: "PENDING",
+          OR: [{ notBefore: null }, { notBefore: { lte: now } }],
+          campaign: { status: { in: ["SCHEDULED", "RUNNING"] } },
+        },
+        orderBy: { campaign: { createdAt: "asc" } },
+        select: { notBefore: true, campaign: { select: { createdAt: true, scheduledAt: true } } },
+      });
+      const since = oldest ? (oldest.notBefore ?? oldest.campaign.scheduledAt ?? oldest.campaign.createdAt) : now;
+      return Math.max(0, (now.getTime() - since.getTime()) / 1000);
     });
     new Gauge({
       name: "contest_attempts",

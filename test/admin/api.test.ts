@@ -50,6 +50,8 @@ describe("admin API", () => {
     ["get", "/api/admin/campaigns/00000000-0000-0000-0000-000000000000"],
     ["post", "/api/admin/campaigns/00000000-0000-0000-0000-000000000000/pause"],
     ["post", "/api/admin/rounds/1/close"],
+    ["get", "/api/admin/inbox"],
+    ["post", "/api/admin/inbox/00000000-0000-0000-0000-000000000000/retry"],
     ["get", "/api/admin/no-such-route"],
   ];
   const call = (method: string, url: string, token?: string, body?: object) => {
@@ -67,7 +69,7 @@ describe("admin API", () => {
   });
 
   it("lets unit admins read only their own subtree and nothing that changes state", async () => {
-    const forbidden = routes.filter(([, url]) => /campaigns|rounds/.test(url));
+    const forbidden = routes.filter(([, url]) => /campaigns|rounds|inbox/.test(url));
     for (const [method, url, body] of forbidden) expect((await call(method, url, unitAdmin, body)).status, url).toBe(403);
     const report = await call("get", "/api/admin/reports/units", unitAdmin);
     expect(report.body.rows.map((r: { code: string }) => r.code).sort()).toEqual(["KP1", "TDP01", "TDP02", "TDP03"]);
@@ -75,6 +77,38 @@ describe("admin API", () => {
     expect((await call("get", "/api/admin/units/UBND/participants", unitAdmin)).status).toBe(403);
     expect((await call("get", "/api/admin/stats", unitAdmin)).body.registered).toBe(2);
     expect((await call("get", "/api/admin/no-such-route", unitAdmin)).status).toBe(404);
+  });
+
+  it("shows organizers the events that failed every try, without their content, and retries one", async () => {
+    const prisma = server.db.prisma;
+    const dead = await prisma.inboundEvent.create({
+      data: {
+        platform: "ZALO",
+        externalKey: "dead-1",
+        actorKey: "zalo:dead",
+        status: "DEAD",
+        tries: 5,
+        lastError: "no handler for ZALO events",
+        payload: { message: { text: "0912 345 678" } },
+      },
+    });
+    const listed = await call("get", "/api/admin/inbox", organizer);
+    expect(listed.status).toBe(200);
+    expect(listed.body.counts).toMatchObject({ dead: 1 });
+    expect(listed.body.dead).toEqual([
+      expect.objectContaining({ id: dead.id, platform: "ZALO", tries: 5, lastError: "no handler for ZALO events" }),
+    ]);
+    expect(JSON.stringify(listed.body)).not.toContain("0912");
+    expect((await call("post", "/api/admin/inbox/not-a-uuid/retry", organizer)).status).toBe(404);
+    expect((await call("post", `/api/admin/inbox/${dead.id}/retry`, organizer)).status).toBe(200);
+    expect((await call("post", `/api/admin/inbox/${dead.id}/retry`, organizer)).status).toBe(404);
+    // Back in line with a fresh series of tries (this server has no Zalo channel: they fail again, slowly).
+    const row = await prisma.inboundEvent.findUniqueOrThrow({ where: { id: dead.id } });
+    expect(row.status).toBe("PENDING");
+    expect(row.tries).toBeLessThanOrEqual(1);
+    expect(await prisma.auditLog.count({ where: { action: "inbox.retry" } })).toBe(1);
+    await prisma.inboundEvent.delete({ where: { id: dead.id } });
+    await prisma.auditLog.deleteMany({ where: { action: "inbox.retry" } });
   });
 
   it("lets organizers preview, create, pause and cancel campaigns, close rounds, export; and audits the changes", async () => {

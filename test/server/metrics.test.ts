@@ -8,7 +8,7 @@ import { startServer, type TestServer } from "../helpers/server.js";
 describe("metrics", () => {
   let running: TestServer;
   beforeAll(async () => {
-    running = await startServer({ METRICS_TOKEN: "metrics-token-123456" });
+    running = await startServer({ METRICS_TOKEN: "metrics-token-123456", SIMULATOR: "on" });
   });
   afterAll(async () => running?.destroy());
 
@@ -17,6 +17,11 @@ describe("metrics", () => {
     await register(running.runner, who, { phone: "0977000111" });
     await running.runner.handle(who, { type: "command", name: "thi" });
     await request(running.server).get("/healthz");
+    // One event through the pipeline (the simulator is a channel like the others).
+    const sim = await request(running.server)
+      .post("/simulator/api/event")
+      .send({ user: "m-2", event: { type: "start" } });
+    expect(sim.status).toBe(200);
     const local = await request(running.server).get("/metrics");
     expect(local.status).toBe(200);
     expect(local.header["content-type"]).toContain("text/plain");
@@ -24,6 +29,11 @@ describe("metrics", () => {
     expect(local.text).toMatch(/^contest_outbox_pending 0$/m);
     expect(local.text).toMatch(/^contest_http_requests_total\{route="GET \/healthz",status="200"\} 1$/m);
     expect(local.text).toContain("process_cpu_seconds_total");
+    expect(local.text).toMatch(/^contest_inbound_events_total\{platform="SIMULATOR",outcome="applied"\} 1$/m);
+    expect(local.text).toMatch(/^contest_replies_total\{platform="SIMULATOR",outcome="sent"\} 1$/m);
+    expect(local.text).toMatch(/^contest_inbox_pending 0$/m);
+    expect(local.text).toMatch(/^contest_inbox_lag_seconds 0$/m);
+    expect(local.text).toMatch(/^contest_replies_pending 0$/m);
     const proxied = await request(running.server).get("/metrics").set("X-Forwarded-For", "198.51.100.7");
     expect(proxied.status).toBe(401);
     const withToken = await request(running.server)
