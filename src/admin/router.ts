@@ -13,11 +13,11 @@ import {
 } from "../broadcast/campaigns.js";
 import { unitSubtreeIds } from "../contest/context.js";
 import type { ApiToken, PrismaClient } from "../generated/prisma/client.js";
+import type { Inbox } from "../inbox/inbox.js";
 import type { Logger } from "../logger.js";
 import { liveStats, type Report, rankingReport, renderReport, unitReport } from "../reports/reports.js";
 import { bearerToken } from "../server/client-address.js";
 import type { ContestServices } from "../services.js";
-import type { Inbox } from "../inbox/inbox.js";
 import { findToken } from "./tokens.js";
 
 declare module "express-serve-static-core" {
