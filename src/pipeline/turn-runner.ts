@@ -107,7 +107,8 @@ export class TurnRunner {
         ...turnServices(tx, contest),
         actor: job.actor,
         event: job.event,
-        session: before,
+        // A copy: steps change the session in place, and `before` must stay as it was.
+        session: before && structuredClone(before),
         now,
       });
       if (job.inboundId) {
