@@ -2,10 +2,14 @@
 // (the compiled `dist/main.js`, or the bare grammY baseline in scripts/bench/bare-bot.ts), this
 // process is the load generator and plays the Bot API (a fake on loopback, with optional
 // latency). Registered people take whole attempts (/thi, 10 taps, prediction, «Nộp bài")
-// through the webhook with C requests in flight. Prints updates/s, latency percentiles of the
-// webhook answer, server CPU per update (from /proc) and peak RSS, the baseline in the same run.
-// Usage: npm run bench -- [--people 200] [--concurrency 40,100] [--latency 0] [--servers bare,embedded,postgres]
-// postgres needs BENCH_DATABASE_URL (a server it may create databases on) and BENCH_REDIS_URL.
+// through the webhook, at most C requests in flight (Telegram's max_connections), each person
+// waiting for the bot's reply before the next step. Prints end-to-end updates/s, percentiles of
+// the webhook's answer time (the acknowledgement), server CPU per update (from /proc) and
+// peak RSS, the bare-grammY baseline in the same run.
+// Usage: npm run bench -- [--people 200] [--concurrency 40,100] [--lanes N] [--latency 0] [--servers bare,embedded,postgres]
+// Servers: bare (grammY baseline), embedded (PGlite + memory), postgres (PostgreSQL + Redis),
+// split (postgres as two processes: a web-only instance and a worker instance).
+// postgres and split need BENCH_DATABASE_URL (a server it may create databases on) and BENCH_REDIS_URL.
 // One file on purpose (~270 lines): the benchmark is one program, read top to bottom.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -22,6 +26,10 @@ const arg = (name: string, fallback: string) => {
 const PEOPLE = Math.min(Number(arg("people", "200")), 2_000);
 const CONCURRENCY = arg("concurrency", "40,100").split(",").map(Number);
 const LATENCY_MS = Number(arg("latency", "0"));
+// People taking attempts at once (each waits for the bot's reply before the next step); the
+// webhook requests in flight are capped separately by --concurrency, as Telegram's
+// max_connections caps them. Default: as many people as connections.
+const LANES = arg("lanes", "");
 const SERVERS = arg("servers", "bare,embedded").split(",");
 const SECRET = "bench_secret";
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
@@ -35,7 +43,7 @@ const contact = (id: number, phone: string): Update => contactUpdate(id, phone);
 class Api {
   readonly fake = new FakeTelegram();
   private readonly keyboards = new Map<string, string[]>();
-  private readonly waiters = new Map<string, () => void>();
+  private readonly waiters = new Map<string, { until: (buttons: string[]) => boolean; wake: () => void }>();
   calls = 0;
   async start(): Promise<void> {
     this.fake.keepCalls = false;
@@ -47,21 +55,28 @@ class Api {
       const parsed = typeof markup === "string" ? (JSON.parse(markup) as { inline_keyboard?: { callback_data?: string }[][] }) : markup;
       const data = parsed?.inline_keyboard?.flat().flatMap((b) => (b.callback_data ? [b.callback_data] : []));
       if (chatId && data?.length) this.keyboards.set(chatId, data);
-      if (chatId && call.method !== "answerCallbackQuery") this.waiters.get(chatId)?.();
+      const waiter = this.waiters.get(chatId);
+      if (chatId && call.method !== "answerCallbackQuery" && waiter?.until(data ?? [])) waiter.wake();
     };
     await this.fake.start();
   }
   keyboard(chatId: number): string[] {
     return this.keyboards.get(String(chatId)) ?? [];
   }
-  /** Resolves on the next message sent or edited in this chat (or after 10 s). */
-  reply(chatId: number): Promise<void> {
+  /**
+   * Resolves on the next message sent or edited in this chat whose buttons satisfy `until`
+   * (a reply of several messages ends with the one that carries the buttons), or after 30 s.
+   */
+  reply(chatId: number, until: (buttons: string[]) => boolean = () => true): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, 10_000);
-      this.waiters.set(String(chatId), () => {
-        clearTimeout(timer);
-        this.waiters.delete(String(chatId));
-        resolve();
+      const timer = setTimeout(resolve, 30_000);
+      this.waiters.set(String(chatId), {
+        until,
+        wake: () => {
+          clearTimeout(timer);
+          this.waiters.delete(String(chatId));
+          resolve();
+        },
       });
     });
   }
@@ -69,7 +84,8 @@ class Api {
 
 interface Server {
   name: string;
-  child: ChildProcess;
+  /** The processes of the server (CPU and memory are summed). */
+  children: ChildProcess[];
   url: string;
   cleanup(): Promise<void>;
 }
@@ -120,26 +136,41 @@ async function startServer(kind: string, api: Api, port: number): Promise<Server
       SIMULATOR: "off",
       NODE_ENV: "production",
     });
-    if (kind === "postgres") Object.assign(env, { DATABASE_URL: await freshPostgres(), REDIS_URL: process.env.BENCH_REDIS_URL! });
+    // Tuning under test, passed through when set: INBOX_CONCURRENCY.
+    if (process.env.INBOX_CONCURRENCY) env.INBOX_CONCURRENCY = process.env.INBOX_CONCURRENCY;
+    if (kind !== "embedded") Object.assign(env, { DATABASE_URL: await freshPostgres(), REDIS_URL: process.env.BENCH_REDIS_URL! });
   }
   // tsx as a loader inside the server's own process (its CLI would measure a wrapper process).
   const args = kind === "bare" ? ["--import", "tsx", entry] : [entry];
-  const child = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "inherit"] });
-  await waitHealthy(url, child);
+  // "split": a web-only instance answers the webhook; a second instance applies and sends.
+  const roles: Record<string, string>[] = kind === "split" ? [{ WORKERS: "off", BACKGROUND: "off" }, { PORT: String(port + 1000) }] : [{}];
+  const children: ChildProcess[] = [];
+  for (const role of roles) {
+    const child = spawn(process.execPath, args, { env: { ...env, ...role }, stdio: ["ignore", "ignore", "inherit"] });
+    children.push(child);
+    await waitHealthy(`http://127.0.0.1:${role.PORT ?? port}`, child);
+  }
   return {
     name: kind,
-    child,
+    children,
     url,
     cleanup: async () => {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
+      for (const child of children) {
+        child.kill("SIGTERM");
+        await new Promise((r) => child.once("exit", r));
+      }
       await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-/** CPU seconds used so far by a process, and its peak RSS in MiB. */
-async function usage(pid: number): Promise<{ cpu: number; peakMiB: number }> {
+/** CPU seconds used so far by the server's processes, and their summed peak RSS in MiB. */
+async function usage(server: Server): Promise<{ cpu: number; peakMiB: number }> {
+  const each = await Promise.all(server.children.map((c) => processUsage(c.pid!)));
+  return { cpu: each.reduce((a, u) => a + u.cpu, 0), peakMiB: each.reduce((a, u) => a + u.peakMiB, 0) };
+}
+
+async function processUsage(pid: number): Promise<{ cpu: number; peakMiB: number }> {
   const stat = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
   const ticks = Number(stat[11]) + Number(stat[12]); // utime, stime (fields 14 and 15)
   const status = await readFile(`/proc/${pid}/status`, "utf8");
@@ -147,41 +178,74 @@ async function usage(pid: number): Promise<{ cpu: number; peakMiB: number }> {
   return { cpu: ticks / 100, peakMiB: hwm / 1024 };
 }
 
+/** At most `limit` webhook requests in flight, like Telegram's max_connections. */
+class Connections {
+  private free: number;
+  private readonly queue: (() => void)[] = [];
+  constructor(limit: number) {
+    this.free = limit;
+  }
+  async use<T>(work: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.queue.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.queue.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
+let connections = new Connections(40);
+
+/** Posts an update; `latencies` gets the time until the webhook answered (the acknowledgement). */
 async function post(server: Server, update: Update, latencies?: number[]): Promise<void> {
-  const started = performance.now();
-  const res = await fetch(`${server.url}/webhooks/telegram`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-    body: JSON.stringify(update),
+  await connections.use(async () => {
+    const started = performance.now();
+    const res = await fetch(`${server.url}/webhooks/telegram`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+      body: JSON.stringify(update),
+    });
+    await res.arrayBuffer();
+    latencies?.push(performance.now() - started);
+    if (res.status >= 500) throw new Error(`webhook answered ${res.status}`);
   });
-  await res.arrayBuffer();
-  latencies?.push(performance.now() - started);
-  if (res.status >= 500) throw new Error(`webhook answered ${res.status}`);
 }
 
-/** Sends an update and waits for the bot's reply in that chat. */
-async function say(server: Server, api: Api, chatId: number, update: Update, latencies?: number[]): Promise<void> {
-  const replied = api.reply(chatId);
+const offers = (prefix: string) => (buttons: string[]) => buttons.some((b) => b.startsWith(prefix));
+
+/** Sends an update and waits for the bot's reply in that chat (the message with buttons `until` accepts). */
+async function say(
+  server: Server,
+  api: Api,
+  chatId: number,
+  update: Update,
+  latencies?: number[],
+  until?: (buttons: string[]) => boolean,
+): Promise<void> {
+  const replied = api.reply(chatId, until);
   await post(server, update, latencies);
   await replied;
 }
 
 async function register(server: Server, api: Api, id: number, index: number): Promise<void> {
-  for (const u of [text(id, "/start TDP01"), tap(id, "c:y"), text(id, "Nguyễn Văn Thử"), text(id, "01/01/1990")])
-    await say(server, api, id, u);
-  await say(server, api, id, contact(id, `09${String(index).padStart(8, "0")}`));
-  await say(server, api, id, tap(id, "au:DAN"));
-  await say(server, api, id, tap(id, "cf:ok"));
+  await say(server, api, id, text(id, "/start TDP01"), undefined, offers("c:"));
+  for (const u of [tap(id, "c:y"), text(id, "Nguyễn Văn Thử"), text(id, "01/01/1990")]) await say(server, api, id, u);
+  await say(server, api, id, contact(id, `09${String(index).padStart(8, "0")}`), undefined, offers("au:"));
+  await say(server, api, id, tap(id, "au:DAN"), undefined, offers("cf:"));
+  await say(server, api, id, tap(id, "cf:ok"), undefined, offers("m:"));
 }
 
 async function attempt(server: Server, api: Api, id: number, latencies: number[]): Promise<number> {
-  await say(server, api, id, text(id, "/thi"), latencies);
+  await say(server, api, id, text(id, "/thi"), latencies, offers("a:"));
   for (let q = 0; q < 10; q++) {
     const answer = api.keyboard(id).find((d) => d.startsWith("a:"));
     if (!answer) throw new Error(`person ${id}: no question ${q + 1}`);
-    await say(server, api, id, tap(id, answer), latencies);
+    await say(server, api, id, tap(id, answer), latencies, q < 9 ? (b) => b.some((d) => d.startsWith("a:") && d !== answer) : undefined);
   }
-  await say(server, api, id, text(id, "5"), latencies);
+  await say(server, api, id, text(id, "5"), latencies, offers("p:"));
   await say(server, api, id, tap(id, "p:ok"), latencies);
   return 13;
 }
@@ -206,19 +270,21 @@ for (const kind of SERVERS) {
     const api = new Api();
     await api.start();
     const server = await startServer(kind, api, port++);
+    connections = new Connections(concurrency);
+    const inFlight = LANES ? Number(LANES) : concurrency;
     try {
       const people = Array.from({ length: PEOPLE }, (_, i) => 100_000 + i + port * 10_000);
-      if (kind !== "bare") await lanes(people, concurrency, (id) => register(server, api, id, people.indexOf(id)));
-      const before = await usage(server.child.pid!);
+      if (kind !== "bare") await lanes(people, inFlight, (id) => register(server, api, id, people.indexOf(id)));
+      const before = await usage(server);
       const latencies: number[] = [];
       const started = performance.now();
-      const counts = await lanes(people, concurrency, (id) => attempt(server, api, id, latencies));
+      const counts = await lanes(people, inFlight, (id) => attempt(server, api, id, latencies));
       const seconds = (performance.now() - started) / 1000;
-      const after = await usage(server.child.pid!);
+      const after = await usage(server);
       const updates = counts.reduce((a, b) => a + b, 0);
       latencies.sort((a, b) => a - b);
       rows.push(
-        `| ${kind} | ${concurrency} | ${LATENCY_MS} ms | ${(updates / seconds).toFixed(0)} | ${pct(latencies, 50).toFixed(1)} ms | ${pct(latencies, 95).toFixed(1)} ms | ${pct(latencies, 99).toFixed(1)} ms | ${(((after.cpu - before.cpu) * 1000) / updates).toFixed(2)} ms | ${after.peakMiB.toFixed(0)} MiB |`,
+        `| ${kind} | ${concurrency} | ${inFlight} | ${LATENCY_MS} ms | ${(updates / seconds).toFixed(0)} | ${pct(latencies, 50).toFixed(1)} ms | ${pct(latencies, 95).toFixed(1)} ms | ${pct(latencies, 99).toFixed(1)} ms | ${(((after.cpu - before.cpu) * 1000) / updates).toFixed(2)} ms | ${after.peakMiB.toFixed(0)} MiB |`,
       );
       console.log(rows.at(-1));
     } finally {
@@ -228,6 +294,8 @@ for (const kind of SERVERS) {
   }
 }
 console.log(`\n${PEOPLE} people × 13 attempt updates each; Bot API latency ${LATENCY_MS} ms; ${os.cpus().length} cores`);
-console.log("| server | concurrent requests | Bot API latency | attempt updates/s | p50 | p95 | p99 | server CPU per update | peak RSS |");
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+console.log(
+  "| server | connections | people in flight | Bot API latency | attempt updates/s | ack p50 | ack p95 | ack p99 | server CPU per update | peak RSS |",
+);
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const row of rows) console.log(row);

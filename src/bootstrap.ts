@@ -31,6 +31,7 @@ import { organizerTools } from "./organizer/tools.js";
 import type { ReplyChannel } from "./pipeline/outbox.js";
 import { OutboxSender } from "./pipeline/outbox-sender.js";
 import { Pipeline } from "./pipeline/pipeline.js";
+import { redisSignal } from "./pipeline/redis-signal.js";
 import { TurnRunner } from "./pipeline/turn-runner.js";
 import { createApp } from "./server/app.js";
 import { type Closer, closeAll, closeServer } from "./server/lifecycle.js";
@@ -78,7 +79,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     const pacers = platformPacers(sessions instanceof RedisSessionStore ? sessions.client : undefined, {
       TELEGRAM: config.telegram?.broadcastPerSecond,
     });
-    const inbox = new Inbox(db.prisma, { leaseMs: config.inboxLeaseMs });
+    const inbox = new Inbox(db.prisma, { leaseMs: config.inboxLeaseMs }, db.urgent);
     const replyChannels: Partial<Record<Platform, ReplyChannel>> = {};
     const metrics = new Metrics(db.prisma, contest.id);
     const sender = new OutboxSender({
@@ -89,11 +90,16 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       leaseMs: config.inboxLeaseMs,
       onOutcome: (platform, outcome) => metrics.replies.inc({ platform, outcome }),
     });
+    const signal = sessions instanceof RedisSessionStore ? redisSignal(sessions.client, logger) : undefined;
+    if (signal) closers.push({ name: "inbox wake-ups", close: () => signal.close() });
     const pipeline = new Pipeline({
       inbox,
       sender,
       logger,
-      concurrency: config.inboxConcurrency,
+      signal,
+      // PGlite runs one statement at a time: more turns in work would only queue in front of the
+      // webhooks' inbox inserts (and delay their acknowledgement) without adding throughput.
+      concurrency: config.inboxConcurrency ?? (db.kind === "pglite" ? 2 : 16),
       onApplied: (platform, outcome) => metrics.events.inc({ platform, outcome }),
     });
     metrics.watchPipeline(inbox, sender);
@@ -208,8 +214,10 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     }
     // Every handler is registered: work recorded before this start (by a process that died, or
     // by another instance) is picked up now. Stopped before the database closes.
-    pipeline.start();
-    closers.push({ name: "pipeline", close: () => pipeline.stop(config.shutdownTimeoutMs) });
+    if (config.workers) {
+      pipeline.start();
+      closers.push({ name: "pipeline", close: () => pipeline.stop(config.shutdownTimeoutMs) });
+    }
     const app = createApp({
       logger,
       checks: { database: () => db.ping(), sessions: () => sessions.ping() },

@@ -41,8 +41,9 @@ const schema = z.object({
   SIMULATOR_ACCESS: z.enum(["loopback", "public"]).default("loopback"),
   METRICS_TOKEN: optionalString,
   INBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  INBOX_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(32),
+  INBOX_CONCURRENCY: z.coerce.number().int().min(1).max(500).optional(),
   BACKGROUND: optionalString.pipe(onOff.optional()),
+  WORKERS: optionalString.pipe(onOff.optional()),
   SESSION_TTL_SECONDS: z.coerce
     .number()
     .int()
@@ -114,11 +115,16 @@ export interface Config {
    * renews every third of it while alive); a dead process's work is taken over after it.
    */
   inboxLeaseMs: number;
-  /** Inbound events worked on at once by this process (different people). */
-  inboxConcurrency: number;
+  /** Inbound events worked on at once by this process (different people); default by database. */
+  inboxConcurrency?: number;
   sessionTtlSeconds: number;
   /** Run the deadline sweep, round closing and the broadcast sender in this process. */
   background: boolean;
+  /**
+   * Apply inbox events and send outbox replies in this process. Off: the instance only records
+   * and acknowledges webhooks (a web-only instance next to worker instances).
+   */
+  workers: boolean;
   shutdownTimeoutMs: number;
   telegram?: {
     token: string;
@@ -181,6 +187,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     inboxConcurrency: env.INBOX_CONCURRENCY,
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,
     background: env.BACKGROUND ?? true,
+    workers: env.WORKERS ?? true,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     telegramBotUsername: env.TELEGRAM_BOT_USERNAME,
     telegram: env.TELEGRAM_BOT_TOKEN

@@ -6,6 +6,7 @@
 // DEAD after the last try, for an organizer to see (/readyz, /metrics, the admin API).
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../storage/errors.js";
+import type { SqlRunner } from "../storage/migrate.js";
 
 export interface InboxOptions {
   /** How long a claim holds an event without renewal (default 60 s). */
@@ -37,6 +38,8 @@ export class Inbox {
   constructor(
     private readonly prisma: PrismaClient,
     options: InboxOptions = {},
+    /** Where records are written (default: through Prisma); see Database.urgent. */
+    private readonly urgent?: SqlRunner,
   ) {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxTries = options.maxTries ?? 5;
@@ -45,6 +48,15 @@ export class Inbox {
 
   /** Records an event; null when it was recorded before (a redelivery). */
   async record(platform: Platform, externalKey: string, actorKey: string, payload: object): Promise<string | null> {
+    if (this.urgent) {
+      const rows = await this.urgent.query<{ id: string }>(
+        `INSERT INTO "InboundEvent" (id, platform, "externalKey", "actorKey", payload)
+         VALUES (gen_random_uuid(), $1::"Platform", $2, $3, $4::jsonb)
+         ON CONFLICT (platform, "externalKey") DO NOTHING RETURNING id::text AS id`,
+        [platform, externalKey, actorKey, JSON.stringify(payload)],
+      );
+      return rows[0]?.id ?? null;
+    }
     try {
       const row = await this.prisma.inboundEvent.create({ data: { platform, externalKey, actorKey, payload }, select: { id: true } });
       return row.id;

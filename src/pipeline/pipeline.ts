@@ -15,6 +15,11 @@ import { QueueWorker } from "./queue-worker.js";
  */
 export type InboxHandler = (event: ClaimedEvent) => Promise<"applied" | "handled">;
 
+export interface WakeSignal {
+  notify(): void;
+  onWake(listener: () => void): void;
+}
+
 export interface PipelineOptions {
   inbox: Inbox;
   sender: OutboxSender;
@@ -25,6 +30,11 @@ export interface PipelineOptions {
   sendConcurrency?: number;
   /** How often an idle worker looks for work recorded elsewhere (default 250 ms). */
   idleMs?: number;
+  /**
+   * Tells the other instances that an event was recorded, and hears them (Redis pub/sub when
+   * REDIS_URL is set), so a worker elsewhere claims it at once instead of at its next idle tick.
+   */
+  signal?: WakeSignal;
   /** Told each event's outcome (metrics). */
   onApplied?: (platform: Platform, outcome: "applied" | "handled" | "retry" | "dead") => void;
 }
@@ -71,7 +81,10 @@ export class Pipeline {
   /** Records an event and wakes a worker; null when it was recorded before (a redelivery). */
   async receive(platform: Platform, externalKey: string, actorKey: string, payload: object): Promise<string | null> {
     const id = await this.options.inbox.record(platform, externalKey, actorKey, payload);
-    if (id) this.events.kick();
+    if (id) {
+      this.events.kick();
+      this.options.signal?.notify();
+    }
     return id;
   }
 
@@ -81,6 +94,7 @@ export class Pipeline {
   }
 
   start(): void {
+    this.options.signal?.onWake(() => this.events.kick());
     this.events.start();
     this.replies.start();
   }

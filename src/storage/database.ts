@@ -16,6 +16,12 @@ export type { PrismaClient };
 export interface Database {
   prisma: PrismaClient;
   kind: "pglite" | "postgres";
+  /**
+   * Raw SQL on connections kept apart from the busy pool, for short statements someone waits
+   * on (a webhook's inbox record before its acknowledgement): they never queue behind turn
+   * transactions. PostgreSQL: a small pool of its own; PGlite: its only connection.
+   */
+  urgent: SqlRunner;
   /** Applies pending migrations (done on open unless disabled); returns the names applied. */
   migrate(): Promise<string[]>;
   /** Resolves when a trivial query succeeds. */
@@ -45,18 +51,20 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   options.logger.info({ dir, ms: Date.now() - started }, "embedded database (PGlite) opened");
   const migrate = () => applyMigrations(pgliteRunner(client), options.logger);
   if (options.migrate !== false) await migrate();
-  return database(new PrismaClient({ adapter: pgliteAdapter(client) }), "pglite", migrate, () => client.close());
+  return database(new PrismaClient({ adapter: pgliteAdapter(client) }), "pglite", pgliteRunner(client), migrate, () => client.close());
 }
 
 function database(
   prisma: PrismaClient,
   kind: Database["kind"],
+  urgent: SqlRunner,
   migrate: () => Promise<string[]>,
   closeDriver: () => Promise<void>,
 ): Database {
   return {
     prisma,
     kind,
+    urgent,
     migrate,
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
@@ -78,9 +86,10 @@ export function pgliteRunner(client: PGlite): SqlRunner {
 }
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 5_000 });
+  const urgent = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000 });
   // An idle client losing its server must not crash the process; the next query reports it.
-  pool.on("error", (error) => options.logger.error({ err: error }, "PostgreSQL pool error"));
+  for (const p of [pool, urgent]) p.on("error", (error) => options.logger.error({ err: error }, "PostgreSQL pool error"));
   const migrate = async () => {
     const conn = await pool.connect();
     try {
@@ -91,10 +100,13 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   };
   if (options.migrate !== false) await migrate();
   options.logger.info("PostgreSQL server connected");
-  return database(new PrismaClient({ adapter: new PrismaPg(pool) }), "postgres", migrate, () => pool.end());
+  return database(new PrismaClient({ adapter: new PrismaPg(pool) }), "postgres", pgClientRunner(urgent), migrate, async () => {
+    await urgent.end();
+    await pool.end();
+  });
 }
 
-export function pgClientRunner(client: pg.ClientBase): SqlRunner {
+export function pgClientRunner(client: pg.ClientBase | pg.Pool): SqlRunner {
   return {
     query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) => (await client.query<T>(sql, params)).rows,
     script: async (sql: string) => {

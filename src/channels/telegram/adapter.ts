@@ -48,20 +48,19 @@ export class TelegramAdapter implements Messenger, ReplyChannel {
   }
 
   /**
-   * A conversation reply from the outbox, in steps: the button press answered (a failure there
-   * is ignored: a press older than Telegram keeps it cannot be answered any more), the contact
-   * keyboard removed after a shared number, then each message, the question edited in place.
+   * A conversation reply from the outbox, in steps: the contact keyboard removed after a shared
+   * number, then each message, the question edited in place. The button press is answered
+   * alongside, on every try (a failure there is ignored: a press answered already, or older
+   * than Telegram keeps it, cannot be answered again), so the spinner stops at once.
    */
   async deliver(chatId: string, reply: OutboxPayload, from: number, stepDone: () => void): Promise<void> {
-    const steps: (() => Promise<unknown>)[] = [];
     const { callbackQueryId } = reply;
-    if (callbackQueryId) {
-      steps.push(() =>
-        this.api
+    const answering = callbackQueryId
+      ? this.api
           .answerCallbackQuery(callbackQueryId, reply.notice ? { text: reply.notice.slice(0, 200) } : undefined)
-          .catch((error: unknown) => this.logger.debug({ err: (error as Error).message }, "answerCallbackQuery failed")),
-      );
-    }
+          .catch((error: unknown) => this.logger.debug({ err: (error as Error).message }, "answerCallbackQuery failed"))
+      : undefined;
+    const steps: (() => Promise<unknown>)[] = [];
     // Take the contact keyboard away once the number was accepted (not when asked again).
     if (reply.afterContact && !reply.messages.some((m) => m.contactRequest)) {
       steps.push(() => this.api.sendMessage(chatId, M.contactReceived, { reply_markup: { remove_keyboard: true } }));
@@ -74,12 +73,16 @@ export class TelegramAdapter implements Messenger, ReplyChannel {
         await this.sendPlain(chatId, message);
       });
     }
-    await translated(async () => {
-      for (const step of steps.slice(from)) {
-        await step();
-        stepDone();
-      }
-    });
+    try {
+      await translated(async () => {
+        for (const step of steps.slice(from)) {
+          await step();
+          stepDone();
+        }
+      });
+    } finally {
+      await answering;
+    }
   }
 
   private async sendPlain(chatId: string, message: OutboundMessage): Promise<number> {
