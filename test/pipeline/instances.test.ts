@@ -16,6 +16,7 @@ describe("two instances on one PostgreSQL and Redis", () => {
   const fake = new FakeTelegram();
   let instances: TestServer[] = [];
   let drop: () => Promise<void>;
+  let env: Record<string, string> = {};
   const post = (instance: TestServer, update: object) =>
     request(instance.server).post("/webhooks/telegram").set("X-Telegram-Bot-Api-Secret-Token", SECRET).send(update);
 
@@ -23,7 +24,7 @@ describe("two instances on one PostgreSQL and Redis", () => {
     await fake.start();
     const db = await createPostgresDatabase();
     drop = db.drop;
-    const env = {
+    env = {
       DATABASE_URL: db.url,
       REDIS_URL: requireEnv("TEST_REDIS_URL"),
       TELEGRAM_BOT_TOKEN: "888:TWO",
@@ -76,6 +77,26 @@ describe("two instances on one PostgreSQL and Redis", () => {
       .map((c) => c.payload.text);
     expect(delivered).toEqual(expected);
   }, 180_000);
+
+  it("lets a web-only instance (WORKERS=off) record and acknowledge, and a worker instance apply and send", async () => {
+    const web = await startServer({ ...env, WORKERS: "off", BACKGROUND: "off" });
+    try {
+      fake.clear();
+      const update = textUpdate(7201, "/huongdan");
+      expect((await post(web, update)).status).toBe(200);
+      await pipelineSettled(web.db.prisma);
+      const event = await web.db.prisma.inboundEvent.findFirstOrThrow({
+        where: { externalKey: String(update.update_id) },
+        include: { replies: true },
+      });
+      expect(event.status).toBe("DONE");
+      expect(event.lockedBy).not.toBe(web.pipeline.workerId);
+      expect(event.replies[0]!.lockedBy).not.toBe(web.pipeline.workerId);
+      expect(fake.delivered().length).toBeGreaterThan(0);
+    } finally {
+      await web.destroy();
+    }
+  });
 
   it("sends a broadcast of 2,000 at 30 messages a second across both instances, each once", async () => {
     const prisma = instances[0]!.db.prisma;
