@@ -79,7 +79,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     const pacers = platformPacers(sessions instanceof RedisSessionStore ? sessions.client : undefined, {
       TELEGRAM: config.telegram?.broadcastPerSecond,
     });
-    const inbox = new Inbox(db.prisma, { leaseMs: config.inboxLeaseMs }, db.urgent);
+    const inbox = new Inbox(db.prisma, db.urgent, { leaseMs: config.inboxLeaseMs });
     const replyChannels: Partial<Record<Platform, ReplyChannel>> = {};
     const metrics = new Metrics(db.prisma, contest.id);
     const sender = new OutboxSender({
@@ -143,6 +143,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       } else {
         await bot.api.deleteWebhook();
         inited = bot.init();
+        inited.catch((error: unknown) => logger.error({ err: error }, "Telegram getMe failed; updates wait in the inbox"));
         void bot
           .start({ onStart: () => logger.info("Telegram long polling started") })
           .catch((error: unknown) => logger.error({ err: error }, "Telegram polling stopped"));

@@ -5,7 +5,6 @@
 // enforced by the claim query itself. A failed event is retried with back-off and becomes
 // DEAD after the last try, for an organizer to see (/readyz, /metrics, the admin API).
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
-import { isUniqueViolation } from "../storage/errors.js";
 import type { SqlRunner } from "../storage/migrate.js";
 
 export interface InboxOptions {
@@ -37,9 +36,9 @@ export class Inbox {
 
   constructor(
     private readonly prisma: PrismaClient,
+    /** Where records are written, apart from the busy pool (Database.urgent). */
+    private readonly urgent: SqlRunner,
     options: InboxOptions = {},
-    /** Where records are written (default: through Prisma); see Database.urgent. */
-    private readonly urgent?: SqlRunner,
   ) {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxTries = options.maxTries ?? 5;
@@ -48,22 +47,13 @@ export class Inbox {
 
   /** Records an event; null when it was recorded before (a redelivery). */
   async record(platform: Platform, externalKey: string, actorKey: string, payload: object): Promise<string | null> {
-    if (this.urgent) {
-      const rows = await this.urgent.query<{ id: string }>(
-        `INSERT INTO "InboundEvent" (id, platform, "externalKey", "actorKey", payload)
-         VALUES (gen_random_uuid(), $1::"Platform", $2, $3, $4::jsonb)
-         ON CONFLICT (platform, "externalKey") DO NOTHING RETURNING id::text AS id`,
-        [platform, externalKey, actorKey, JSON.stringify(payload)],
-      );
-      return rows[0]?.id ?? null;
-    }
-    try {
-      const row = await this.prisma.inboundEvent.create({ data: { platform, externalKey, actorKey, payload }, select: { id: true } });
-      return row.id;
-    } catch (error) {
-      if (isUniqueViolation(error)) return null;
-      throw error;
-    }
+    const rows = await this.urgent.query<{ id: string }>(
+      `INSERT INTO "InboundEvent" (id, platform, "externalKey", "actorKey", payload)
+       VALUES (gen_random_uuid(), $1::"Platform", $2, $3, $4::jsonb)
+       ON CONFLICT (platform, "externalKey") DO NOTHING RETURNING id::text AS id`,
+      [platform, externalKey, actorKey, JSON.stringify(payload)],
+    );
+    return rows[0]?.id ?? null;
   }
 
   /**

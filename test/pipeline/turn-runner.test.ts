@@ -14,7 +14,7 @@ describe.each(BACKENDS)("pipeline pieces on %s", (backend) => {
   const h = useSampleHarness(backend);
 
   it("claims one event per person at a time, in order; a DEAD event no longer holds the person's next one", async () => {
-    const inbox = new Inbox(h.db.prisma, { maxTries: 1 });
+    const inbox = new Inbox(h.db.prisma, h.db.urgent, { maxTries: 1 });
     const a1 = (await inbox.record("SIMULATOR", `a1-${backend}`, "sim:a", { n: 1 }))!;
     const a2 = (await inbox.record("SIMULATOR", `a2-${backend}`, "sim:a", { n: 2 }))!;
     const b1 = (await inbox.record("SIMULATOR", `b1-${backend}`, "sim:b", { n: 3 }))!;
@@ -57,7 +57,7 @@ describe.each(BACKENDS)("pipeline pieces on %s", (backend) => {
     const who = actor("SIMULATOR", `straddle-${backend}`);
     await runner.handle(who, { type: "start" });
     await runner.handle(who, button("c:y"));
-    const inbox = new Inbox(h.db.prisma);
+    const inbox = new Inbox(h.db.prisma, h.db.urgent);
     const id = (await inbox.record("SIMULATOR", `name-${backend}`, `sim:${who.externalId}`, {}))!;
     failAfterWrite = true;
     await expect(runner.apply({ actor: who, event: text("Trương Văn Nửa"), inboundId: id })).rejects.toThrow("connection lost");
