@@ -8,7 +8,6 @@ import { findToken } from "./admin/tokens.js";
 import { startBackgroundWork } from "./background.js";
 import { pendingDeliveries } from "./broadcast/campaigns.js";
 import type { Messenger } from "./broadcast/messenger.js";
-import { platformPacers } from "./broadcast/rate-limiter.js";
 import { landingRouter } from "./channels/landing.js";
 import { SimulatorChannel } from "./channels/simulator/channel.js";
 import { PreviewWorld } from "./channels/simulator/preview.js";
@@ -23,22 +22,17 @@ import { zaloWebhookRouter } from "./channels/zalo/webhook.js";
 import type { Config } from "./config.js";
 import { loadContestContext } from "./contest/context.js";
 import { loadContestFile } from "./contest/loader.js";
-import { ConversationEngine } from "./engine/engine.js";
 import type { Platform } from "./generated/prisma/client.js";
-import { Inbox } from "./inbox/inbox.js";
 import type { Logger } from "./logger.js";
 import { organizerTools } from "./organizer/tools.js";
-import type { ReplyChannel } from "./pipeline/outbox.js";
-import { OutboxSender } from "./pipeline/outbox-sender.js";
-import { Pipeline } from "./pipeline/pipeline.js";
-import { redisSignal } from "./pipeline/redis-signal.js";
-import { TurnRunner } from "./pipeline/turn-runner.js";
+import { assemblePipeline } from "./pipeline/assemble.js";
+import type { Pipeline } from "./pipeline/pipeline.js";
+import type { TurnRunner } from "./pipeline/turn-runner.js";
 import { createApp } from "./server/app.js";
 import { type Closer, closeAll, closeServer } from "./server/lifecycle.js";
 import { Metrics, metricsRouter } from "./server/metrics.js";
 import { createServices } from "./services.js";
 import { createSessionStore, type SessionStore } from "./sessions/index.js";
-import { RedisSessionStore } from "./sessions/redis-store.js";
 import { type Database, openDatabase } from "./storage/database.js";
 
 export interface Running {
@@ -66,43 +60,16 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     logger.info({ file: config.contestFile, rounds: loaded.rounds, questions: loaded.questions?.accepted.length }, "contest loaded");
     const contest = await loadContestContext(db.prisma, loaded.definition.slug);
     const services = createServices(db.prisma, contest, logger);
-    const engine = new ConversationEngine({ contest, logger });
-    const runner = new TurnRunner({
-      prisma: db.prisma,
-      contest,
-      engine,
-      sessions,
-      clock: () => new Date(),
-      sessionTtlSeconds: config.sessionTtlSeconds,
-    });
-    // With Redis the platform rates are one budget across instances, not one per instance.
-    const pacers = platformPacers(sessions instanceof RedisSessionStore ? sessions.client : undefined, {
-      TELEGRAM: config.telegram?.broadcastPerSecond,
-    });
-    const inbox = new Inbox(db.prisma, db.urgent, { leaseMs: config.inboxLeaseMs });
-    const replyChannels: Partial<Record<Platform, ReplyChannel>> = {};
     const metrics = new Metrics(db.prisma, contest.id);
-    const sender = new OutboxSender({
-      prisma: db.prisma,
-      channels: replyChannels,
-      pacers,
+    const { runner, inbox, sender, pipeline, pacers, replyChannels, signal } = assemblePipeline({
+      config,
+      db,
+      contest,
+      sessions,
       logger,
-      leaseMs: config.inboxLeaseMs,
-      onOutcome: (platform, outcome) => metrics.replies.inc({ platform, outcome }),
+      metrics,
     });
-    const signal = sessions instanceof RedisSessionStore ? redisSignal(sessions.client, logger) : undefined;
     if (signal) closers.push({ name: "inbox wake-ups", close: () => signal.close() });
-    const pipeline = new Pipeline({
-      inbox,
-      sender,
-      logger,
-      signal,
-      // PGlite runs one statement at a time: more turns in work would only queue in front of the
-      // webhooks' inbox inserts (and delay their acknowledgement) without adding throughput.
-      concurrency: config.inboxConcurrency ?? (db.kind === "pglite" ? 2 : 16),
-      onApplied: (platform, outcome) => metrics.events.inc({ platform, outcome }),
-    });
-    metrics.watchPipeline(inbox, sender);
     const messengers: Partial<Record<Platform, Messenger>> = {};
     const upkeep: { name: string; run: () => Promise<unknown> }[] = [
       { name: "inbox pruning", run: () => inbox.prune() },

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { RateLimitedError, RecipientUnreachableError } from "../broadcast/messenger.js";
 import type { Pacer } from "../broadcast/rate-limiter.js";
-import type { Platform, PrismaClient } from "../generated/prisma/client.js";
+import type { Platform, Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import type { OutboxPayload, ReplyChannel } from "./outbox.js";
 
@@ -22,6 +22,38 @@ export interface OutboxRow {
 }
 
 export type SendOutcome = "sent" | "failed" | "retried";
+
+/** Who takes a reply at once when nothing of its chat is waiting (see queueReply). */
+export interface ReplyClaimant {
+  workerId: string;
+  leaseMs: number;
+  send(row: OutboxRow): void;
+}
+
+/**
+ * Inserts a reply in the outbox inside the turn's transaction. When `claimant` is given and no
+ * earlier reply of the chat is unsent, the row is claimed for it at once (SENDING, its lease),
+ * so the sender needs no claim query; otherwise it waits in line (PENDING).
+ */
+export async function queueReply(
+  tx: Prisma.TransactionClient,
+  reply: { platform: Platform; chatId: string; eventId: string; payload: OutboxPayload },
+  claimant?: ReplyClaimant,
+): Promise<OutboxRow & { status: string }> {
+  const leaseUntil = claimant ? new Date(Date.now() + claimant.leaseMs) : null;
+  const rows = await tx.$queryRaw<(OutboxRow & { status: string })[]>`
+    INSERT INTO "OutboxMessage" (id, platform, "chatId", "eventId", payload, status, "lockedBy", "lockedUntil", tries)
+    SELECT gen_random_uuid(), ${reply.platform}::"Platform", ${reply.chatId}, ${reply.eventId}::uuid, ${JSON.stringify(reply.payload)}::jsonb,
+           (CASE WHEN c.mine THEN 'SENDING' ELSE 'PENDING' END)::"DeliveryStatus",
+           CASE WHEN c.mine THEN ${claimant?.workerId ?? null} END,
+           CASE WHEN c.mine THEN ${leaseUntil}::timestamptz END,
+           CASE WHEN c.mine THEN 1 ELSE 0 END
+    FROM (SELECT ${claimant !== undefined} AND NOT EXISTS (
+            SELECT 1 FROM "OutboxMessage" p
+            WHERE p.platform = ${reply.platform}::"Platform" AND p."chatId" = ${reply.chatId} AND p.status IN ('PENDING', 'SENDING')) AS mine) c
+    RETURNING id::text AS id, platform::text AS platform, "chatId", payload, progress, tries, status::text AS status`;
+  return rows[0]!;
+}
 
 export interface OutboxSenderOptions {
   prisma: PrismaClient;

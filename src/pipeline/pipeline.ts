@@ -6,7 +6,7 @@
 import type { Platform } from "../generated/prisma/client.js";
 import type { ClaimedEvent, Inbox } from "../inbox/inbox.js";
 import type { Logger } from "../logger.js";
-import type { OutboxRow, OutboxSender } from "./outbox-sender.js";
+import type { OutboxRow, OutboxSender, ReplyClaimant } from "./outbox-sender.js";
 import { QueueWorker } from "./queue-worker.js";
 
 /**
@@ -88,9 +88,9 @@ export class Pipeline {
     return id;
   }
 
-  /** Something was queued in the outbox outside a turn (e.g. by another component): send it soon. */
-  kickSender(): void {
-    this.replies.kick();
+  /** The claimant a turn runner hands its replies to (they were claimed in the turn). */
+  get claimant(): ReplyClaimant {
+    return { workerId: this.workerId, leaseMs: this.options.sender.leaseMs, send: (row) => this.replies.push(row) };
   }
 
   start(): void {

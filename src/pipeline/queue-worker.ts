@@ -47,6 +47,11 @@ export class QueueWorker<T> {
     this.wake?.();
   }
 
+  /** Works an item claimed elsewhere (e.g. in the transaction that created it). */
+  push(item: T): void {
+    this.begin(item);
+  }
+
   /** Items in work in this process. */
   get busy(): number {
     return this.running.size;

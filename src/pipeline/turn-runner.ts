@@ -15,7 +15,8 @@ import type { Actor, InboundEvent, Reply } from "../engine/types.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import { turnServices } from "../services.js";
 import type { SessionStore } from "../sessions/store.js";
-import type { ReplyContext } from "./outbox.js";
+import type { OutboxPayload, ReplyContext } from "./outbox.js";
+import { type OutboxRow, queueReply, type ReplyClaimant } from "./outbox-sender.js";
 
 const SESSION_TTL_SECONDS = 60 * 60 * 24 * 30;
 // Conflicts only happen when two processes work on one person at once: turns outside the
@@ -49,6 +50,8 @@ export interface TurnRunnerDeps {
   sessions: SessionStore;
   clock: () => Date;
   sessionTtlSeconds?: number;
+  /** This process's outbox sender: a reply its chat is not waiting on is claimed in the turn and handed over. */
+  claimant?: ReplyClaimant;
 }
 
 // PGlite runs one transaction at a time: a turn may wait for the others before it starts.
@@ -100,9 +103,11 @@ export class TurnRunner {
     const marker = job.inboundId ?? randomUUID();
     // The stored state is this very event's result from a try that did not commit: start before it.
     const before = stored.value?.applied === marker ? stored.value.previous : stored.value?.state;
-    return prisma.$transaction(async (tx) => {
-      if (job.inboundId && !(await stillPending(tx, job.inboundId))) return null;
+    const result = await prisma.$transaction(async (tx) => {
       const now = this.deps.clock();
+      // Marked DONE first: the update locks the row until COMMIT (a second try waits, then finds
+      // it DONE) and is undone with everything else if the turn fails.
+      if (job.inboundId && !(await markDone(tx, job.inboundId, now))) return null;
       const { reply, session } = await engine.turn({
         ...turnServices(tx, contest),
         actor: job.actor,
@@ -111,31 +116,31 @@ export class TurnRunner {
         session: before && structuredClone(before),
         now,
       });
-      if (job.inboundId) {
-        if (reply.messages.length > 0 || reply.notice || job.context?.callbackQueryId) {
-          await tx.outboxMessage.create({
-            data: {
-              platform: job.actor.platform,
-              chatId: job.actor.chatId,
-              eventId: job.inboundId,
-              payload: { ...reply, ...job.context } as object,
-            },
-          });
-        }
-        await tx.inboundEvent.update({ where: { id: job.inboundId }, data: { status: "DONE", processedAt: now, lockedUntil: null } });
+      let queued: (OutboxRow & { status: string }) | null = null;
+      if (job.inboundId && (reply.messages.length > 0 || reply.notice || job.context?.callbackQueryId)) {
+        const payload: OutboxPayload = { ...reply, ...job.context };
+        queued = await queueReply(
+          tx,
+          { platform: job.actor.platform, chatId: job.actor.chatId, eventId: job.inboundId, payload },
+          this.deps.claimant,
+        );
       }
       const record: SessionRecord = { state: session, applied: marker, previous: before };
       const ttl = this.deps.sessionTtlSeconds ?? SESSION_TTL_SECONDS;
       if (!(await sessions.setIfVersion(key, stored.version, record, ttl))) throw new SessionConflictError(key);
-      return reply;
+      return { reply, queued };
     }, TRANSACTION_OPTIONS);
+    if (!result) return null;
+    // Claimed for this process in the transaction: sent now, without another claim round trip.
+    if (result.queued?.status === "SENDING") this.deps.claimant?.send(result.queued);
+    return result.reply;
   }
 }
 
-/** Locks the inbox row for this transaction; false when it is no longer pending (applied by someone). */
-async function stillPending(tx: Prisma.TransactionClient, inboundId: string): Promise<boolean> {
-  const rows = await tx.$queryRaw<
-    { status: string }[]
-  >`SELECT status::text AS status FROM "InboundEvent" WHERE id = ${inboundId}::uuid FOR UPDATE`;
-  return rows[0]?.status === "PENDING";
+/** Marks the inbox row DONE in this transaction; false when it was no longer pending (applied by someone). */
+async function markDone(tx: Prisma.TransactionClient, inboundId: string, now: Date): Promise<boolean> {
+  const marked = await tx.$executeRaw`
+    UPDATE "InboundEvent" SET status = 'DONE', "processedAt" = ${now}, "lockedUntil" = NULL
+    WHERE id = ${inboundId}::uuid AND status = 'PENDING'`;
+  return marked === 1;
 }

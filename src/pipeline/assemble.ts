@@ -1,0 +1,67 @@
+// Builds the pipeline of one process from its configuration: the turn runner, the inbox, the
+// outbox sender with the platform pacers, the workers, and the wake-ups between instances.
+// Channels register their handlers and adapters on what this returns (bootstrap.ts).
+import { platformPacers } from "../broadcast/rate-limiter.js";
+import type { Config } from "../config.js";
+import type { ContestContext } from "../contest/context.js";
+import { ConversationEngine } from "../engine/engine.js";
+import type { Platform } from "../generated/prisma/client.js";
+import { Inbox } from "../inbox/inbox.js";
+import type { Logger } from "../logger.js";
+import type { Metrics } from "../server/metrics.js";
+import { RedisSessionStore } from "../sessions/redis-store.js";
+import type { SessionStore } from "../sessions/store.js";
+import type { Database } from "../storage/database.js";
+import type { ReplyChannel } from "./outbox.js";
+import { OutboxSender } from "./outbox-sender.js";
+import { Pipeline } from "./pipeline.js";
+import { redisSignal } from "./redis-signal.js";
+import { TurnRunner } from "./turn-runner.js";
+
+export function assemblePipeline(deps: {
+  config: Config;
+  db: Database;
+  contest: ContestContext;
+  sessions: SessionStore;
+  logger: Logger;
+  metrics: Metrics;
+}) {
+  const { config, db, contest, sessions, logger, metrics } = deps;
+  const redis = sessions instanceof RedisSessionStore ? sessions.client : undefined;
+  // With Redis the platform rates are one budget across instances, not one per instance.
+  const pacers = platformPacers(redis, { TELEGRAM: config.telegram?.broadcastPerSecond });
+  const inbox = new Inbox(db.prisma, db.urgent, { leaseMs: config.inboxLeaseMs });
+  /** Filled in by the channels: how each platform delivers a reply. */
+  const replyChannels: Partial<Record<Platform, ReplyChannel>> = {};
+  const sender = new OutboxSender({
+    prisma: db.prisma,
+    channels: replyChannels,
+    pacers,
+    logger,
+    leaseMs: config.inboxLeaseMs,
+    onOutcome: (platform, outcome) => metrics.replies.inc({ platform, outcome }),
+  });
+  const signal = redis ? redisSignal(redis, logger) : undefined;
+  const pipeline = new Pipeline({
+    inbox,
+    sender,
+    logger,
+    signal,
+    // PGlite runs one statement at a time: more turns in work would only queue in front of the
+    // webhooks' inbox inserts (and delay their acknowledgement) without adding throughput.
+    concurrency: config.inboxConcurrency ?? (db.kind === "pglite" ? 2 : 16),
+    onApplied: (platform, outcome) => metrics.events.inc({ platform, outcome }),
+  });
+  const runner = new TurnRunner({
+    prisma: db.prisma,
+    contest,
+    engine: new ConversationEngine({ contest, logger }),
+    sessions,
+    clock: () => new Date(),
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    // A web-only instance does not send: its replies wait for the workers of other instances.
+    claimant: config.workers ? pipeline.claimant : undefined,
+  });
+  metrics.watchPipeline(inbox, sender);
+  return { runner, inbox, sender, pipeline, pacers, replyChannels, signal };
+}
