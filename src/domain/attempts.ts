@@ -55,12 +55,11 @@ export class AttemptService {
     });
   }
 
-  async forRound(roundId: string, participantId: string): Promise<AttemptWithQuestions | null> {
-    const found = await this.prisma.attempt.findUnique({
+  forRound(roundId: string, participantId: string): Promise<AttemptWithQuestions | null> {
+    return this.prisma.attempt.findUnique({
       where: { roundId_participantId: { roundId, participantId } },
-      select: { id: true },
+      include: { round: true, questions: { include: { question: true }, orderBy: { position: "asc" } } },
     });
-    return found ? this.load(found.id) : null;
   }
 
   /**
@@ -131,18 +130,24 @@ export class AttemptService {
     const aq = attempt.questions.find((q) => q.position === position);
     const chosen = aq?.optionOrder[shown];
     if (!aq || chosen === undefined) return "duplicate";
+    const answer = { chosen, correct: chosen === aq.question.correct, answeredAt: now };
     const updated = await this.prisma.attemptQuestion.updateMany({
       where: { id: aq.id, chosen: null, attempt: { status: "IN_PROGRESS" } },
-      data: { chosen, correct: chosen === aq.question.correct, answeredAt: now },
+      data: answer,
     });
-    return updated.count === 1 ? "recorded" : "duplicate";
+    if (updated.count !== 1) return "duplicate";
+    // The caller's copy now matches the row (one person's turns never overlap): no reload needed.
+    Object.assign(aq, answer);
+    return "recorded";
   }
 
-  async setPrediction(attemptId: string, prediction: number): Promise<boolean> {
+  /** Records the prediction on an attempt in progress (and on the caller's copy); false when it is closed. */
+  async setPrediction(attempt: Attempt, prediction: number): Promise<boolean> {
     const updated = await this.prisma.attempt.updateMany({
-      where: { id: attemptId, status: "IN_PROGRESS" },
+      where: { id: attempt.id, status: "IN_PROGRESS" },
       data: { prediction },
     });
+    if (updated.count === 1) attempt.prediction = prediction;
     return updated.count === 1;
   }
 

@@ -122,7 +122,8 @@ async function recordAnswer(
   const outcome = await ctx.attempts.answer(attempt, position, shown, turn.now);
   if (outcome === "late" || outcome === "closed") return showFinal(ctx, turn, attempt, true);
   turn.notice = outcome === "duplicate" ? M.staleButton : M.answerRecorded;
-  continueAttempt(ctx, turn, (await ctx.attempts.load(attempt.id))!);
+  // A recorded answer updated `attempt` itself; a duplicate means the row moved on: read it.
+  continueAttempt(ctx, turn, outcome === "recorded" ? attempt : (await ctx.attempts.load(attempt.id))!);
 }
 
 /** Typed letters or numbers, the prediction, «Nộp bài» and «Sửa dự đoán» during an attempt. */
@@ -152,9 +153,9 @@ export async function onAttemptInput(
   if (waiting && text !== undefined) {
     const r = validatePrediction(text);
     if (!r.ok) return say(turn, M.predictionInvalid);
-    await ctx.attempts.setPrediction(attempt.id, r.value);
+    const recorded = await ctx.attempts.setPrediction(attempt, r.value);
     turn.session.predictionAgain = false;
-    return continueAttempt(ctx, turn, (await ctx.attempts.load(attempt.id))!);
+    return continueAttempt(ctx, turn, recorded ? attempt : (await ctx.attempts.load(attempt.id))!);
   }
   if (event.type === "unsupported") say(turn, M.unsupported);
   continueAttempt(ctx, turn, attempt);
