@@ -141,7 +141,9 @@ async function startServer(kind: string, api: Api, port: number): Promise<Server
     if (kind !== "embedded") Object.assign(env, { DATABASE_URL: await freshPostgres(), REDIS_URL: process.env.BENCH_REDIS_URL! });
   }
   // tsx as a loader inside the server's own process (its CLI would measure a wrapper process).
-  const args = kind === "bare" ? ["--import", "tsx", entry] : [entry];
+  // BENCH_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const args = kind === "bare" ? ["--import", "tsx", entry] : [...nodeArgs, entry];
   // "split": a web-only instance answers the webhook; a second instance applies and sends.
   const roles: Record<string, string>[] = kind === "split" ? [{ WORKERS: "off", BACKGROUND: "off" }, { PORT: String(port + 1000) }] : [{}];
   const children: ChildProcess[] = [];

@@ -66,22 +66,25 @@ export class PrismaPeople implements People {
     private readonly contestId: string,
   ) {}
 
-  touchAccount(actor: Actor, now: Date): Promise<PlatformAccount> {
-    return this.prisma.platformAccount.upsert({
-      where: { platform_externalId: { platform: actor.platform, externalId: actor.externalId } },
-      create: {
-        platform: actor.platform,
-        externalId: actor.externalId,
-        chatId: actor.chatId,
-        displayName: actor.displayName,
-        lastInteractionAt: now,
-      },
-      update: { chatId: actor.chatId, displayName: actor.displayName, lastInteractionAt: now, blockedAt: null },
-    });
+  // Every turn runs these two: plain SQL, as the answer path in AttemptService.
+  async touchAccount(actor: Actor, now: Date): Promise<PlatformAccount> {
+    const rows = await this.prisma.$queryRaw<PlatformAccount[]>`
+      INSERT INTO "PlatformAccount" (id, platform, "externalId", "chatId", "displayName", "lastInteractionAt", "updatedAt")
+      VALUES (gen_random_uuid(), ${actor.platform}::"Platform", ${actor.externalId}, ${actor.chatId}, ${actor.displayName ?? null}, ${now}, ${now})
+      ON CONFLICT (platform, "externalId") DO UPDATE SET
+        "chatId" = EXCLUDED."chatId",
+        "displayName" = COALESCE(EXCLUDED."displayName", "PlatformAccount"."displayName"),
+        "lastInteractionAt" = EXCLUDED."lastInteractionAt",
+        "blockedAt" = NULL,
+        "updatedAt" = EXCLUDED."updatedAt"
+      RETURNING *`;
+    return rows[0]!;
   }
 
-  byPhone(phone: string): Promise<Participant | null> {
-    return this.prisma.participant.findUnique({ where: { contestId_phone: { contestId: this.contestId, phone } } });
+  async byPhone(phone: string): Promise<Participant | null> {
+    const rows = await this.prisma.$queryRaw<Participant[]>`
+      SELECT * FROM "Participant" WHERE "contestId" = ${this.contestId}::uuid AND phone = ${phone}`;
+    return rows[0] ?? null;
   }
 
   async register(accountId: string, data: NewParticipant): Promise<RegisterOutcome> {

@@ -87,7 +87,7 @@ export class ConversationEngine {
     }
 
     const round = await ctx.attempts.openRound(turn.now);
-    const attempt = round ? await ctx.attempts.forRound(round.id, turn.participant.id) : null;
+    const attempt = round ? await ctx.attempts.forRound(round, turn.participant.id) : null;
     if (command === "thi") return startAttempt(ctx, turn, round, attempt);
     if (callback?.kind === "answer") return onAnswerButton(ctx, turn, callback, attempt);
     if (attempt?.status === "IN_PROGRESS") return onAttemptInput(ctx, turn, event, callback, attempt);

@@ -51,7 +51,7 @@ export async function showReview(ctx: EngineContext, turn: RegisteredTurn, round
   const round = await ctx.attempts.roundByNumber(roundNumber);
   if (!round) return showMenu(turn);
   if (!round.closedAt) return say(turn, M.reviewNotYet(formatDateTime(round.closesAt, ctx.contest.timezone)));
-  const attempt = await ctx.attempts.forRound(round.id, turn.participant.id);
+  const attempt = await ctx.attempts.forRound(round, turn.participant.id);
   if (!attempt) return showMenu(turn);
   const letter = (aq: AttemptWithQuestions["questions"][number], option: number | null) =>
     option === null ? undefined : `${"ABCDEF"[aq.optionOrder.indexOf(option)]}. ${aq.question.options[option]}`;

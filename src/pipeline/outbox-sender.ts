@@ -131,7 +131,11 @@ export class OutboxSender {
       await channel.deliver(row.chatId, row.payload, progress, () => {
         progress++;
       });
-      return await this.settle(row.id, "sent", { status: "SENT", sentAt: this.clock(), progress, lastError: null });
+      // Every reply ends here: plain SQL (see AttemptService); only the holder settles.
+      await this.options.prisma.$executeRaw`
+        UPDATE "OutboxMessage" SET status = 'SENT', "sentAt" = ${this.clock()}, progress = ${progress}, "lastError" = NULL, "lockedUntil" = NULL
+        WHERE id = ${row.id}::uuid AND "lockedBy" = ${this.workerId} AND status = 'SENDING'`;
+      return "sent";
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
       if (error instanceof RecipientUnreachableError) {
