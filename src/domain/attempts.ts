@@ -4,6 +4,7 @@
 import type { ContestContext } from "../contest/context.js";
 import type { Attempt, AttemptQuestion, Question, Round } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../storage/errors.js";
+import { revive } from "../storage/json-rows.js";
 import { atomically, type Db, recoverable } from "../storage/transaction.js";
 import { cryptoRandom, drawQuestions, type Random } from "./draw.js";
 
@@ -57,20 +58,22 @@ export class AttemptService {
     });
   }
 
-  /** The participant's attempt of the round with its questions, or null. */
+  /** The participant's attempt of the round with its questions, or null: one statement. */
   async forRound(round: Round, participantId: string): Promise<AttemptWithQuestions | null> {
-    const rows = await this.prisma.$queryRaw<Attempt[]>`
-      SELECT * FROM "Attempt" WHERE "roundId" = ${round.id}::uuid AND "participantId" = ${participantId}::uuid`;
-    return rows[0] ? this.withQuestions(rows[0], round) : null;
-  }
-
-  private async withQuestions(attempt: Attempt, round: Round): Promise<AttemptWithQuestions> {
-    const drawn = await this.prisma.$queryRaw<AttemptQuestion[]>`
-      SELECT * FROM "AttemptQuestion" WHERE "attemptId" = ${attempt.id}::uuid ORDER BY position`;
-    const ids = drawn.map((aq) => aq.questionId);
-    const questions = await this.prisma.$queryRaw<Question[]>`SELECT * FROM "Question" WHERE id = ANY(${ids}::uuid[])`;
-    const byId = new Map(questions.map((q) => [q.id, q]));
-    return { ...attempt, round, questions: drawn.map((aq) => ({ ...aq, question: byId.get(aq.questionId)! })) };
+    const rows = await this.prisma.$queryRaw<{ attempt: unknown; questions: { question: unknown }[] }[]>`
+      SELECT to_jsonb(a) AS attempt,
+             COALESCE((SELECT jsonb_agg(to_jsonb(aq) || jsonb_build_object('question', to_jsonb(q)) ORDER BY aq.position)
+                       FROM "AttemptQuestion" aq JOIN "Question" q ON q.id = aq."questionId"
+                       WHERE aq."attemptId" = a.id), '[]'::jsonb) AS questions
+      FROM "Attempt" a WHERE a."roundId" = ${round.id}::uuid AND a."participantId" = ${participantId}::uuid`;
+    const row = rows[0];
+    if (!row) return null;
+    const attempt = revive<Attempt>(row.attempt, ["startedAt", "deadlineAt", "finishedAt"]);
+    const questions = row.questions.map((aq) => {
+      revive<Question>(aq.question, ["createdAt", "updatedAt"]);
+      return revive<AttemptWithQuestions["questions"][number]>(aq, ["answeredAt"]);
+    });
+    return { ...attempt, round, questions };
   }
 
   /**

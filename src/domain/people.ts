@@ -4,6 +4,7 @@
 import type { Actor } from "../engine/types.js";
 import type { Participant, PlatformAccount } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../storage/errors.js";
+import { revive } from "../storage/json-rows.js";
 import { atomically, type Db, recoverable } from "../storage/transaction.js";
 
 export interface NewParticipant {
@@ -35,8 +36,11 @@ export type RegisterOutcome =
   | { kind: "taken"; existing: Participant };
 
 export interface People {
-  /** The sender's account, created on first contact; records the interaction. */
-  touchAccount(actor: Actor, now: Date): Promise<PlatformAccount>;
+  /**
+   * The sender's account (created on first contact; the interaction recorded) and the
+   * participant its phone belongs to, if any.
+   */
+  arrive(actor: Actor, now: Date): Promise<{ account: PlatformAccount; participant: Participant | null }>;
   byPhone(phone: string): Promise<Participant | null>;
   /** Creates the participant and links the account to it in one transaction. */
   register(accountId: string, data: NewParticipant): Promise<RegisterOutcome>;
@@ -66,19 +70,27 @@ export class PrismaPeople implements People {
     private readonly contestId: string,
   ) {}
 
-  // Every turn runs these two: plain SQL, as the answer path in AttemptService.
-  async touchAccount(actor: Actor, now: Date): Promise<PlatformAccount> {
-    const rows = await this.prisma.$queryRaw<PlatformAccount[]>`
-      INSERT INTO "PlatformAccount" (id, platform, "externalId", "chatId", "displayName", "lastInteractionAt", "updatedAt")
-      VALUES (gen_random_uuid(), ${actor.platform}::"Platform", ${actor.externalId}, ${actor.chatId}, ${actor.displayName ?? null}, ${now}, ${now})
-      ON CONFLICT (platform, "externalId") DO UPDATE SET
-        "chatId" = EXCLUDED."chatId",
-        "displayName" = COALESCE(EXCLUDED."displayName", "PlatformAccount"."displayName"),
-        "lastInteractionAt" = EXCLUDED."lastInteractionAt",
-        "blockedAt" = NULL,
-        "updatedAt" = EXCLUDED."updatedAt"
-      RETURNING *`;
-    return rows[0]!;
+  // Every turn starts here: one plain SQL statement (see AttemptService on Prisma's cost).
+  async arrive(actor: Actor, now: Date): Promise<{ account: PlatformAccount; participant: Participant | null }> {
+    const rows = await this.prisma.$queryRaw<{ account: unknown; participant: unknown }[]>`
+      WITH account AS (
+        INSERT INTO "PlatformAccount" (id, platform, "externalId", "chatId", "displayName", "lastInteractionAt", "updatedAt")
+        VALUES (gen_random_uuid(), ${actor.platform}::"Platform", ${actor.externalId}, ${actor.chatId}, ${actor.displayName ?? null}, ${now}, ${now})
+        ON CONFLICT (platform, "externalId") DO UPDATE SET
+          "chatId" = EXCLUDED."chatId",
+          "displayName" = COALESCE(EXCLUDED."displayName", "PlatformAccount"."displayName"),
+          "lastInteractionAt" = EXCLUDED."lastInteractionAt",
+          "blockedAt" = NULL,
+          "updatedAt" = EXCLUDED."updatedAt"
+        RETURNING *)
+      SELECT to_jsonb(account) AS account,
+             (SELECT to_jsonb(p) FROM "Participant" p WHERE p."contestId" = ${this.contestId}::uuid AND p.phone = account.phone) AS participant
+      FROM account`;
+    const row = rows[0]!;
+    return {
+      account: revive<PlatformAccount>(row.account, ["blockedAt", "lastInteractionAt", "createdAt", "updatedAt"]),
+      participant: row.participant ? revive<Participant>(row.participant, ["birthDate", "consentAt", "registeredAt", "updatedAt"]) : null,
+    };
   }
 
   async byPhone(phone: string): Promise<Participant | null> {

@@ -48,8 +48,7 @@ export class ConversationEngine {
   async turn(input: TurnInput): Promise<TurnResult> {
     const { actor, now, people } = input;
     const ctx: EngineContext = { contest: this.deps.contest, people, attempts: input.attempts, logger: this.deps.logger };
-    const account = await people.touchAccount(actor, now);
-    const participant = account.phone ? await people.byPhone(account.phone) : null;
+    const { account, participant } = await people.arrive(actor, now);
     const turn: Turn = { actor, account, participant, session: input.session ?? emptySession(), now, out: [] };
     await this.dispatch(ctx, turn, input.event);
     return { reply: { messages: turn.out, notice: turn.notice }, session: turn.session };

@@ -19,7 +19,11 @@ class MemoryPeople implements People {
   readonly accounts = new Map<string, PlatformAccount>();
   readonly participants: Participant[] = [];
 
-  async touchAccount(actor: Actor, now: Date): Promise<PlatformAccount> {
+  async arrive(actor: Actor, now: Date) {
+    const account = this.touch(actor, now);
+    return { account, participant: account.phone ? await this.byPhone(account.phone) : null };
+  }
+  private touch(actor: Actor, now: Date): PlatformAccount {
     const key = `${actor.platform}:${actor.externalId}`;
     const existing = this.accounts.get(key);
     const account: PlatformAccount = existing ?? {
