@@ -64,20 +64,22 @@ export class Inbox {
   async claim(workerId: string, limit: number): Promise<ClaimedEvent[]> {
     const now = this.clock();
     const leaseUntil = new Date(now.getTime() + this.leaseMs);
-    return this.prisma.$queryRaw<ClaimedEvent[]>`
-      UPDATE "InboundEvent" SET "lockedBy" = ${workerId}, "lockedUntil" = ${leaseUntil}, tries = tries + 1
-      WHERE id IN (
-        SELECT e.id FROM "InboundEvent" e
-        WHERE e.status = 'PENDING'
-          AND (e."lockedUntil" IS NULL OR e."lockedUntil" < ${now})
-          AND (e."notBefore" IS NULL OR e."notBefore" <= ${now})
-          AND NOT EXISTS (
-            SELECT 1 FROM "InboundEvent" p
-            WHERE p."actorKey" = e."actorKey" AND p.seq < e.seq AND p.status = 'PENDING')
-        ORDER BY e.seq
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING id::text AS id, platform::text AS platform, payload, tries`;
+    return this.urgent.query<ClaimedEvent & Record<string, unknown>>(
+      `UPDATE "InboundEvent" SET "lockedBy" = $1, "lockedUntil" = $2, tries = tries + 1
+       WHERE id IN (
+         SELECT e.id FROM "InboundEvent" e
+         WHERE e.status = 'PENDING'
+           AND (e."lockedUntil" IS NULL OR e."lockedUntil" < $3)
+           AND (e."notBefore" IS NULL OR e."notBefore" <= $3)
+           AND NOT EXISTS (
+             SELECT 1 FROM "InboundEvent" p
+             WHERE p."actorKey" = e."actorKey" AND p.seq < e.seq AND p.status = 'PENDING')
+         ORDER BY e.seq
+         LIMIT $4
+         FOR UPDATE SKIP LOCKED)
+       RETURNING id::text AS id, platform::text AS platform, payload, tries`,
+      [workerId, leaseUntil, now, limit],
+    );
   }
 
   /** Keeps the worker's claims alive while it works. */

@@ -35,6 +35,7 @@ export function assemblePipeline(deps: {
   const replyChannels: Partial<Record<Platform, ReplyChannel>> = {};
   const sender = new OutboxSender({
     prisma: db.prisma,
+    sql: db.urgent,
     channels: replyChannels,
     pacers,
     logger,

@@ -10,6 +10,7 @@ import { RateLimitedError, RecipientUnreachableError } from "../broadcast/messen
 import type { Pacer } from "../broadcast/rate-limiter.js";
 import type { Platform, Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
+import type { SqlRunner } from "../storage/migrate.js";
 import type { OutboxPayload, ReplyChannel } from "./outbox.js";
 
 export interface OutboxRow {
@@ -57,6 +58,8 @@ export async function queueReply(
 
 export interface OutboxSenderOptions {
   prisma: PrismaClient;
+  /** Short statements outside transactions (Database.urgent). */
+  sql: SqlRunner;
   channels: Partial<Record<Platform, ReplyChannel>>;
   pacers?: Partial<Record<Platform, Pacer>>;
   logger: Logger;
@@ -131,10 +134,12 @@ export class OutboxSender {
       await channel.deliver(row.chatId, row.payload, progress, () => {
         progress++;
       });
-      // Every reply ends here: plain SQL (see AttemptService); only the holder settles.
-      await this.options.prisma.$executeRaw`
-        UPDATE "OutboxMessage" SET status = 'SENT', "sentAt" = ${this.clock()}, progress = ${progress}, "lastError" = NULL, "lockedUntil" = NULL
-        WHERE id = ${row.id}::uuid AND "lockedBy" = ${this.workerId} AND status = 'SENDING'`;
+      // Every reply ends here: plain SQL outside Prisma (Database.urgent); only the holder settles.
+      await this.options.sql.query(
+        `UPDATE "OutboxMessage" SET status = 'SENT', "sentAt" = $1, progress = $2, "lastError" = NULL, "lockedUntil" = NULL
+         WHERE id = $3::uuid AND "lockedBy" = $4 AND status = 'SENDING'`,
+        [this.clock(), progress, row.id, this.workerId],
+      );
       return "sent";
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);

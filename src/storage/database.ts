@@ -17,9 +17,10 @@ export interface Database {
   prisma: PrismaClient;
   kind: "pglite" | "postgres";
   /**
-   * Raw SQL on connections kept apart from the busy pool, for short statements someone waits
-   * on (a webhook's inbox record before its acknowledgement): they never queue behind turn
-   * transactions. PostgreSQL: a small pool of its own; PGlite: its only connection.
+   * Raw SQL on connections kept apart from the busy pool, for short statements outside
+   * transactions (a webhook's inbox record before its acknowledgement, the workers' claims and
+   * settlements): they never queue behind turn transactions, and skip Prisma's per-query cost.
+   * PostgreSQL: a small pool of its own; PGlite: its only connection.
    */
   urgent: SqlRunner;
   /** Applies pending migrations (done on open unless disabled); returns the names applied. */
@@ -87,7 +88,7 @@ export function pgliteRunner(client: PGlite): SqlRunner {
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 20, connectionTimeoutMillis: 5_000 });
-  const urgent = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000 });
+  const urgent = new pg.Pool({ connectionString: url, max: 6, connectionTimeoutMillis: 5_000 });
   // An idle client losing its server must not crash the process; the next query reports it.
   for (const p of [pool, urgent]) p.on("error", (error) => options.logger.error({ err: error }, "PostgreSQL pool error"));
   const migrate = async () => {
