@@ -2,7 +2,7 @@
 // answer (idempotent per question), prediction, finalisation and the deadline sweep.
 
 import type { ContestContext } from "../contest/context.js";
-import type { Attempt, AttemptQuestion, Question, Round } from "../generated/prisma/client.js";
+import { type Attempt, type AttemptQuestion, Prisma, type Question, type Round } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../storage/errors.js";
 import { revive } from "../storage/json-rows.js";
 import { atomically, type Db, recoverable } from "../storage/transaction.js";
@@ -60,20 +60,21 @@ export class AttemptService {
 
   /** The participant's attempt of the round with its questions, or null: one statement. */
   async forRound(round: Round, participantId: string): Promise<AttemptWithQuestions | null> {
-    const rows = await this.prisma.$queryRaw<{ attempt: unknown; questions: { question: unknown }[] }[]>`
-      SELECT to_jsonb(a) AS attempt,
-             COALESCE((SELECT jsonb_agg(to_jsonb(aq) || jsonb_build_object('question', to_jsonb(q)) ORDER BY aq.position)
-                       FROM "AttemptQuestion" aq JOIN "Question" q ON q.id = aq."questionId"
-                       WHERE aq."attemptId" = a.id), '[]'::jsonb) AS questions
-      FROM "Attempt" a WHERE a."roundId" = ${round.id}::uuid AND a."participantId" = ${participantId}::uuid`;
+    const rows = await this.prisma.$queryRaw<{ attempt: AttemptJson | null }[]>`
+      SELECT ${attemptJson(round.id, participantId)} AS attempt`;
+    return attemptFromJson(rows[0]?.attempt ?? null, round);
+  }
+
+  /** The open round and the participant's attempt of it: what every turn of a registered person reads, in one statement. */
+  async current(now: Date, participantId: string): Promise<{ round: Round | null; attempt: AttemptWithQuestions | null }> {
+    const rows = await this.prisma.$queryRaw<{ round: unknown; attempt: AttemptJson | null }[]>`
+      SELECT to_jsonb(r) AS round, ${attemptJson(Prisma.sql`r.id`, participantId)} AS attempt
+      FROM "Round" r WHERE r."contestId" = ${this.contest.id}::uuid AND r."opensAt" <= ${now} AND r."closesAt" > ${now}
+      ORDER BY r.number LIMIT 1`;
     const row = rows[0];
-    if (!row) return null;
-    const attempt = revive<Attempt>(row.attempt, ["startedAt", "deadlineAt", "finishedAt"]);
-    const questions = row.questions.map((aq) => {
-      revive<Question>(aq.question, ["createdAt", "updatedAt"]);
-      return revive<AttemptWithQuestions["questions"][number]>(aq, ["answeredAt"]);
-    });
-    return { ...attempt, round, questions };
+    if (!row) return { round: null, attempt: null };
+    const round = revive<Round>(row.round, ["opensAt", "closesAt", "closedAt"]);
+    return { round, attempt: attemptFromJson(row.attempt, round) };
   }
 
   /**
@@ -224,6 +225,28 @@ export class AttemptService {
         return participants === 0 ? 0 : Math.round((perfect / participants) * 100);
     }
   }
+}
+
+type AttemptJson = { questions: { question: unknown }[] };
+
+/** A participant's attempt of a round (`round` an id or an SQL expression) as JSON with its questions and their texts. */
+function attemptJson(round: string | Prisma.Sql, participantId: string): Prisma.Sql {
+  const roundId = typeof round === "string" ? Prisma.sql`${round}::uuid` : round;
+  return Prisma.sql`(
+    SELECT to_jsonb(a) || jsonb_build_object('questions', COALESCE((
+      SELECT jsonb_agg(to_jsonb(aq) || jsonb_build_object('question', to_jsonb(q)) ORDER BY aq.position)
+      FROM "AttemptQuestion" aq JOIN "Question" q ON q.id = aq."questionId" WHERE aq."attemptId" = a.id), '[]'::jsonb))
+    FROM "Attempt" a WHERE a."roundId" = ${roundId} AND a."participantId" = ${participantId}::uuid)`;
+}
+
+function attemptFromJson(json: AttemptJson | null, round: Round): AttemptWithQuestions | null {
+  if (!json) return null;
+  for (const aq of json.questions) {
+    revive<Question>(aq.question, ["createdAt", "updatedAt"]);
+    revive<AttemptQuestion>(aq, ["answeredAt"]);
+  }
+  const attempt = revive<Attempt & AttemptJson>(json, ["startedAt", "deadlineAt", "finishedAt"]);
+  return { ...attempt, round } as AttemptWithQuestions;
 }
 
 /** First position without an answer, or undefined when all are answered. */

@@ -85,8 +85,7 @@ export class ConversationEngine {
       return showConfirm(ctx, turn);
     }
 
-    const round = await ctx.attempts.openRound(turn.now);
-    const attempt = round ? await ctx.attempts.forRound(round, turn.participant.id) : null;
+    const { round, attempt } = await ctx.attempts.current(turn.now, turn.participant.id);
     if (command === "thi") return startAttempt(ctx, turn, round, attempt);
     if (callback?.kind === "answer") return onAnswerButton(ctx, turn, callback, attempt);
     if (attempt?.status === "IN_PROGRESS") return onAttemptInput(ctx, turn, event, callback, attempt);

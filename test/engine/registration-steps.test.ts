@@ -107,7 +107,7 @@ describe("registration steps (no database)", () => {
   it("walks every step with its validation and registers through the People service", async () => {
     const people = new MemoryPeople();
     const conversation = new ConversationEngine({ contest: await sampleContext(), logger: silentLogger });
-    const attempts = { openRound: async () => null } as unknown as AttemptService; // no round open: registration only
+    const attempts = { current: async () => ({ round: null, attempt: null }) } as unknown as AttemptService; // no round open: registration only
     // The session carried from turn to turn, as the turn runner does it (without a database).
     let session: ConversationSession | undefined;
     const engine = {
