@@ -51,6 +51,9 @@ export function assemblePipeline(deps: {
     // PGlite runs one statement at a time: more turns in work would only queue in front of the
     // webhooks' inbox inserts (and delay their acknowledgement) without adding throughput.
     concurrency: config.inboxConcurrency ?? (db.kind === "pglite" ? 2 : 16),
+    // Likewise for replies on PGlite: each settlement waits its turn on the one connection
+    // (measured at 100 connections: acknowledgement p50 184 → 40 ms, p99 10.8 → 4.5 s).
+    sendConcurrency: db.kind === "pglite" ? 4 : 32,
     onApplied: (platform, outcome) => metrics.events.inc({ platform, outcome }),
   });
   const runner = new TurnRunner({
