@@ -5,7 +5,8 @@
 // through the webhook, at most C requests in flight (Telegram's max_connections), each person
 // waiting for the bot's reply before the next step. Prints end-to-end updates/s, percentiles of
 // the webhook's answer time (the acknowledgement), server CPU per update (from /proc) and
-// peak RSS, the bare-grammY baseline in the same run.
+// peak RSS, SQL statements per update on PostgreSQL (pg_stat_statements), the bare-grammY
+// baseline in the same run.
 // Usage: npm run bench -- [--people 200] [--concurrency 40,100] [--lanes N] [--latency 0] [--servers bare,embedded,postgres]
 // Servers: bare (grammY baseline), embedded (PGlite + memory), postgres (PostgreSQL + Redis),
 // split (postgres as two processes: a web-only instance and a worker instance).
@@ -84,6 +85,8 @@ class Api {
 
 interface Server {
   name: string;
+  /** The server's PostgreSQL database (postgres and split), where statements are counted. */
+  databaseUrl?: string;
   /** The processes of the server (CPU and memory are summed). */
   children: ChildProcess[];
   url: string;
@@ -154,6 +157,7 @@ async function startServer(kind: string, api: Api, port: number): Promise<Server
   }
   return {
     name: kind,
+    databaseUrl: env.DATABASE_URL,
     children,
     url,
     cleanup: async () => {
@@ -164,6 +168,26 @@ async function startServer(kind: string, api: Api, port: number): Promise<Server
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * SQL statements run in the server's database since the last call (pg_stat_statements, which
+ * scripts/test-services.sh preloads); undefined for the embedded database and the bare bot.
+ */
+async function statements(server: Server): Promise<number | undefined> {
+  if (!server.databaseUrl) return undefined;
+  const client = new pg.Client({ connectionString: server.databaseUrl });
+  await client.connect();
+  try {
+    await client.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    const { rows } = await client.query<{ calls: string | null }>(
+      "SELECT sum(calls)::text AS calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    );
+    await client.query("SELECT pg_stat_statements_reset()");
+    return Number(rows[0]?.calls ?? 0);
+  } finally {
+    await client.end();
+  }
 }
 
 /** CPU seconds used so far by the server's processes, and their summed peak RSS in MiB. */
@@ -277,16 +301,18 @@ for (const kind of SERVERS) {
     try {
       const people = Array.from({ length: PEOPLE }, (_, i) => 100_000 + i + port * 10_000);
       if (kind !== "bare") await lanes(people, inFlight, (id) => register(server, api, id, people.indexOf(id)));
+      await statements(server); // resets the count: only the attempt phase is counted
       const before = await usage(server);
       const latencies: number[] = [];
       const started = performance.now();
       const counts = await lanes(people, inFlight, (id) => attempt(server, api, id, latencies));
       const seconds = (performance.now() - started) / 1000;
       const after = await usage(server);
+      const sql = await statements(server);
       const updates = counts.reduce((a, b) => a + b, 0);
       latencies.sort((a, b) => a - b);
       rows.push(
-        `| ${kind} | ${concurrency} | ${inFlight} | ${LATENCY_MS} ms | ${(updates / seconds).toFixed(0)} | ${pct(latencies, 50).toFixed(1)} ms | ${pct(latencies, 95).toFixed(1)} ms | ${pct(latencies, 99).toFixed(1)} ms | ${(((after.cpu - before.cpu) * 1000) / updates).toFixed(2)} ms | ${after.peakMiB.toFixed(0)} MiB |`,
+        `| ${kind} | ${concurrency} | ${inFlight} | ${LATENCY_MS} ms | ${(updates / seconds).toFixed(0)} | ${pct(latencies, 50).toFixed(1)} ms | ${pct(latencies, 95).toFixed(1)} ms | ${pct(latencies, 99).toFixed(1)} ms | ${(((after.cpu - before.cpu) * 1000) / updates).toFixed(2)} ms | ${after.peakMiB.toFixed(0)} MiB | ${sql === undefined ? "–" : (sql / updates).toFixed(1)} |`,
       );
       console.log(rows.at(-1));
     } finally {
@@ -297,7 +323,7 @@ for (const kind of SERVERS) {
 }
 console.log(`\n${PEOPLE} people × 13 attempt updates each; Bot API latency ${LATENCY_MS} ms; ${os.cpus().length} cores`);
 console.log(
-  "| server | connections | people in flight | Bot API latency | attempt updates/s | ack p50 | ack p95 | ack p99 | server CPU per update | peak RSS |",
+  "| server | connections | people in flight | Bot API latency | attempt updates/s | ack p50 | ack p95 | ack p99 | server CPU per update | peak RSS | SQL statements per update |",
 );
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const row of rows) console.log(row);

@@ -53,7 +53,7 @@ start_postgres() {
   [ "$(id -u)" = 0 ] && chown postgres "$SERVICES_TMP/pg"
   as_pg_user "$bin/initdb" -D "$SERVICES_TMP/pg/data" -U postgres -A trust --no-sync -E UTF8 >/dev/null
   as_pg_user "$bin/pg_ctl" -D "$SERVICES_TMP/pg/data" -l "$SERVICES_TMP/pg/log" -w -t 60 \
-    -o "-p $port -k $SERVICES_TMP/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
+    -o "-p $port -k $SERVICES_TMP/pg -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" \
     start >/dev/null || { cat "$SERVICES_TMP/pg/log" >&2; return 1; }
   export TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres"
 }
