@@ -17,6 +17,11 @@ export class RecipientUnreachableError extends Error {
   }
 }
 
+/** What an account records when its platform says the person cannot be reached. */
+export function unreachableMark(error: RecipientUnreachableError, now: Date) {
+  return { unreachableReason: error.message, ...(error.permanent ? { blockedAt: now } : {}) };
+}
+
 /** The platform asked us to slow down. */
 export class RateLimitedError extends Error {
   constructor(readonly retryAfterMs: number) {

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import { campaignButtons, ZALO_WINDOW_MS } from "./campaigns.js";
-import { ChannelBlockedError, type Messenger, RateLimitedError, RecipientUnreachableError } from "./messenger.js";
+import { ChannelBlockedError, type Messenger, RateLimitedError, RecipientUnreachableError, unreachableMark } from "./messenger.js";
 import { type Pacer, platformPacers } from "./rate-limiter.js";
 
 const LEASE_MS = 60_000;
@@ -155,7 +155,7 @@ export class DeliverySender {
       if (error instanceof RecipientUnreachableError) {
         await this.options.prisma.platformAccount.update({
           where: { id: account.id },
-          data: { unreachableReason: error.message, ...(error.permanent ? { blockedAt: now } : {}) },
+          data: unreachableMark(error, now),
         });
         await this.settle(d.id, { status: "FAILED", lastError: error.message });
         return "failed";

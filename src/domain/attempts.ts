@@ -25,10 +25,14 @@ export class AttemptService {
   // The reads and writes of every answer tap are plain SQL ($queryRaw): a Prisma model query
   // costs about three times the CPU of the same statement sent raw (measured: 0.64 vs 0.23 ms).
   async openRound(now: Date): Promise<Round | null> {
-    const rows = await this.prisma.$queryRaw<Round[]>`
-      SELECT * FROM "Round" WHERE "contestId" = ${this.contest.id}::uuid AND "opensAt" <= ${now} AND "closesAt" > ${now}
-      ORDER BY number LIMIT 1`;
+    const rows = await this.prisma.$queryRaw<Round[]>`SELECT r.* ${this.openRoundFrom(now)}`;
     return rows[0] ?? null;
+  }
+
+  /** The round open at `now` as `r` (the first by number, should two overlap). */
+  private openRoundFrom(now: Date): Prisma.Sql {
+    return Prisma.sql`FROM "Round" r WHERE r."contestId" = ${this.contest.id}::uuid AND r."opensAt" <= ${now} AND r."closesAt" > ${now}
+      ORDER BY r.number LIMIT 1`;
   }
 
   nextRound(now: Date): Promise<Round | null> {
@@ -68,9 +72,7 @@ export class AttemptService {
   /** The open round and the participant's attempt of it: what every turn of a registered person reads, in one statement. */
   async current(now: Date, participantId: string): Promise<{ round: Round | null; attempt: AttemptWithQuestions | null }> {
     const rows = await this.prisma.$queryRaw<{ round: unknown; attempt: AttemptJson | null }[]>`
-      SELECT to_jsonb(r) AS round, ${attemptJson(Prisma.sql`r.id`, participantId)} AS attempt
-      FROM "Round" r WHERE r."contestId" = ${this.contest.id}::uuid AND r."opensAt" <= ${now} AND r."closesAt" > ${now}
-      ORDER BY r.number LIMIT 1`;
+      SELECT to_jsonb(r) AS round, ${attemptJson(Prisma.sql`r.id`, participantId)} AS attempt ${this.openRoundFrom(now)}`;
     const row = rows[0];
     if (!row) return { round: null, attempt: null };
     const round = revive<Round>(row.round, ["opensAt", "closesAt", "closedAt"]);

@@ -6,7 +6,7 @@
 // platform for its retry-after (shared with broadcasts); a recipient who blocked the bot is
 // recorded and the row FAILED; anything else is retried with back-off, then FAILED.
 import { randomUUID } from "node:crypto";
-import { RateLimitedError, RecipientUnreachableError } from "../broadcast/messenger.js";
+import { RateLimitedError, RecipientUnreachableError, unreachableMark } from "../broadcast/messenger.js";
 import type { Pacer } from "../broadcast/rate-limiter.js";
 import type { Platform, Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
@@ -91,23 +91,25 @@ export class OutboxSender {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  /** Claims up to `limit` rows, each the first unsent row of its chat. */
+  /** Claims up to `limit` rows, each the first unsent row of its chat (raw pool, like the inbox's claims). */
   claim(limit: number): Promise<OutboxRow[]> {
     const now = this.clock();
     const leaseUntil = new Date(now.getTime() + this.leaseMs);
-    return this.options.prisma.$queryRaw<OutboxRow[]>`
-      UPDATE "OutboxMessage" SET status = 'SENDING', "lockedBy" = ${this.workerId}, "lockedUntil" = ${leaseUntil}, tries = tries + 1
-      WHERE id IN (
-        SELECT o.id FROM "OutboxMessage" o
-        WHERE ((o.status = 'PENDING' AND (o."notBefore" IS NULL OR o."notBefore" <= ${now}))
-               OR (o.status = 'SENDING' AND o."lockedUntil" < ${now}))
-          AND NOT EXISTS (
-            SELECT 1 FROM "OutboxMessage" p
-            WHERE p.platform = o.platform AND p."chatId" = o."chatId" AND p.seq < o.seq AND p.status IN ('PENDING', 'SENDING'))
-        ORDER BY o.seq
-        LIMIT ${limit}
-        FOR UPDATE OF o SKIP LOCKED)
-      RETURNING id::text AS id, platform::text AS platform, "chatId", payload, progress, tries`;
+    return this.options.sql.query<OutboxRow & Record<string, unknown>>(
+      `UPDATE "OutboxMessage" SET status = 'SENDING', "lockedBy" = $1, "lockedUntil" = $2, tries = tries + 1
+       WHERE id IN (
+         SELECT o.id FROM "OutboxMessage" o
+         WHERE ((o.status = 'PENDING' AND (o."notBefore" IS NULL OR o."notBefore" <= $3))
+                OR (o.status = 'SENDING' AND o."lockedUntil" < $3))
+           AND NOT EXISTS (
+             SELECT 1 FROM "OutboxMessage" p
+             WHERE p.platform = o.platform AND p."chatId" = o."chatId" AND p.seq < o.seq AND p.status IN ('PENDING', 'SENDING'))
+         ORDER BY o.seq
+         LIMIT $4
+         FOR UPDATE OF o SKIP LOCKED)
+       RETURNING id::text AS id, platform::text AS platform, "chatId", payload, progress, tries`,
+      [this.workerId, leaseUntil, now, limit],
+    );
   }
 
   async renew(): Promise<void> {
@@ -146,7 +148,7 @@ export class OutboxSender {
       if (error instanceof RecipientUnreachableError) {
         await this.options.prisma.platformAccount.updateMany({
           where: { platform: row.platform, chatId: row.chatId },
-          data: { unreachableReason: message, ...(error.permanent ? { blockedAt: this.clock() } : {}) },
+          data: unreachableMark(error, this.clock()),
         });
         return this.settle(row.id, "failed", { status: "FAILED", progress, lastError: message });
       }

@@ -52,11 +52,6 @@ export class QueueWorker<T> {
     this.begin(item);
   }
 
-  /** Items in work in this process. */
-  get busy(): number {
-    return this.running.size;
-  }
-
   /** Stops claiming and waits for the items in work (bounded by `timeoutMs`). */
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;

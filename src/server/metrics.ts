@@ -49,7 +49,10 @@ export class Metrics {
   }
 
   /** Inbox and reply-outbox backlog, read at scrape time (they agree across instances). */
-  watchPipeline(inbox: { counts(): Promise<InboxCounts> }, outbox: { counts(): Promise<OutboxCounts> }): void {
+  watchPipeline(source: { counts(): Promise<InboxCounts> }, replies: { counts(): Promise<OutboxCounts> }): void {
+    // prom-client collects each gauge on its own: three gauges share one read per scrape.
+    const inbox = { counts: perScrape(() => source.counts()) };
+    const outbox = { counts: perScrape(() => replies.counts()) };
     const figures: [string, string, () => Promise<number>][] = [
       ["contest_inbox_pending", "Inbound events recorded and not yet applied", async () => (await inbox.counts()).pending],
       ["contest_inbox_dead", "Inbound events that failed every try (DEAD)", async () => (await inbox.counts()).dead],
@@ -110,6 +113,15 @@ export class Metrics {
       next();
     };
   }
+}
+
+/** `read`, called at most once a second: the gauges of one scrape share its result. */
+function perScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > 1_000) last = { at: Date.now(), value: read() };
+    return last.value;
+  };
 }
 
 function allowed(req: Request, token: string | undefined): boolean {

@@ -140,12 +140,14 @@ describe.each(BACKENDS)("Zalo token upkeep on %s", (backend) => {
     const db = await freshDatabase(backend);
     try {
       let now = new Date("2026-11-24T00:00:00Z");
-      const tokens = new ZaloTokens(
-        db.prisma,
-        { appId: APP_ID, appSecret: fake.appSecret, oauthBase: fake.base, refreshToken: "rt-u" },
-        silentLogger,
-        () => now,
-      );
+      const tokensSeededWith = (refreshToken: string) =>
+        new ZaloTokens(
+          db.prisma,
+          { appId: APP_ID, appSecret: fake.appSecret, oauthBase: fake.base, refreshToken },
+          silentLogger,
+          () => now,
+        );
+      const tokens = tokensSeededWith("rt-u");
       await tokens.adoptSeed();
       expect(await tokens.keepFresh()).toBe(true); // no access token yet
       expect(fake.refreshes).toBe(1);
@@ -160,12 +162,7 @@ describe.each(BACKENDS)("Zalo token upkeep on %s", (backend) => {
       await expect(tokens.keepFresh()).rejects.toThrow(/refresh failed/);
       expect(await tokens.problem()).toMatch(/-14020/);
       // The admin re-authorises: a new ZALO_REFRESH_TOKEN at the next start is adopted.
-      const again = new ZaloTokens(
-        db.prisma,
-        { appId: APP_ID, appSecret: fake.appSecret, oauthBase: fake.base, refreshToken: "rt-somebody-else" },
-        silentLogger,
-        () => now,
-      );
+      const again = tokensSeededWith("rt-somebody-else");
       await again.adoptSeed();
       expect(await again.keepFresh()).toBe(true);
       expect(await again.problem()).toBeNull();
