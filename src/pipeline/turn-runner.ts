@@ -41,7 +41,7 @@ interface SessionRecord {
   previous?: ConversationSession;
 }
 
-export class SessionConflictError extends Error {}
+class SessionConflictError extends Error {}
 
 export interface TurnRunnerDeps {
   prisma: PrismaClient;

@@ -18,7 +18,7 @@ interface SimulatorEvent {
 
 const POLL_MS = 15;
 
-export class SimulatorTimeoutError extends Error {}
+class SimulatorTimeoutError extends Error {}
 
 export class SimulatorChannel implements ReplyChannel {
   constructor(
