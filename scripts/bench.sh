@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `npm run bench -- [options]`: builds dist/, starts throw-away PostgreSQL and Redis on loopback
 # (as the tests do), then runs scripts/bench.ts (see its header for the options).
+# `npm run bench -- results [--attempts N]` runs the organizer-side benchmark instead
+# (scripts/bench/results-scale.ts: closing and exporting a round of a million attempts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/test-services.sh
@@ -8,4 +10,6 @@ source scripts/test-services.sh
 trap stop_services EXIT
 start_services
 node scripts/ensure-build.mjs
-BENCH_DATABASE_URL="$TEST_DATABASE_URL" BENCH_REDIS_URL="$TEST_REDIS_URL" npx tsx scripts/bench.ts "$@"
+program=scripts/bench.ts
+if [ "${1:-}" = results ]; then program=scripts/bench/results-scale.ts; shift; fi
+BENCH_DATABASE_URL="$TEST_DATABASE_URL" BENCH_REDIS_URL="$TEST_REDIS_URL" npx tsx "$program" "$@"

@@ -31,6 +31,7 @@ export function startBackgroundWork(deps: {
     logger: deps.logger,
     onOutcome: deps.onDelivery,
     limiters: deps.pacers,
+    personalTexts: (audience, accountIds) => closer.noticeTexts(audience, accountIds),
   });
   let busy = false;
   let ticks = 0;

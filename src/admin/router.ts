@@ -15,7 +15,8 @@ import { unitSubtreeIds } from "../contest/context.js";
 import type { ApiToken, PrismaClient } from "../generated/prisma/client.js";
 import type { Inbox } from "../inbox/inbox.js";
 import type { Logger } from "../logger.js";
-import { liveStats, type Report, rankingReport, renderReport, unitReport } from "../reports/reports.js";
+import { streamReport } from "../reports/render.js";
+import { filterRows, liveStats, type Report, rankingReport, unitReport } from "../reports/reports.js";
 import { bearerToken } from "../server/client-address.js";
 import type { ContestServices } from "../services.js";
 import { findToken } from "./tokens.js";
@@ -97,12 +98,14 @@ export function adminRouter(deps: {
     return new Set(contest.units.filter((u) => ids.has(u.id)).map((u) => u.code));
   };
 
+  /** Streams the report as it is read (a ranking of a million rows never sits in memory). */
   const sendReport = async (report: Report, format: Format, res: Response) => {
-    if (format === "json") return void res.json(report);
-    const bytes = await renderReport(report, format, contest.timezone);
-    res.type(format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    res.attachment(`${report.title}.${format}`);
-    res.send(bytes);
+    if (format === "json") res.type("application/json; charset=utf-8");
+    else {
+      res.type(format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+      res.attachment(`${report.title}.${format}`);
+    }
+    await streamReport(report, format, contest.timezone, res);
   };
 
   /** The round a path or query value names: 400 when it is not a round number, 404 when unknown. */
@@ -145,7 +148,11 @@ export function adminRouter(deps: {
     const round = req.query.round === undefined ? undefined : await roundOf(req.query.round);
     const report = await unitReport(prisma, contest, round?.number);
     const visible = visibleUnits(req.admin!);
-    await sendReport({ ...report, rows: report.rows.filter((r) => visible.has(String(r.code))) }, format, res);
+    await sendReport(
+      filterRows(report, (r) => visible.has(String(r.code))),
+      format,
+      res,
+    );
   });
 
   router.get("/api/admin/units/:code/participants", async (req, res) => {

@@ -24,6 +24,11 @@ export interface SenderOptions {
   workerId?: string;
   /** How long a claim lasts without renewal (default 60 s); renewed every third of it. */
   leaseMs?: number;
+  /**
+   * Personal texts of deliveries stored without one, by account id, for campaigns that write
+   * them when sent (round result notices, see RoundCloser.noticeTexts).
+   */
+  personalTexts?: (campaignAudience: unknown, accountIds: string[]) => Promise<Map<string, string>>;
   /** Told every delivery's outcome (metrics). */
   onOutcome?: (platform: Platform, outcome: "sent" | "failed" | "skipped" | "retried") => void;
 }
@@ -97,13 +102,37 @@ export class DeliverySender {
       where: { id: { in: [...new Set(deliveries.map((d) => d.campaignId))] }, status: "SCHEDULED" },
       data: { status: "RUNNING" },
     });
+    const personal = await this.personalTexts(deliveries);
     const paused = new Set<string>();
     for (const d of deliveries) {
-      const outcome = paused.has(d.campaignId) ? await this.putBack(d.id, "campaign paused") : await this.deliver(d, paused);
+      const text = d.text ?? personal.get(d.id) ?? d.campaign.text;
+      const outcome = paused.has(d.campaignId) ? await this.putBack(d.id, "campaign paused") : await this.deliver({ ...d, text }, paused);
       result[outcome]++;
       this.options.onOutcome?.(d.account.platform, outcome);
     }
     await this.finishCampaigns([...new Set(deliveries.map((d) => d.campaignId))]);
+  }
+
+  /** Texts by delivery id for the deliveries stored without one, asked per campaign. */
+  private async personalTexts(
+    deliveries: { id: string; accountId: string; campaignId: string; text: string | null; campaign: { audience: unknown } }[],
+  ): Promise<Map<string, string>> {
+    const texts = new Map<string, string>();
+    const ask = this.options.personalTexts;
+    if (!ask) return texts;
+    const untexted = deliveries.filter((d) => d.text === null);
+    for (const campaignId of new Set(untexted.map((d) => d.campaignId))) {
+      const mine = untexted.filter((d) => d.campaignId === campaignId);
+      const byAccount = await ask(
+        mine[0]!.campaign.audience,
+        mine.map((d) => d.accountId),
+      );
+      for (const d of mine) {
+        const text = byAccount.get(d.accountId);
+        if (text !== undefined) texts.set(d.id, text);
+      }
+    }
+    return texts;
   }
 
   private async settle(id: string, data: Record<string, unknown>): Promise<void> {
@@ -122,9 +151,9 @@ export class DeliverySender {
       id: string;
       campaignId: string;
       tries: number;
-      text: string | null;
+      text: string;
       account: { id: string; platform: Platform; chatId: string; blockedAt: Date | null; lastInteractionAt: Date | null };
-      campaign: { text: string; buttons: unknown };
+      campaign: { buttons: unknown };
     },
     paused: Set<string>,
   ): Promise<"sent" | "failed" | "skipped" | "retried"> {
@@ -148,7 +177,7 @@ export class DeliverySender {
     }
     try {
       await this.limiters[account.platform]?.take();
-      await messenger.send(account.chatId, { text: d.text ?? d.campaign.text, buttons: campaignButtons(d.campaign.buttons) });
+      await messenger.send(account.chatId, { text: d.text, buttons: campaignButtons(d.campaign.buttons) });
       await this.settle(d.id, { status: "SENT", sentAt: this.clock(), lastError: null });
       return "sent";
     } catch (error) {

@@ -5,6 +5,7 @@ import { loadContestFile } from "../contest/loader.js";
 import { formatImportReport, importQuestionBank, readQuestionBank } from "../contest/question-bank.js";
 import type { QuestionStatus } from "../generated/prisma/client.js";
 import { createLogger } from "../logger.js";
+import { explainPlace } from "../results/ranking.js";
 import { createServices } from "../services.js";
 import type { CliContext } from "./index.js";
 import { progressBar } from "./progress.js";
@@ -91,17 +92,11 @@ export function registerContestCommands(program: Command, cli: CliContext): void
         const { results, closer } = createServices(db.prisma, contest, createLogger("warn"));
         // Through the round closer, so a hand-closed round still gets its result notices.
         if (opts.close) await closer.close(round.id, new Date());
-        const { ranking, prizes, actual } = await results.roundResults(round.id, opts.audience);
-        const names = new Map(
-          (await db.prisma.participant.findMany({ where: { id: { in: ranking.map((r) => r.participantId) } } })).map((p) => [
-            p.id,
-            p.fullName,
-          ]),
-        );
-        const prizeOf = new Map(prizes.map((p) => [p.participantId, p.prize]));
+        const { actual } = await results.top(round.id, 0, opts.audience);
         console.log(`round ${round.number}: prediction actual = ${actual ?? "—"}`);
-        for (const r of ranking)
-          console.log(`${r.rank}\t${names.get(r.participantId)}\t${prizeOf.get(r.participantId) ?? ""}\t${r.explanation}`);
+        await results.eachRankingBatch(round.id, opts.audience, async (ranking) => {
+          for (const r of ranking) console.log(`${r.rank}\t${r.fullName}\t${r.prize ?? ""}\t${explainPlace(r, contest.def.ranking.keys)}`);
+        });
         console.log("\nunits:");
         for (const u of await results.unitRanking(round.id)) {
           console.log(

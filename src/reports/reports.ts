@@ -1,16 +1,13 @@
 // Reports per round (or the whole contest): participation per unit with its subtree, the
-// individual ranking with prizes, a unit's participant list; written as XLSX (formatted
-// headers, Vietnamese column names, local times) or CSV (UTF-8 with BOM for Excel).
+// individual ranking with prizes. Rows come in batches (a ranking of a million rows is read
+// through a cursor), rendered by render.ts as XLSX, CSV or JSON while they are read.
 
-import { writeFile } from "node:fs/promises";
-import path from "node:path";
-import ExcelJS from "exceljs";
-import { DateTime } from "luxon";
-import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
+import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { REPORTS } from "../messages/pages.js";
-import type { ResultsService } from "../results/results.js";
+import { rollUp, type UnitTotals } from "../results/ranking.js";
+import { type ResultsService, unitTotals } from "../results/results.js";
 
 export interface Column {
   header: string;
@@ -18,51 +15,54 @@ export interface Column {
   width?: number;
 }
 
+export type Row = Record<string, string | number | Date | null>;
+
 export interface Report {
   title: string;
   columns: Column[];
-  rows: Record<string, string | number | Date | null>[];
+  /** Hands the rows to `each` in order, a batch at a time (awaiting each). */
+  batches(each: (rows: Row[]) => Promise<void>): Promise<void>;
+}
+
+/** A report whose rows are few and already at hand. */
+export function smallReport(title: string, columns: Column[], rows: Row[]): Report {
+  return { title, columns, batches: (each) => each(rows) };
+}
+
+/** The same report without the rows `keep` refuses (e.g. units outside a unit admin's subtree). */
+export function filterRows(report: Report, keep: (row: Row) => boolean): Report {
+  return { ...report, batches: (each) => report.batches((rows) => each(rows.filter(keep))) };
 }
 
 export async function unitReport(prisma: PrismaClient, contest: ContestContext, roundNumber?: number): Promise<Report> {
   const round = roundNumber
     ? await prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: roundNumber } } })
     : undefined;
-  const participants = await prisma.participant.findMany({ where: { contestId: contest.id }, select: { id: true, unitId: true } });
-  const attempts = await prisma.attempt.findMany({
-    where: {
-      ranked: true,
-      status: { in: ["SUBMITTED", "EXPIRED"] },
-      round: { contestId: contest.id },
-      ...(round ? { roundId: round.id } : {}),
-    },
-    select: { participantId: true, score: true, durationMs: true, participant: { select: { unitId: true } } },
-  });
-  const perfect = contest.def.questionsPerAttempt;
+  const registered = await prisma.$queryRaw<UnitTotals[]>`
+    SELECT "unitId"::text AS "unitId", count(*)::int AS people, 0 AS attempts, 0 AS correct, 0 AS perfect, 0 AS "durationMs"
+    FROM "Participant" WHERE "contestId" = ${contest.id}::uuid AND "unitId" IS NOT NULL GROUP BY "unitId"`;
+  const registeredIn = rollUp(contest.units, registered);
+  const attemptsIn = rollUp(contest.units, await unitTotals(prisma, contest, round?.id));
   const rows = contest.units.map((unit) => {
-    const ids = new Set(unitSubtreeIds(contest.units, unit.id));
-    const registered = participants.filter((p) => p.unitId && ids.has(p.unitId)).length;
-    const mine = attempts.filter((a) => a.participant.unitId && ids.has(a.participant.unitId));
-    const people = new Set(mine.map((a) => a.participantId)).size;
+    const t = attemptsIn.get(unit.id)!;
     const base = unit.target ?? unit.headcount;
-    const avg = (f: (a: (typeof mine)[number]) => number) =>
-      mine.length ? Math.round((mine.reduce((n, a) => n + f(a), 0) / mine.length) * 100) / 100 : null;
+    const mean = (sum: number) => (t.attempts ? Math.round((sum / t.attempts) * 100) / 100 : null);
     return {
       code: unit.code,
       name: unit.name,
       kind: unit.kind,
       base: base ?? null,
-      registered,
-      attempted: people,
-      rate: base ? Math.round((people / base) * 1000) / 10 : null,
-      averageScore: avg((a) => a.score ?? 0),
-      perfect: mine.filter((a) => a.score === perfect).length,
-      averageSeconds: avg((a) => (a.durationMs ?? 0) / 1000),
+      registered: registeredIn.get(unit.id)!.people,
+      attempted: t.people,
+      rate: base ? Math.round((t.people / base) * 1000) / 10 : null,
+      averageScore: mean(t.correct),
+      perfect: t.perfect,
+      averageSeconds: mean(t.durationMs / 1000),
     };
   });
-  return {
-    title: REPORTS.unitTitle(round?.number),
-    columns: [
+  return smallReport(
+    REPORTS.unitTitle(round?.number),
+    [
       { header: REPORTS.unitColumns.code, key: "code", width: 12 },
       { header: REPORTS.unitColumns.name, key: "name", width: 32 },
       { header: REPORTS.unitColumns.kind, key: "kind", width: 14 },
@@ -75,9 +75,10 @@ export async function unitReport(prisma: PrismaClient, contest: ContestContext, 
       { header: REPORTS.unitColumns.averageSeconds, key: "averageSeconds", width: 14 },
     ],
     rows,
-  };
+  );
 }
 
+/** The round's ranking with names, units and prizes (of one audience when given), read in batches as it is written out. */
 export async function rankingReport(
   prisma: PrismaClient,
   contest: ContestContext,
@@ -86,13 +87,7 @@ export async function rankingReport(
   audience?: string,
 ): Promise<Report> {
   const round = await prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: roundNumber } } });
-  const { ranking, prizes } = await results.roundResults(round.id, audience);
-  const people = new Map(
-    (await prisma.participant.findMany({ where: { id: { in: ranking.map((r) => r.participantId) } }, include: { unit: true } })).map(
-      (p) => [p.id, p],
-    ),
-  );
-  const prizeOf = new Map(prizes.map((p) => [p.participantId, p.prize]));
+  const units = new Map(contest.units.map((u) => [u.id, u.name]));
   return {
     title: REPORTS.rankingTitle(round.number),
     columns: [
@@ -107,18 +102,23 @@ export async function rankingReport(
       { header: REPORTS.rankingColumns.prize, key: "prize", width: 20 },
       { header: REPORTS.rankingColumns.phoneVerified, key: "phoneVerified", width: 12 },
     ],
-    rows: ranking.map((r) => ({
-      rank: r.rank,
-      name: people.get(r.participantId)?.fullName ?? "",
-      unit: people.get(r.participantId)?.unit?.name ?? "",
-      score: r.score,
-      prediction: r.prediction,
-      diff: r.predictionDiff,
-      seconds: Math.round(r.durationMs / 100) / 10,
-      submittedAt: r.submittedAt,
-      prize: prizeOf.get(r.participantId) ?? "",
-      phoneVerified: people.get(r.participantId)?.phoneVerified === false ? REPORTS.no : REPORTS.yes,
-    })),
+    batches: (each) =>
+      results.eachRankingBatch(round.id, audience, (ranking) =>
+        each(
+          ranking.map((r) => ({
+            rank: r.rank,
+            name: r.fullName,
+            unit: (r.unitId && units.get(r.unitId)) || "",
+            score: r.score,
+            prediction: r.prediction,
+            diff: r.predictionDiff,
+            seconds: Math.round(r.durationMs / 100) / 10,
+            submittedAt: r.submittedAt,
+            prize: r.prize ?? "",
+            phoneVerified: r.phoneVerified ? REPORTS.yes : REPORTS.no,
+          })),
+        ),
+      ),
   };
 }
 
@@ -148,56 +148,4 @@ export async function liveStats(
     attempted: inRound ? await prisma.attempt.count({ where: inRound }) : 0,
     perfect: inRound ? await prisma.attempt.count({ where: { ...inRound, score: contest.def.questionsPerAttempt } }) : 0,
   };
-}
-
-const localTime = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat("dd/MM/yyyy HH:mm:ss");
-
-/**
- * Text that a spreadsheet would take for a formula (=, +, -, @, tab, CR at the start) gets a
- * leading apostrophe, so a name or answer typed by a participant never runs in Excel.
- */
-export function neutralise(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
-function cellValue(v: string | number | Date | null, zone: string): string | number | null {
-  if (v === null) return null;
-  if (v instanceof Date) return localTime(v, zone);
-  return typeof v === "string" ? neutralise(v) : v;
-}
-
-function csvCell(v: string | number | Date | null, zone: string): string {
-  const value = cellValue(v, zone);
-  const s = value === null ? "" : String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export type ReportFormat = "csv" | "xlsx";
-
-/** The report as the bytes of a .csv (UTF-8 with BOM, for Excel) or .xlsx file. */
-export async function renderReport(report: Report, format: ReportFormat, zone: string): Promise<Buffer> {
-  if (format === "csv") {
-    const lines = [
-      report.columns.map((c) => csvCell(c.header, zone)),
-      ...report.rows.map((r) => report.columns.map((c) => csvCell(r[c.key] ?? null, zone))),
-    ];
-    return Buffer.from(`\uFEFF${lines.map((l) => l.join(",")).join("\r\n")}\r\n`, "utf8");
-  }
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet(report.title.slice(0, 31).replace(/[\\/?*[\]:]/g, "-"));
-  sheet.columns = report.columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? 14 }));
-  for (const row of report.rows) {
-    sheet.addRow(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, cellValue(v, zone)])));
-  }
-  const header = sheet.getRow(1);
-  header.font = { bold: true, color: { argb: "FFFFFFFF" } };
-  header.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FF1F4E79" } };
-  header.alignment = { vertical: "middle", wrapText: true };
-  sheet.views = [{ state: "frozen", ySplit: 1 }];
-  return Buffer.from(await workbook.xlsx.writeBuffer());
-}
-
-/** Writes the report as .xlsx or .csv by the file's extension (CLI). */
-export async function writeReport(report: Report, file: string, zone: string): Promise<void> {
-  await writeFile(file, await renderReport(report, path.extname(file).toLowerCase() === ".csv" ? "csv" : "xlsx", zone));
 }

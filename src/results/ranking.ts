@@ -1,103 +1,23 @@
-// Ranking of attempts and units, and prize assignment. Pure functions over plain rows so that
-// every tie-break rule is tested without a database.
+// Rankings in plain code: the unit ranking (units are few, so their subtrees are rolled up
+// here from per-unit totals summed by SQL) and the explanation of an individual row's place.
+// The individual ranking itself is SQL (ranking-sql.ts).
 
 import type { RankingKey } from "../contest/definition.js";
 import { FORMAT } from "../messages/format.js";
 
-export interface RankInput {
-  participantId: string;
-  score: number;
-  prediction: number | null;
-  durationMs: number;
-  submittedAt: Date;
-}
-
-export interface Ranked extends RankInput {
-  rank: number;
-  /** |prediction − actual|; null when no prediction was given (ranks after every guess). */
-  predictionDiff: number | null;
-  /** The values of the keys, in order, that placed this row. */
-  explanation: string;
-}
-
-function keyValue(row: RankInput, key: RankingKey, actual: number | null): number {
-  switch (key) {
-    case "score":
-      return -row.score;
-    case "prediction":
-      return row.prediction === null || actual === null ? Number.POSITIVE_INFINITY : Math.abs(row.prediction - actual);
-    case "duration":
-      return row.durationMs;
-    case "submittedAt":
-      return row.submittedAt.getTime();
-  }
-}
-
-export function rankAttempts(rows: readonly RankInput[], actual: number | null, keys: readonly RankingKey[]): Ranked[] {
-  const keyed = rows.map((row) => ({ row, values: keys.map((k) => keyValue(row, k, actual)) }));
-  keyed.sort((a, b) => {
-    for (let i = 0; i < keys.length; i++) {
-      const d = a.values[i]! - b.values[i]!;
-      if (d !== 0 && !Number.isNaN(d)) return d;
-    }
-    return 0;
-  });
-  const out: Ranked[] = [];
-  keyed.forEach((item, i) => {
-    const prev = keyed[i - 1];
-    const tied = prev?.values.every((v, k) => v === item.values[k]);
-    const rank = tied ? out[i - 1]!.rank : i + 1;
-    const diff = item.row.prediction === null || actual === null ? null : Math.abs(item.row.prediction - actual);
-    out.push({
-      ...item.row,
-      rank,
-      predictionDiff: diff,
-      explanation: keys
-        .map((k): string => {
-          if (k === "score") return FORMAT.rankScore(item.row.score);
-          if (k === "prediction") return diff === null ? FORMAT.rankNoPrediction : FORMAT.rankPredictionDiff(diff);
-          if (k === "duration") return FORMAT.rankDuration(item.row.durationMs);
-          return FORMAT.rankSubmittedAt(item.row.submittedAt.toISOString());
-        })
-        .join("; "),
-    });
-  });
-  return out;
-}
-
-export interface PrizeTier {
-  name: string;
-  count: number;
-}
-
-export interface PrizeAward {
-  participantId: string;
-  rank: number;
-  prize: string;
-}
-
-/**
- * Walks the ranking in order and hands out tiers. Rows that share a rank share the tier of the
- * first of them (a tie is never split across tiers); a tier may therefore overflow its count.
- */
-export function assignPrizes(
-  ranked: readonly Ranked[],
-  tiers: readonly PrizeTier[],
-  options: { perfectScore?: number } = {},
-): PrizeAward[] {
-  const eligible = options.perfectScore === undefined ? ranked : ranked.filter((r) => r.score === options.perfectScore);
-  const slots = tiers.flatMap((t) => Array.from({ length: t.count }, () => t.name));
-  const awards: PrizeAward[] = [];
-  let i = 0;
-  while (i < eligible.length && awards.length < slots.length) {
-    const prize = slots[awards.length]!;
-    const rank = eligible[i]!.rank;
-    while (i < eligible.length && eligible[i]!.rank === rank) {
-      awards.push({ participantId: eligible[i]!.participantId, rank, prize });
-      i++;
-    }
-  }
-  return awards;
+/** The values of the keys, in order, that placed a row: "đúng 10; lệch dự đoán 2; …". */
+export function explainPlace(
+  row: { score: number; predictionDiff: number | null; durationMs: number; submittedAt: Date },
+  keys: readonly RankingKey[],
+): string {
+  return keys
+    .map((k): string => {
+      if (k === "score") return FORMAT.rankScore(row.score);
+      if (k === "prediction") return row.predictionDiff === null ? FORMAT.rankNoPrediction : FORMAT.rankPredictionDiff(row.predictionDiff);
+      if (k === "duration") return FORMAT.rankDuration(row.durationMs);
+      return FORMAT.rankSubmittedAt(row.submittedAt.toISOString());
+    })
+    .join("; ");
 }
 
 export interface UnitInput {
@@ -109,10 +29,15 @@ export interface UnitInput {
   target: number | null;
 }
 
-export interface UnitAttempt {
-  unitId: string | null;
-  participantId: string;
-  score: number;
+/** Ranked, finished attempts of one unit's own participants (not its subtree). */
+export interface UnitTotals {
+  unitId: string;
+  /** Distinct participants. */
+  people: number;
+  attempts: number;
+  correct: number;
+  /** Attempts with every answer right. */
+  perfect: number;
   durationMs: number;
 }
 
@@ -128,36 +53,43 @@ export interface UnitRow {
   rank: number;
 }
 
+/** Each unit's totals with those of its whole subtree added (each ancestor once, even if stored data had a cycle). */
+export function rollUp(units: readonly UnitInput[], totals: readonly UnitTotals[]): Map<string, Omit<UnitTotals, "unitId">> {
+  const parent = new Map(units.map((u) => [u.id, u.parentId]));
+  const acc = new Map(units.map((u) => [u.id, { people: 0, attempts: 0, correct: 0, perfect: 0, durationMs: 0 }]));
+  for (const t of totals) {
+    const visited = new Set<string>();
+    for (let id: string | null = t.unitId; id && !visited.has(id); id = parent.get(id) ?? null) {
+      visited.add(id);
+      const entry = acc.get(id);
+      if (!entry) break;
+      entry.people += t.people;
+      entry.attempts += t.attempts;
+      entry.correct += t.correct;
+      entry.perfect += t.perfect;
+      entry.durationMs += t.durationMs;
+    }
+  }
+  return acc;
+}
+
 /**
  * Unit ranking: each unit counts its own participants and those of its whole subtree.
  * Order: participants desc, then total correct desc, then average duration asc.
  */
-export function rankUnits(units: readonly UnitInput[], attempts: readonly UnitAttempt[]): UnitRow[] {
-  const parent = new Map(units.map((u) => [u.id, u.parentId]));
-  const acc = new Map(units.map((u) => [u.id, { people: new Set<string>(), correct: 0, duration: 0, n: 0 }]));
-  for (const a of attempts) {
-    const visited = new Set<string>();
-    for (let id = a.unitId; id && !visited.has(id); id = parent.get(id) ?? null) {
-      visited.add(id);
-      const entry = acc.get(id);
-      if (!entry) break;
-      entry.people.add(a.participantId);
-      entry.correct += a.score;
-      entry.duration += a.durationMs;
-      entry.n++;
-    }
-  }
+export function rankUnits(units: readonly UnitInput[], totals: readonly UnitTotals[]): UnitRow[] {
+  const subtree = rollUp(units, totals);
   const rows = units.map((u) => {
-    const e = acc.get(u.id)!;
+    const e = subtree.get(u.id)!;
     const base = u.target ?? u.headcount;
     return {
       unitId: u.id,
       code: u.code,
       name: u.name,
-      participants: e.people.size,
-      rate: base ? e.people.size / base : null,
+      participants: e.people,
+      rate: base ? e.people / base : null,
       totalCorrect: e.correct,
-      averageDurationMs: e.n ? Math.round(e.duration / e.n) : null,
+      averageDurationMs: e.attempts ? Math.round(e.durationMs / e.attempts) : null,
       rank: 0,
     };
   });

@@ -1,27 +1,17 @@
-// Round and contest results from the database: closing a round (freezing the prediction's
-// actual value), the individual ranking with prizes, and the unit ranking.
+// Round and contest results from the database. Closing a round is one transaction: the
+// unfinished attempts finalised, the prediction's actual value and the rankings frozen (the
+// individual ranking as rows of RoundRanking, the unit ranking as JSON on the round). Reads of
+// a closed round come from the frozen rows; an open round's provisional ranking is computed by
+// the same SQL on the fly. Everything is set-based SQL: a round of 1,000,000 attempts closes
+// in seconds and is read in batches through a cursor, never held in memory whole.
 
 import { z } from "zod";
 import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
-import { assignPrizes, type PrizeAward, type Ranked, type RankInput, rankAttempts, rankUnits, type UnitRow } from "./ranking.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import { rankUnits, type UnitRow, type UnitTotals } from "./ranking.js";
+import { insertRankingSql, rankedRowsSql } from "./ranking-sql.js";
 
-const rankedSchema = z.object({
-  participantId: z.string(),
-  score: z.number(),
-  prediction: z.number().nullable(),
-  durationMs: z.number(),
-  submittedAt: z.coerce.date(),
-  rank: z.number(),
-  predictionDiff: z.number().nullable(),
-  explanation: z.string(),
-});
-const roundResultsSchema = z.object({
-  ranking: z.array(rankedSchema),
-  prizes: z.array(z.object({ participantId: z.string(), rank: z.number(), prize: z.string() })),
-  actual: z.number().nullable(),
-});
 const unitRowSchema = z.object({
   unitId: z.string(),
   code: z.string(),
@@ -32,15 +22,32 @@ const unitRowSchema = z.object({
   averageDurationMs: z.number().nullable(),
   rank: z.number(),
 });
-/** Keyed by audience code; "" is the whole contest. */
-const frozenSchema = z.object({ individual: z.record(z.string(), roundResultsSchema), units: z.array(unitRowSchema) });
-type FrozenResults = z.infer<typeof frozenSchema>;
+const frozenSchema = z.object({ units: z.array(unitRowSchema) });
 
-export interface RoundResults {
-  ranking: Ranked[];
-  prizes: PrizeAward[];
-  actual: number | null;
+/** One row of an individual ranking (of the whole round, or of one audience with its own places and prizes). */
+export interface RankingRow {
+  participantId: string;
+  rank: number;
+  score: number;
+  prediction: number | null;
+  /** |prediction − actual|; null when no prediction was given. */
+  predictionDiff: number | null;
+  durationMs: number;
+  submittedAt: Date;
+  prize: string | null;
 }
+
+/** A ranking row with who it is, as exports print it. */
+export interface NamedRankingRow extends RankingRow {
+  fullName: string;
+  unitId: string | null;
+  phoneVerified: boolean;
+}
+
+/** A closing transaction of a million rows takes seconds; its default 5 s limit would cut it. */
+const CLOSING_TIMEOUT_MS = 10 * 60_000;
+/** Rows per batch when a ranking is read through a cursor (exports, the CLI). */
+const BATCH = 5_000;
 
 export class ResultsService {
   constructor(
@@ -50,81 +57,120 @@ export class ResultsService {
   ) {}
 
   /**
-   * Finalises the round's unfinished attempts, then freezes (once) the prediction's actual
-   * value and the rankings: later reads return the frozen snapshot. `closedNow` is true for the
-   * one call (across instances) that closed it, so follow-up work happens exactly once.
+   * Closes the round in one transaction: finalises its unfinished attempts, freezes the
+   * prediction's actual value and the rankings. `closedNow` is true for the one call (across
+   * instances) that closed it — the others wait on the round's row lock and find it closed — so
+   * follow-up work happens exactly once.
    */
   async closeRound(roundId: string, now: Date): Promise<{ actual: number; closedNow: boolean }> {
-    const open = await this.prisma.attempt.findMany({ where: { roundId, status: "IN_PROGRESS" }, select: { id: true } });
-    for (const a of open) await this.attempts.finalize(a.id, now);
-    const actual = await this.attempts.predictionActual(roundId);
-    const closed = await this.prisma.round.updateMany({
-      where: { id: roundId, closedAt: null },
-      data: { closedAt: now, predictionActual: actual },
-    });
-    if (closed.count === 1) {
-      const individual: Record<string, RoundResults> = {};
-      for (const code of ["", ...this.contest.audiences.map((a) => a.code)])
-        individual[code] = await this.compute(roundId, code || undefined, actual);
-      const snapshot: FrozenResults = { individual, units: await this.unitRanking(roundId) };
-      await this.prisma.round.update({ where: { id: roundId }, data: { results: snapshot as object } });
-    }
-    const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
-    return { actual: round.predictionActual ?? actual, closedNow: closed.count === 1 };
-  }
-
-  /** The snapshot frozen at close, read through its schema (a JSON column is never trusted by cast). */
-  private async frozen(roundId: string): Promise<FrozenResults | undefined> {
-    const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
-    return round.results === null ? undefined : frozenSchema.parse(round.results);
-  }
-
-  private async rows(where: { roundId?: string; audienceId?: string }): Promise<(RankInput & { unitId: string | null })[]> {
-    const attempts = await this.prisma.attempt.findMany({
-      where: {
-        ranked: true,
-        status: { in: ["SUBMITTED", "EXPIRED"] },
-        round: { contestId: this.contest.id },
-        ...(where.roundId ? { roundId: where.roundId } : {}),
-        ...(where.audienceId ? { participant: { audienceId: where.audienceId } } : {}),
+    return this.prisma.$transaction(
+      async (tx) => {
+        const claimed = await tx.$executeRaw`
+          UPDATE "Round" SET "closedAt" = ${now} WHERE id = ${roundId}::uuid AND "closedAt" IS NULL`;
+        if (claimed === 0) {
+          const round = await tx.round.findUniqueOrThrow({ where: { id: roundId } });
+          return { actual: round.predictionActual ?? (await this.attempts.within(tx).predictionActual(roundId)), closedNow: false };
+        }
+        const attempts = this.attempts.within(tx);
+        await attempts.finalizeRound(roundId, now);
+        const actual = await attempts.predictionActual(roundId);
+        // A larger sort area keeps the window functions' sort of a big round in memory.
+        await tx.$executeRawUnsafe(`SET LOCAL work_mem = '128MB'`);
+        await tx.$executeRaw`${insertRankingSql(this.contest, roundId, this.predictionValue(actual))}`;
+        const units = rankUnits(this.contest.units, await unitTotals(tx, this.contest, roundId));
+        await tx.round.update({
+          where: { id: roundId },
+          data: { predictionActual: actual, results: { units } as unknown as Prisma.InputJsonObject },
+        });
+        return { actual, closedNow: true };
       },
-      include: { participant: { select: { unitId: true } } },
-    });
-    return attempts.map((a) => ({
-      participantId: a.participantId,
-      score: a.score ?? 0,
-      prediction: a.prediction,
-      durationMs: a.durationMs ?? 0,
-      submittedAt: a.finishedAt ?? a.deadlineAt,
-      unitId: a.participant.unitId,
-    }));
+      { timeout: CLOSING_TIMEOUT_MS, maxWait: CLOSING_TIMEOUT_MS },
+    );
   }
 
-  /** Individual ranking of one round, with the contest's (or the audience's) prize tiers; frozen once closed. */
-  async roundResults(roundId: string, audienceCode?: string): Promise<RoundResults> {
-    const frozen = (await this.frozen(roundId))?.individual[audienceCode ?? ""];
-    if (frozen) return frozen;
+  private predictionValue(actual: number): number | null {
+    return this.contest.def.prediction.enabled ? actual : null;
+  }
+
+  /** The rows of a ranking, frozen or provisional, as `SELECT … FROM (…) r` ready for a WHERE and ORDER BY. */
+  private async source(roundId: string, audienceCode?: string): Promise<{ sql: Prisma.Sql; actual: number | null }> {
     const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
-    return this.compute(roundId, audienceCode, round.predictionActual ?? (await this.attempts.predictionActual(roundId)));
+    const actual = round.predictionActual ?? (await this.attempts.predictionActual(roundId));
+    const rows = round.closedAt
+      ? Prisma.sql`SELECT * FROM "RoundRanking" WHERE "roundId" = ${roundId}::uuid`
+      : rankedRowsSql(this.contest, roundId, this.predictionValue(actual));
+    const audience = audienceCode === undefined ? undefined : this.contest.audiences.find((a) => a.code === audienceCode);
+    if (audienceCode !== undefined && !audience) throw new Error(`unknown audience ${audienceCode}`);
+    const columns = audience ? Prisma.sql`"audienceRank" AS rank, "audiencePrize" AS prize` : Prisma.sql`rank, prize`;
+    const where = audience ? Prisma.sql`WHERE r."audienceId" = ${audience.id}::uuid` : Prisma.empty;
+    return {
+      sql: Prisma.sql`SELECT "participantId"::text AS "participantId", score, prediction, "predictionDiff", "durationMs",
+        "submittedAt", ${columns} FROM (${rows}) r ${where}`,
+      actual,
+    };
   }
 
-  private async compute(roundId: string, audienceCode: string | undefined, actual: number): Promise<RoundResults> {
-    const audience = this.contest.audiences.find((a) => a.code === audienceCode);
-    const rows = await this.rows({ roundId, audienceId: audience?.id });
-    const def = this.contest.def;
-    const ranking = rankAttempts(rows, def.prediction.enabled ? actual : null, def.ranking.keys);
-    const tiers = (audienceCode && def.audiences.find((a) => a.code === audienceCode)?.prizes) || def.prizes;
-    const prizes = assignPrizes(ranking, tiers, {
-      perfectScore: def.ranking.perfectScoreRequiredForPrize ? def.questionsPerAttempt : undefined,
-    });
-    return { ranking, prizes, actual };
+  /** The first `limit` rows of the ranking (announcements, previews) and how many are ranked. */
+  async top(roundId: string, limit: number, audienceCode?: string): Promise<{ rows: RankingRow[]; ranked: number; actual: number | null }> {
+    const { sql, actual } = await this.source(roundId, audienceCode);
+    const rows = await this.prisma.$queryRaw<RankingRow[]>`SELECT * FROM (${sql}) s ORDER BY rank, "participantId" LIMIT ${limit}`;
+    const [count] = await this.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (${sql}) s`;
+    return { rows, ranked: count!.n, actual };
+  }
+
+  /**
+   * Reads the whole ranking in order with the participants' names, `BATCH` rows at a time
+   * through a cursor, handing each batch to `each` (which may take its time, e.g. writing to a
+   * slow download): bounded memory at any size. `each` must not query the database: on the
+   * embedded database the cursor's transaction holds its only connection.
+   */
+  async eachRankingBatch(
+    roundId: string,
+    audienceCode: string | undefined,
+    each: (rows: NamedRankingRow[]) => Promise<void>,
+  ): Promise<void> {
+    const { sql } = await this.source(roundId, audienceCode);
+    await this.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`DECLARE ranking_rows NO SCROLL CURSOR FOR
+          SELECT s.*, p."fullName", p."unitId"::text AS "unitId", p."phoneVerified"
+          FROM (${sql}) s JOIN "Participant" p ON p.id = s."participantId"::uuid ORDER BY s.rank, s."participantId"`;
+        for (;;) {
+          const rows = await tx.$queryRawUnsafe<NamedRankingRow[]>(`FETCH ${BATCH} FROM ranking_rows`);
+          if (rows.length > 0) await each(rows);
+          if (rows.length < BATCH) break;
+        }
+      },
+      { timeout: CLOSING_TIMEOUT_MS, maxWait: CLOSING_TIMEOUT_MS },
+    );
   }
 
   /** Unit ranking for one round (frozen once closed), or for the whole contest when roundId is omitted. */
   async unitRanking(roundId?: string): Promise<UnitRow[]> {
-    const frozen = roundId ? (await this.frozen(roundId))?.units : undefined;
-    if (frozen) return frozen;
-    const rows = await this.rows({ roundId });
-    return rankUnits(this.contest.units, rows);
+    if (roundId) {
+      const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
+      if (round.results !== null) return frozenSchema.parse(round.results).units;
+    }
+    return rankUnits(this.contest.units, await unitTotals(this.prisma, this.contest, roundId));
   }
+}
+
+/**
+ * Ranked, finished attempts summed per unit of their participant (units are few: the roll-up
+ * of subtrees happens in rankUnits). A participant belongs to one unit, so people counted per
+ * unit add up without double counting.
+ */
+export async function unitTotals(
+  db: PrismaClient | Prisma.TransactionClient,
+  contest: ContestContext,
+  roundId?: string,
+): Promise<UnitTotals[]> {
+  const round = roundId ? Prisma.sql`AND a."roundId" = ${roundId}::uuid` : Prisma.empty;
+  return db.$queryRaw<UnitTotals[]>`
+    SELECT p."unitId"::text AS "unitId", count(DISTINCT a."participantId")::int AS people, count(*)::int AS attempts,
+      COALESCE(sum(a.score), 0)::float8 AS correct, (count(*) FILTER (WHERE a.score = ${contest.def.questionsPerAttempt}))::int AS perfect,
+      COALESCE(sum(a."durationMs"), 0)::float8 AS "durationMs"
+    FROM "Attempt" a JOIN "Participant" p ON p.id = a."participantId" JOIN "Round" r ON r.id = a."roundId"
+    WHERE r."contestId" = ${contest.id}::uuid AND a.ranked AND a.status IN ('SUBMITTED', 'EXPIRED') AND p."unitId" IS NOT NULL ${round}
+    GROUP BY p."unitId"`;
 }

@@ -1,12 +1,16 @@
 // Closes rounds on schedule: finalises unfinished attempts, freezes the results, and queues a
-// personal notice (score and rank) to every participant of the round as a campaign.
+// personal notice (score and rank) to every participant of the round as a campaign. The
+// notices are queued by one INSERT … SELECT (a delivery per account, no text); each text is
+// written when it is sent, from the frozen ranking (`noticeTexts`), so a round of a million
+// attempts queues its notices in seconds instead of building a million strings first.
 
-import { writeCampaign } from "../broadcast/campaigns.js";
+import { z } from "zod";
 import type { ContestContext } from "../contest/context.js";
 import { formatDuration } from "../engine/format.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import { M } from "../messages/index.js";
+import { isUniqueViolation } from "../storage/errors.js";
 import type { ResultsService } from "./results.js";
 
 /** "Nguyễn Thị Lan" → "Nguyễn T. L." for public top lists. */
@@ -15,7 +19,14 @@ export function maskName(fullName: string): string {
   return [family, ...rest.map((w) => `${w[0] ?? ""}.`)].join(" ");
 }
 
+/** The audience marker of a round's notice campaign. */
+const noticeMarker = z.object({ kind: z.literal("roundParticipants"), round: z.number() });
+const noticeKey = (round: number) => `round-notices:${round}`;
+
 export class RoundCloser {
+  /** Ranked attempts per closed round (frozen, so never stale), for "Xếp hạng: r/N". */
+  private readonly rankedCounts = new Map<string, number>();
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly contest: ContestContext,
@@ -23,7 +34,10 @@ export class RoundCloser {
     private readonly logger: Logger,
   ) {}
 
-  /** Closes every round whose window has ended; returns the numbers closed. */
+  /**
+   * Closes every round whose window has ended; returns the numbers closed. Also queues the
+   * notices of a round closed without them (the process stopped in between).
+   */
   async tick(now: Date): Promise<number[]> {
     const due = await this.prisma.round.findMany({
       where: { contestId: this.contest.id, closesAt: { lte: now }, closedAt: null },
@@ -34,6 +48,11 @@ export class RoundCloser {
       await this.close(round.id, now);
       closed.push(round.number);
     }
+    const unnotified = await this.prisma.$queryRaw<{ id: string; number: number }[]>`
+      SELECT r.id::text AS id, r.number FROM "Round" r
+      WHERE r."contestId" = ${this.contest.id}::uuid AND r."closedAt" IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM "Campaign" c WHERE c."contestId" = r."contestId" AND c."systemKey" = 'round-notices:' || r.number)`;
+    for (const round of unnotified) await this.queueNotices(round, now);
     return closed;
   }
 
@@ -45,64 +64,108 @@ export class RoundCloser {
    */
   async close(roundId: string, now: Date): Promise<string | null> {
     const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
-    const marker = { kind: "roundParticipants", round: round.number };
-    const systemKey = `round-notices:${round.number}`;
-    const existing = () =>
-      this.prisma.campaign.findUnique({ where: { contestId_systemKey: { contestId: this.contest.id, systemKey } }, select: { id: true } });
     const { closedNow } = await this.results.closeRound(roundId, now);
-    if (!closedNow) return (await existing())?.id ?? null;
-    const { ranking } = await this.results.roundResults(roundId);
-    const rankOf = new Map(ranking.map((r) => [r.participantId, r.rank]));
-    const attempts = await this.prisma.attempt.findMany({
-      where: { roundId, status: { in: ["SUBMITTED", "EXPIRED"] } },
-      include: { participant: true, _count: { select: { questions: true } } },
+    if (closedNow) return this.queueNotices(round, now);
+    const existing = await this.prisma.campaign.findUnique({
+      where: { contestId_systemKey: { contestId: this.contest.id, systemKey: noticeKey(round.number) } },
+      select: { id: true },
     });
-    // One query for every participant's accounts (a person may have several platforms).
-    const accounts = await this.prisma.platformAccount.findMany({
-      where: { phone: { in: attempts.map((a) => a.participant.phone) } },
-      select: { id: true, phone: true },
-    });
-    const deliveries = attempts.flatMap((a) => {
-      const text = M.roundResultNotice(
-        round.number,
-        a.score ?? 0,
-        a._count.questions,
-        formatDuration(a.durationMs ?? 0),
-        rankOf.get(a.participantId),
-        ranking.length,
+    return existing?.id ?? null;
+  }
+
+  /** The notice campaign and one delivery per account of every finished attempt, in one transaction; null if it exists. */
+  private async queueNotices(round: { id: string; number: number }, now: Date): Promise<string | null> {
+    try {
+      const { id, queued } = await this.prisma.$transaction(
+        async (tx) => {
+          const campaign = await tx.campaign.create({
+            data: {
+              contestId: this.contest.id,
+              name: M.resultsCampaignName(round.number),
+              text: M.roundClosedGeneric(round.number),
+              audience: { kind: "roundParticipants", round: round.number },
+              systemKey: noticeKey(round.number),
+              status: "SCHEDULED",
+              scheduledAt: now,
+              createdBy: "system",
+            },
+            select: { id: true },
+          });
+          // Ids made in account order (time-ordered uuids): both indexes grow at their right edge.
+          const queued = await tx.$executeRaw`
+            INSERT INTO "Delivery" (id, "campaignId", "accountId")
+            SELECT uuid_v7(), ${campaign.id}::uuid, s.id FROM (
+              SELECT DISTINCT acc.id FROM "Attempt" a JOIN "Participant" p ON p.id = a."participantId"
+                JOIN "PlatformAccount" acc ON acc.phone = p.phone
+              WHERE a."roundId" = ${round.id}::uuid AND a.status IN ('SUBMITTED', 'EXPIRED')
+              ORDER BY acc.id) s`;
+          return { id: campaign.id, queued };
+        },
+        { timeout: 10 * 60_000, maxWait: 60_000 },
       );
-      return accounts.filter((acc) => acc.phone === a.participant.phone).map((acc) => ({ accountId: acc.id, text }));
+      this.logger.info({ round: round.number, notices: queued }, "round closed; result notices queued");
+      return id;
+    } catch (error) {
+      if (isUniqueViolation(error)) return null; // another instance queued them
+      throw error;
+    }
+  }
+
+  /**
+   * The personal texts of a batch of a notice campaign's deliveries, by account id (the
+   * broadcast sender asks when it sends them); empty for any other campaign.
+   */
+  async noticeTexts(campaignAudience: unknown, accountIds: string[]): Promise<Map<string, string>> {
+    const marker = noticeMarker.safeParse(campaignAudience);
+    if (!marker.success || accountIds.length === 0) return new Map();
+    const round = await this.prisma.round.findUnique({
+      where: { contestId_number: { contestId: this.contest.id, number: marker.data.round } },
     });
-    const campaign = await writeCampaign(
-      this.prisma,
-      this.contest.id,
-      {
-        name: M.resultsCampaignName(round.number),
-        text: M.roundClosedGeneric(round.number),
-        audience: marker,
-        systemKey,
-        scheduledAt: now,
-        createdBy: "system",
-      },
-      deliveries,
+    if (!round) return new Map();
+    const rows = await this.prisma.$queryRaw<
+      { accountId: string; score: number | null; durationMs: number | null; questions: number; rank: number | null }[]
+    >`
+      SELECT acc.id::text AS "accountId", a.score, a."durationMs", rr.rank,
+        (SELECT count(*) FROM "AttemptQuestion" q WHERE q."attemptId" = a.id)::int AS questions
+      FROM "PlatformAccount" acc
+        JOIN "Participant" p ON p.phone = acc.phone AND p."contestId" = ${this.contest.id}::uuid
+        JOIN "Attempt" a ON a."participantId" = p.id AND a."roundId" = ${round.id}::uuid
+        LEFT JOIN "RoundRanking" rr ON rr."roundId" = a."roundId" AND rr."participantId" = p.id
+      WHERE acc.id IN (${Prisma.join(accountIds.map((id) => Prisma.sql`${id}::uuid`))})`;
+    const ranked = await this.rankedCount(round.id);
+    return new Map(
+      rows.map((r) => [
+        r.accountId,
+        M.roundResultNotice(round.number, r.score ?? 0, r.questions, formatDuration(r.durationMs ?? 0), r.rank ?? undefined, ranked),
+      ]),
     );
-    this.logger.info({ round: round.number, notices: attempts.length }, "round closed; result notices queued");
-    return campaign?.id ?? (await existing())?.id ?? null;
+  }
+
+  private async rankedCount(roundId: string): Promise<number> {
+    let n = this.rankedCounts.get(roundId);
+    if (n === undefined) {
+      const [row] = await this.prisma.$queryRaw<
+        { n: number }[]
+      >`SELECT count(*)::int AS n FROM "RoundRanking" WHERE "roundId" = ${roundId}::uuid`;
+      n = row!.n;
+      this.rankedCounts.set(roundId, n);
+    }
+    return n;
   }
 
   /** The public announcement: top of the ranking with masked names and units. */
   async announcement(roundId: string, top = 10): Promise<string> {
     const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
-    const { ranking, actual } = await this.results.roundResults(roundId);
+    const { rows, ranked, actual } = await this.results.top(roundId, top);
     const people = await this.prisma.participant.findMany({
-      where: { id: { in: ranking.slice(0, top).map((r) => r.participantId) } },
+      where: { id: { in: rows.map((r) => r.participantId) } },
       include: { unit: true },
     });
     const byId = new Map(people.map((p) => [p.id, p]));
-    const lines = ranking.slice(0, top).map((r) => {
+    const lines = rows.map((r) => {
       const p = byId.get(r.participantId)!;
       return M.announcementLine(r.rank, maskName(p.fullName), p.unit?.name ?? "—", r.score, formatDuration(r.durationMs));
     });
-    return M.roundAnnouncement(round.number, ranking.length, actual, lines);
+    return M.roundAnnouncement(round.number, ranked, actual, lines);
   }
 }

@@ -58,6 +58,9 @@ export function createApp({ logger, checks, notes = {}, routers = [], requestCou
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     const status = typeof error.status === "number" && error.status < 500 ? error.status : 500;
     if (status >= 500) req.log.error({ err: error }, "request failed");
+    // A streamed download that failed half-way cannot get a status any more: cut it short, so
+    // the client sees an incomplete transfer rather than a file that looks whole.
+    if (res.headersSent) return void res.destroy(error instanceof Error ? error : undefined);
     res.status(status).json({ error: status >= 500 ? "internal error" : error.message });
   };
   app.use(onError);

@@ -6,7 +6,7 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { formatImportReport, readQuestionBank } from "../../src/contest/question-bank.js";
-import { neutralise } from "../../src/reports/reports.js";
+import { neutralise } from "../../src/reports/render.js";
 
 const HEADER = ["code", "topic", "question", "option_a", "option_b", "option_c", "correct", "explanation", "source", "status"];
 

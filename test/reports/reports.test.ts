@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { rankingReport, unitReport, writeReport } from "../../src/reports/reports.js";
+import { writeReport } from "../../src/reports/render.js";
+import { rankingReport, unitReport } from "../../src/reports/reports.js";
 import { actor, register, takeAttempt, useSampleHarness } from "../helpers/contest.js";
 import { BACKENDS } from "../helpers/db.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assignPrizes, type RankInput, rankAttempts, rankUnits } from "../../src/results/ranking.js";
+import { rankUnits } from "../../src/results/ranking.js";
+import { assignPrizes, type RankInput, rankAttempts } from "../helpers/ranking-oracle.js";
 
 const KEYS = ["score", "prediction", "duration", "submittedAt"] as const;
 const at = (ms: number) => new Date(Date.UTC(2026, 10, 23, 3, 0, 0, ms));
@@ -11,7 +12,8 @@ const row = (id: string, score: number, prediction: number | null, durationMs: n
   submittedAt: at(submittedMs),
 });
 
-describe("individual ranking", () => {
+// The plain-code rules that the SQL ranking is checked against (ranking-sql.test.ts).
+describe("individual ranking rules", () => {
   it("applies every tie-break level in order and shares remaining ties", () => {
     const rows = [
       row("low-score", 8, 100, 1_000, 0),
@@ -74,13 +76,12 @@ describe("unit ranking", () => {
   ];
 
   it("rolls participants up the tree and ranks by participants, correct answers, duration", () => {
+    // Per unit of the participants: t1 has p1 (8 right, 100 ms) and p2 (6, 300 ms), t2 p3 (9, 200),
+    // s p4 (9, 100) and p5 (5, 100); a participant without a unit counts nowhere.
     const rows = rankUnits(units, [
-      { unitId: "t1", participantId: "p1", score: 8, durationMs: 100 },
-      { unitId: "t1", participantId: "p2", score: 6, durationMs: 300 },
-      { unitId: "t2", participantId: "p3", score: 9, durationMs: 200 },
-      { unitId: "s", participantId: "p4", score: 9, durationMs: 100 },
-      { unitId: "s", participantId: "p5", score: 5, durationMs: 100 },
-      { unitId: null, participantId: "p6", score: 10, durationMs: 50 },
+      { unitId: "t1", people: 2, attempts: 2, correct: 14, perfect: 0, durationMs: 400 },
+      { unitId: "t2", people: 1, attempts: 1, correct: 9, perfect: 0, durationMs: 200 },
+      { unitId: "s", people: 2, attempts: 2, correct: 14, perfect: 0, durationMs: 200 },
     ]);
     const byCode = Object.fromEntries(rows.map((r) => [r.code, r]));
     expect(byCode.W).toMatchObject({ participants: 5, totalCorrect: 37, rank: 1 });

@@ -31,11 +31,11 @@ describe.each(BACKENDS)("round results on %s", (backend) => {
     await h.db.prisma.attempt.updateMany({ where: { roundId: round.id }, data: { score: 10 } });
     expect(await results.closeRound(round.id, h.clock.now())).toEqual({ actual: 2, closedNow: false });
 
-    const { ranking, prizes, actual } = await results.roundResults(round.id);
+    const { rows: ranking, actual } = await results.top(round.id, 10);
     expect(actual).toBe(2);
     const phoneOf = async (id: string) => (await h.db.prisma.participant.findUniqueOrThrow({ where: { id } })).phone;
     expect(await Promise.all(ranking.map((r) => phoneOf(r.participantId)))).toEqual(["+84911000001", "+84911000002", "+84911000003"]);
-    expect(prizes.map((p) => p.prize)).toEqual(["Giải Nhất", "Giải Nhì", "Giải Nhì"]);
+    expect(ranking.map((p) => p.prize)).toEqual(["Giải Nhất", "Giải Nhì", "Giải Nhì"]);
 
     const units = await results.unitRanking(round.id);
     const kp1 = units.find((u) => u.code === "KP1")!;

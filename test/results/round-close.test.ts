@@ -52,6 +52,7 @@ describe.each(BACKENDS)("round closing on %s", (backend) => {
       logger: silentLogger,
       clock: h.clock.now,
       limiters: {},
+      personalTexts: (audience, accountIds) => closer.noticeTexts(audience, accountIds),
     });
     while ((await sender.runOnce(10)).claimed > 0);
     expect(received.get("rc-1")).toEqual([expect.stringContaining("đúng 9/10 câu")]);

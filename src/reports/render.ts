@@ -1,0 +1,96 @@
+// Writes a report while its rows are read: XLSX through ExcelJS's streaming writer (formatted
+// header, Vietnamese column names, local times), CSV (UTF-8 with BOM, for Excel) or JSON. Each
+// batch waits for the output to drain, so a million-row export holds one batch at a time.
+
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import path from "node:path";
+import type { Writable } from "node:stream";
+import { finished } from "node:stream/promises";
+import ExcelJS from "exceljs";
+import { DateTime } from "luxon";
+import type { Report, Row } from "./reports.js";
+
+export type ReportFormat = "csv" | "xlsx" | "json";
+
+const localTime = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat("dd/MM/yyyy HH:mm:ss");
+
+/**
+ * Text that a spreadsheet would take for a formula (=, +, -, @, tab, CR at the start) gets a
+ * leading apostrophe, so a name or answer typed by a participant never runs in Excel.
+ */
+export function neutralise(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+function cellValue(v: string | number | Date | null, zone: string): string | number | null {
+  if (v === null) return null;
+  if (v instanceof Date) return localTime(v, zone);
+  return typeof v === "string" ? neutralise(v) : v;
+}
+
+function csvCell(v: string | number | Date | null, zone: string): string {
+  const value = cellValue(v, zone);
+  const s = value === null ? "" : String(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Writes `chunk`, then waits while the destination's buffer is full. */
+async function put(out: Writable, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await once(out, "drain");
+}
+
+async function writeCsv(report: Report, out: Writable, zone: string): Promise<void> {
+  await put(out, `\uFEFF${report.columns.map((c) => csvCell(c.header, zone)).join(",")}\r\n`);
+  await report.batches(async (rows) => {
+    await put(out, rows.map((r) => `${report.columns.map((c) => csvCell(r[c.key] ?? null, zone)).join(",")}\r\n`).join(""));
+  });
+}
+
+async function writeJson(report: Report, out: Writable): Promise<void> {
+  await put(out, `{"title":${JSON.stringify(report.title)},"columns":${JSON.stringify(report.columns)},"rows":[`);
+  let first = true;
+  await report.batches(async (rows: Row[]) => {
+    if (rows.length === 0) return;
+    await put(out, (first ? "" : ",") + rows.map((r) => JSON.stringify(r)).join(","));
+    first = false;
+  });
+  await put(out, "]}");
+}
+
+async function writeXlsx(report: Report, out: Writable, zone: string): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
+  const sheet = workbook.addWorksheet(report.title.slice(0, 31).replace(/[\\/?*[\]:]/g, "-"), {
+    views: [{ state: "frozen", ySplit: 1 }],
+  });
+  sheet.columns = report.columns.map((c) => ({ header: c.header, key: c.key, width: c.width ?? 14 }));
+  const header = sheet.getRow(1);
+  header.font = { bold: true, color: { argb: "FFFFFFFF" } };
+  header.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FF1F4E79" } };
+  header.alignment = { vertical: "middle", wrapText: true };
+  header.commit();
+  await report.batches(async (rows) => {
+    for (const row of rows) {
+      sheet.addRow(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, cellValue(v, zone)]))).commit();
+    }
+    if (out.writableNeedDrain) await once(out, "drain");
+  });
+  sheet.commit();
+  await workbook.commit();
+}
+
+/** Writes the report to `out` (ended when done) as it is read. */
+export async function streamReport(report: Report, format: ReportFormat, zone: string, out: Writable): Promise<void> {
+  if (format === "xlsx") return writeXlsx(report, out, zone); // the workbook ends the stream on commit
+  if (format === "csv") await writeCsv(report, out, zone);
+  else await writeJson(report, out);
+  out.end();
+  await finished(out);
+}
+
+/** Writes the report as .xlsx or .csv by the file's extension (CLI). */
+export async function writeReport(report: Report, file: string, zone: string): Promise<void> {
+  const out = createWriteStream(file);
+  await streamReport(report, path.extname(file).toLowerCase() === ".csv" ? "csv" : "xlsx", zone, out);
+  if (!out.writableFinished) await finished(out);
+}
