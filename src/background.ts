@@ -1,6 +1,7 @@
 // Timed work of the server: finalise attempts past their deadline, close rounds on schedule
-// (queueing result notices), prepare next-round reminders, and drain broadcast deliveries. Safe on several instances: each
-// step is guarded by database conditions; turn it off per instance with BACKGROUND=off.
+// (queueing result notices), prepare next-round reminders, and drain broadcast deliveries. Safe
+// on several instances: each step is guarded by database conditions; turn it off per instance
+// with BACKGROUND=off.
 import type { Messenger } from "./broadcast/messenger.js";
 import { scheduleRoundReminders } from "./broadcast/reminders.js";
 import { DeliverySender, type SenderOptions } from "./broadcast/sender.js";
@@ -10,6 +11,11 @@ import type { Logger } from "./logger.js";
 import type { Closer } from "./server/lifecycle.js";
 import type { ContestServices } from "./services.js";
 import type { Database } from "./storage/database.js";
+
+/** The slow steps (deadlines, round closing, reminders, upkeep) run this often. */
+const UPKEEP_MS = 30_000;
+/** A tick sends for at most this long before the slow steps get their turn. */
+const DRAIN_MS = 5_000;
 
 export function startBackgroundWork(deps: {
   db: Database;
@@ -34,13 +40,14 @@ export function startBackgroundWork(deps: {
     personalTexts: (audience, accountIds) => closer.noticeTexts(audience, accountIds),
   });
   let busy = false;
-  let ticks = 0;
+  let lastUpkeep = 0;
   let stopped = false;
   const tick = async () => {
     if (busy || stopped) return;
     busy = true;
     try {
-      if (ticks++ % 30 === 0) {
+      if (Date.now() - lastUpkeep >= UPKEEP_MS) {
+        lastUpkeep = Date.now();
         const now = new Date();
         await attempts.finalizeExpired(now);
         await closer.tick(now);
@@ -49,7 +56,10 @@ export function startBackgroundWork(deps: {
           await task.run().catch((error: unknown) => deps.logger.error({ err: error, task: task.name }, "background upkeep failed"));
         }
       }
-      while (!stopped && (await sender.runOnce(50)).claimed > 0);
+      await closer.queueNoticeChunks();
+      // Sends for a while, then lets the upkeep above run on time even while a big campaign drains.
+      const until = Date.now() + DRAIN_MS;
+      while (!stopped && Date.now() < until && (await sender.runOnce(50)).claimed > 0);
     } catch (error) {
       deps.logger.error({ err: error }, "background work failed");
     } finally {

@@ -59,7 +59,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     const loaded = await loadContestFile(db.prisma, config.contestFile);
     logger.info({ file: config.contestFile, rounds: loaded.rounds, questions: loaded.questions?.accepted.length }, "contest loaded");
     const contest = await loadContestContext(db.prisma, loaded.definition.slug);
-    const services = createServices(db.prisma, contest, logger);
+    const services = createServices(db, contest, logger);
     const metrics = new Metrics(db.prisma, contest.id);
     const { runner, inbox, sender, pipeline, pacers, replyChannels, signal } = assemblePipeline({
       config,

@@ -3,10 +3,10 @@
 import type { ContestContext } from "./contest/context.js";
 import { AttemptService } from "./domain/attempts.js";
 import { type People, PrismaPeople } from "./domain/people.js";
-import type { PrismaClient } from "./generated/prisma/client.js";
 import type { Logger } from "./logger.js";
 import { ResultsService } from "./results/results.js";
 import { RoundCloser } from "./results/round-closer.js";
+import type { Database } from "./storage/database.js";
 import type { Db } from "./storage/transaction.js";
 
 export interface ContestServices {
@@ -17,9 +17,10 @@ export interface ContestServices {
   closer: RoundCloser;
 }
 
-export function createServices(prisma: PrismaClient, contest: ContestContext, logger: Logger): ContestServices {
+export function createServices(db: Database, contest: ContestContext, logger: Logger): ContestServices {
+  const { prisma } = db;
   const attempts = new AttemptService(prisma, contest);
-  const results = new ResultsService(prisma, contest, attempts);
+  const results = new ResultsService(db, contest, attempts);
   return {
     contest,
     attempts,

@@ -85,7 +85,8 @@ try {
        SELECT gen_random_uuid(), $1, p.id, CASE WHEN random() < 0.01 THEN 'IN_PROGRESS' ELSE 'SUBMITTED' END::"AttemptStatus", true,
          $2::timestamptz + s.offset_ms * interval '1 ms', $2::timestamptz + (s.offset_ms + 900000) * interval '1 ms',
          $2::timestamptz + (s.offset_ms + s.duration) * interval '1 ms', floor(random() * 11)::int, s.duration, floor(random() * 5000)::int
-       FROM "Participant" p, LATERAL (SELECT floor(random() * 3600000)::int AS offset_ms, 60000 + floor(random() * 800000)::int AS duration) s`,
+       FROM "Participant" p, LATERAL (SELECT floor(random() * 3600000)::int AS offset_ms, 60000 + floor(random() * 800000)::int AS duration
+         WHERE p.id IS NOT NULL) s`,
       [round.id, round.opensAt],
     );
     await raw.query(`UPDATE "Attempt" SET "finishedAt" = NULL, score = NULL, "durationMs" = NULL WHERE status = 'IN_PROGRESS'`);
@@ -97,15 +98,15 @@ try {
   await raw.query("DROP TABLE attempt_copy");
   console.log(`baseline: copying the attempts table once takes ${seconds(floor.ms)} s`);
 
-  const services = createServices(db.prisma, contest, logger);
+  const services = createServices(db, contest, logger);
   const closed = await timed(() => services.closer.close(round.id, round.closesAt));
-  const counts = await raw.query(
-    `SELECT (SELECT count(*) FROM "RoundRanking")::int AS ranked, (SELECT count(*) FROM "Delivery" WHERE "campaignId" = $1)::int AS notices`,
-    [closed.value],
-  );
+  const ranked = await raw.query(`SELECT count(*)::int AS n FROM "RoundRanking"`);
+  const first = await raw.query(`SELECT count(*)::int AS n FROM "Delivery" WHERE "campaignId" = $1`, [closed.value]);
   console.log(
-    `close round: ${seconds(closed.ms)} s (${counts.rows[0].ranked.toLocaleString("en")} ranked, ${counts.rows[0].notices.toLocaleString("en")} notices queued)`,
+    `close round: ${seconds(closed.ms)} s (${ranked.rows[0].n.toLocaleString("en")} ranked; result notices queued, the first ${first.rows[0].n.toLocaleString("en")} deliveries with them)`,
   );
+  const rest = await timed(() => services.closer.queueNoticeChunks());
+  console.log(`background: the other ${rest.value.toLocaleString("en")} notice deliveries queued in ${seconds(rest.ms)} s`);
 
   for (const format of ["xlsx", "csv"] as const) {
     const file = path.join(dir, `ranking.${format}`);

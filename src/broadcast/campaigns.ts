@@ -151,6 +151,8 @@ export interface Progress {
   status: string;
   /** Why the sender paused the campaign by itself (e.g. Zalo billing). */
   pausedReason: string | null;
+  /** false while recipients are still being queued (total grows until then). */
+  recipientsQueued: boolean;
   total: number;
   sent: number;
   failed: number;
@@ -175,6 +177,7 @@ export async function campaignProgress(prisma: PrismaClient, campaignId: string,
   return {
     status: campaign.status,
     pausedReason: campaign.pausedReason,
+    recipientsQueued: campaign.recipientsQueued,
     total,
     sent: count("SENT"),
     failed: count("FAILED"),

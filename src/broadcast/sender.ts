@@ -220,7 +220,10 @@ export class DeliverySender {
     for (const campaignId of campaignIds) {
       const open = await this.options.prisma.delivery.count({ where: { campaignId, status: { in: ["PENDING", "SENDING"] } } });
       if (open === 0)
-        await this.options.prisma.campaign.updateMany({ where: { id: campaignId, status: "RUNNING" }, data: { status: "DONE" } });
+        await this.options.prisma.campaign.updateMany({
+          where: { id: campaignId, status: "RUNNING", recipientsQueued: true },
+          data: { status: "DONE" },
+        });
     }
   }
 }

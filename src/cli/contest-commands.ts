@@ -89,7 +89,7 @@ export function registerContestCommands(program: Command, cli: CliContext): void
         const round = await db.prisma.round.findUniqueOrThrow({
           where: { contestId_number: { contestId: contest.id, number: Number(roundNumber) } },
         });
-        const { results, closer } = createServices(db.prisma, contest, createLogger("warn"));
+        const { results, closer } = createServices(db, contest, createLogger("warn"));
         // Through the round closer, so a hand-closed round still gets its result notices.
         if (opts.close) await closer.close(round.id, new Date());
         const { actual } = await results.top(round.id, 0, opts.audience);

@@ -113,7 +113,7 @@ export function registerOrganizerCommands(program: Command, cli: CliContext): vo
         const round = await db.prisma.round.findUniqueOrThrow({
           where: { contestId_number: { contestId: contest.id, number: Number(roundNumber) } },
         });
-        const { closer } = createServices(db.prisma, contest, createLogger("warn"));
+        const { closer } = createServices(db, contest, createLogger("warn"));
         const notices = await closer.close(round.id, new Date());
         console.log(notices ? `result notices: campaign ${notices}` : "result notices: being queued by another process");
         const text = await closer.announcement(round.id);
@@ -155,7 +155,7 @@ export function registerOrganizerCommands(program: Command, cli: CliContext): vo
         const report = await rankingReport(
           db.prisma,
           contest,
-          createServices(db.prisma, contest, createLogger("warn")).results,
+          createServices(db, contest, createLogger("warn")).results,
           Number(roundNumber),
           opts.audience,
         );

@@ -42,6 +42,13 @@ export function rankedRowsSql(contest: ContestContext, roundId: string, actual: 
   const audienceSlots = Object.fromEntries(
     contest.audiences.map((a) => [a.id, slots(def.audiences.find((d) => d.code === a.code)?.prizes || def.prizes)]),
   );
+  // The place among eligible rows picks the prize; with every row eligible it is the rank
+  // itself, which spares two sorts of the whole round.
+  const places =
+    perfect === null
+      ? Prisma.sql`rank() OVER (ORDER BY ${order}) AS place, rank() OVER (PARTITION BY "audienceId" ORDER BY ${order}) AS "audiencePlace"`
+      : Prisma.sql`rank() OVER (PARTITION BY eligible ORDER BY ${order}) AS place,
+          rank() OVER (PARTITION BY eligible, "audienceId" ORDER BY ${order}) AS "audiencePlace"`;
   return Prisma.sql`
     WITH base AS (
       SELECT a."participantId", p."audienceId", COALESCE(a.score, 0) AS score, a.prediction,
@@ -54,8 +61,7 @@ export function rankedRowsSql(contest: ContestContext, roundId: string, actual: 
       SELECT base.*,
         rank() OVER (ORDER BY ${order}) AS rank,
         rank() OVER (PARTITION BY "audienceId" ORDER BY ${order}) AS "audienceRank",
-        rank() OVER (PARTITION BY eligible ORDER BY ${order}) AS place,
-        rank() OVER (PARTITION BY eligible, "audienceId" ORDER BY ${order}) AS "audiencePlace"
+        ${places}
       FROM base
     )
     SELECT ${roundId}::uuid AS "roundId", "participantId", "audienceId", score, prediction, "predictionDiff",

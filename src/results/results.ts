@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import type { Database } from "../storage/database.js";
 import { rankUnits, type UnitRow, type UnitTotals } from "./ranking.js";
 import { insertRankingSql, rankedRowsSql } from "./ranking-sql.js";
 
@@ -47,14 +48,18 @@ export interface NamedRankingRow extends RankingRow {
 /** A closing transaction of a million rows takes seconds; its default 5 s limit would cut it. */
 const CLOSING_TIMEOUT_MS = 10 * 60_000;
 /** Rows per batch when a ranking is read through a cursor (exports, the CLI). */
-const BATCH = 5_000;
+const BATCH = 1_000;
 
 export class ResultsService {
+  private readonly prisma: PrismaClient;
+
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: Database,
     private readonly contest: ContestContext,
     private readonly attempts: AttemptService,
-  ) {}
+  ) {
+    this.prisma = db.prisma;
+  }
 
   /**
    * Closes the round in one transaction: finalises its unfinished attempts, freezes the
@@ -75,7 +80,7 @@ export class ResultsService {
         await attempts.finalizeRound(roundId, now);
         const actual = await attempts.predictionActual(roundId);
         // A larger sort area keeps the window functions' sort of a big round in memory.
-        await tx.$executeRawUnsafe(`SET LOCAL work_mem = '128MB'`);
+        await tx.$executeRawUnsafe(`SET LOCAL work_mem = '256MB'`);
         await tx.$executeRaw`${insertRankingSql(this.contest, roundId, this.predictionValue(actual))}`;
         const units = rankUnits(this.contest.units, await unitTotals(tx, this.contest, roundId));
         await tx.round.update({
@@ -120,9 +125,9 @@ export class ResultsService {
 
   /**
    * Reads the whole ranking in order with the participants' names, `BATCH` rows at a time
-   * through a cursor, handing each batch to `each` (which may take its time, e.g. writing to a
-   * slow download): bounded memory at any size. `each` must not query the database: on the
-   * embedded database the cursor's transaction holds its only connection.
+   * through a cursor (Database.batches), handing each batch to `each` (which may take its time,
+   * e.g. writing to a slow download): bounded memory at any size. `each` must not query the
+   * database: on the embedded database the cursor's transaction holds its only connection.
    */
   async eachRankingBatch(
     roundId: string,
@@ -130,19 +135,9 @@ export class ResultsService {
     each: (rows: NamedRankingRow[]) => Promise<void>,
   ): Promise<void> {
     const { sql } = await this.source(roundId, audienceCode);
-    await this.prisma.$transaction(
-      async (tx) => {
-        await tx.$executeRaw`DECLARE ranking_rows NO SCROLL CURSOR FOR
-          SELECT s.*, p."fullName", p."unitId"::text AS "unitId", p."phoneVerified"
-          FROM (${sql}) s JOIN "Participant" p ON p.id = s."participantId"::uuid ORDER BY s.rank, s."participantId"`;
-        for (;;) {
-          const rows = await tx.$queryRawUnsafe<NamedRankingRow[]>(`FETCH ${BATCH} FROM ranking_rows`);
-          if (rows.length > 0) await each(rows);
-          if (rows.length < BATCH) break;
-        }
-      },
-      { timeout: CLOSING_TIMEOUT_MS, maxWait: CLOSING_TIMEOUT_MS },
-    );
+    const named = Prisma.sql`SELECT s.*, p."fullName", p."unitId"::text AS "unitId", p."phoneVerified"
+      FROM (${sql}) s JOIN "Participant" p ON p.id = s."participantId"::uuid ORDER BY s.rank, s."participantId"`;
+    await this.db.batches(named, BATCH, each);
   }
 
   /** Unit ranking for one round (frozen once closed), or for the whole contest when roundId is omitted. */

@@ -1,8 +1,9 @@
 // Closes rounds on schedule: finalises unfinished attempts, freezes the results, and queues a
-// personal notice (score and rank) to every participant of the round as a campaign. The
-// notices are queued by one INSERT … SELECT (a delivery per account, no text); each text is
-// written when it is sent, from the frozen ranking (`noticeTexts`), so a round of a million
-// attempts queues its notices in seconds instead of building a million strings first.
+// personal notice (score and rank) to every participant of the round as a campaign. Its
+// deliveries (one per account, no text) are queued in chunks of accounts: the first with
+// the campaign, the rest by the background work ahead of the sender (`queueNoticeChunks`), so
+// closing a round of a million attempts does not wait for a million rows and their foreign-key
+// checks. Each text is written when it is sent, from the frozen ranking (`noticeTexts`).
 
 import { z } from "zod";
 import type { ContestContext } from "../contest/context.js";
@@ -22,6 +23,8 @@ export function maskName(fullName: string): string {
 /** The audience marker of a round's notice campaign. */
 const noticeMarker = z.object({ kind: z.literal("roundParticipants"), round: z.number() });
 const noticeKey = (round: number) => `round-notices:${round}`;
+/** Accounts queued per chunk by default (a fraction of a second of database work). */
+const CHUNK = 10_000;
 
 export class RoundCloser {
   /** Ranked attempts per closed round (frozen, so never stale), for "Xếp hạng: r/N". */
@@ -32,6 +35,7 @@ export class RoundCloser {
     private readonly contest: ContestContext,
     private readonly results: ResultsService,
     private readonly logger: Logger,
+    private readonly chunk = CHUNK,
   ) {}
 
   /**
@@ -73,42 +77,89 @@ export class RoundCloser {
     return existing?.id ?? null;
   }
 
-  /** The notice campaign and one delivery per account of every finished attempt, in one transaction; null if it exists. */
+  /** The notice campaign and its first chunk of deliveries, in one transaction; null if it exists. */
   private async queueNotices(round: { id: string; number: number }, now: Date): Promise<string | null> {
     try {
-      const { id, queued } = await this.prisma.$transaction(
-        async (tx) => {
-          const campaign = await tx.campaign.create({
-            data: {
-              contestId: this.contest.id,
-              name: M.resultsCampaignName(round.number),
-              text: M.roundClosedGeneric(round.number),
-              audience: { kind: "roundParticipants", round: round.number },
-              systemKey: noticeKey(round.number),
-              status: "SCHEDULED",
-              scheduledAt: now,
-              createdBy: "system",
-            },
-            select: { id: true },
-          });
-          // Ids made in account order (time-ordered uuids): both indexes grow at their right edge.
-          const queued = await tx.$executeRaw`
-            INSERT INTO "Delivery" (id, "campaignId", "accountId")
-            SELECT uuid_v7(), ${campaign.id}::uuid, s.id FROM (
-              SELECT DISTINCT acc.id FROM "Attempt" a JOIN "Participant" p ON p.id = a."participantId"
-                JOIN "PlatformAccount" acc ON acc.phone = p.phone
-              WHERE a."roundId" = ${round.id}::uuid AND a.status IN ('SUBMITTED', 'EXPIRED')
-              ORDER BY acc.id) s`;
-          return { id: campaign.id, queued };
-        },
-        { timeout: 10 * 60_000, maxWait: 60_000 },
-      );
-      this.logger.info({ round: round.number, notices: queued }, "round closed; result notices queued");
+      const id = await this.prisma.$transaction(async (tx) => {
+        const campaign = await tx.campaign.create({
+          data: {
+            contestId: this.contest.id,
+            name: M.resultsCampaignName(round.number),
+            text: M.roundClosedGeneric(round.number),
+            audience: { kind: "roundParticipants", round: round.number },
+            systemKey: noticeKey(round.number),
+            status: "SCHEDULED",
+            scheduledAt: now,
+            createdBy: "system",
+            recipientsQueued: false,
+          },
+          select: { id: true },
+        });
+        await this.queueChunk(tx, { id: campaign.id, queuedThrough: null }, round.id);
+        return campaign.id;
+      });
+      this.logger.info({ round: round.number }, "round closed; result notices queued");
       return id;
     } catch (error) {
       if (isUniqueViolation(error)) return null; // another instance queued them
       throw error;
     }
+  }
+
+  /**
+   * Queues the next chunk of every notice campaign still queuing its recipients (background
+   * work; instances take different campaigns, and the unique (campaign, account) would refuse a
+   * repeat anyway). Returns the deliveries queued.
+   */
+  async queueNoticeChunks(): Promise<number> {
+    let queued = 0;
+    for (;;) {
+      const n = await this.prisma.$transaction(async (tx) => {
+        const [campaign] = await tx.$queryRaw<{ id: string; queuedThrough: string | null; audience: unknown }[]>`
+          SELECT id::text AS id, "queuedThrough"::text AS "queuedThrough", audience FROM "Campaign"
+          WHERE "contestId" = ${this.contest.id}::uuid AND NOT "recipientsQueued" AND status IN ('SCHEDULED', 'RUNNING', 'PAUSED')
+          ORDER BY "createdAt" LIMIT 1 FOR UPDATE SKIP LOCKED`;
+        if (!campaign) return -1;
+        const marker = noticeMarker.parse(campaign.audience);
+        const round = await tx.round.findUniqueOrThrow({
+          where: { contestId_number: { contestId: this.contest.id, number: marker.round } },
+          select: { id: true },
+        });
+        return this.queueChunk(tx, campaign, round.id);
+      });
+      if (n < 0) return queued;
+      queued += n;
+    }
+  }
+
+  /**
+   * Queues a delivery for the next `chunk` accounts (in id order, after the campaign's cursor) of
+   * people with a finished attempt in the round; marks the campaign queued after the last one.
+   */
+  private async queueChunk(tx: Prisma.TransactionClient, campaign: { id: string; queuedThrough: string | null }, roundId: string) {
+    const [chunk] = await tx.$queryRaw<{ n: number; last: string | null }[]>`
+      WITH next AS (
+        SELECT acc.id FROM "PlatformAccount" acc
+        WHERE (${campaign.queuedThrough}::uuid IS NULL OR acc.id > ${campaign.queuedThrough}::uuid) AND EXISTS (
+          SELECT 1 FROM "Participant" p JOIN "Attempt" a ON a."participantId" = p.id
+          WHERE p."contestId" = ${this.contest.id}::uuid AND p.phone = acc.phone
+            AND a."roundId" = ${roundId}::uuid AND a.status IN ('SUBMITTED', 'EXPIRED'))
+        ORDER BY acc.id LIMIT ${this.chunk}
+      ), queued AS (
+        INSERT INTO "Delivery" (id, "campaignId", "accountId")
+        SELECT uuid_v7(), ${campaign.id}::uuid, id FROM next ON CONFLICT DO NOTHING
+      )
+      SELECT count(*)::int AS n, max(id::text) AS last FROM next`;
+    const { n, last } = chunk!;
+    await tx.campaign.update({
+      where: { id: campaign.id },
+      data: { queuedThrough: last ?? campaign.queuedThrough, recipientsQueued: n < this.chunk },
+    });
+    // An empty last chunk brings no delivery whose sending would finish the campaign: finish it here.
+    if (n === 0)
+      await tx.$executeRaw`UPDATE "Campaign" c SET status = 'DONE' WHERE c.id = ${campaign.id}::uuid AND c.status = 'RUNNING'
+        AND NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE d."campaignId" = c.id AND d.status IN ('PENDING', 'SENDING'))`;
+    return n;
   }
 
   /**

@@ -23,6 +23,13 @@ export interface Database {
    * PostgreSQL: a small pool of its own; PGlite: its only connection.
    */
   urgent: SqlRunner;
+  /**
+   * Reads a query's rows `size` at a time through a cursor in a read-only transaction, on a
+   * connection of its own (PGlite: its only one, so `each` must not query meanwhile), handing
+   * each batch to `each` and waiting for it: bounded memory for a million rows, and plain
+   * driver rows (pg's types) without Prisma's per-row conversions.
+   */
+  batches<T>(query: { text: string; values: unknown[] }, size: number, each: (rows: T[]) => Promise<void>): Promise<void>;
   /** Applies pending migrations (done on open unless disabled); returns the names applied. */
   migrate(): Promise<string[]>;
   /** Resolves when a trivial query succeeds. */
@@ -52,13 +59,30 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   options.logger.info({ dir, ms: Date.now() - started }, "embedded database (PGlite) opened");
   const migrate = () => applyMigrations(pgliteRunner(client), options.logger);
   if (options.migrate !== false) await migrate();
-  return database(new PrismaClient({ adapter: pgliteAdapter(client) }), "pglite", pgliteRunner(client), migrate, () => client.close());
+  const batches: Database["batches"] = (query, size, each) =>
+    client.transaction(async (tx) => {
+      await tx.query(`DECLARE batch_rows NO SCROLL CURSOR FOR ${query.text}`, query.values);
+      await fetchAll((sql) => tx.query<never>(sql).then((r) => r.rows), size, each);
+    });
+  return database(new PrismaClient({ adapter: pgliteAdapter(client) }), "pglite", pgliteRunner(client), batches, migrate, () =>
+    client.close(),
+  );
+}
+
+/** FETCHes from the open cursor `batch_rows` until it is exhausted. */
+async function fetchAll<T>(query: (sql: string) => Promise<T[]>, size: number, each: (rows: T[]) => Promise<void>): Promise<void> {
+  for (;;) {
+    const rows = await query(`FETCH ${Math.max(1, Math.floor(size))} FROM batch_rows`);
+    if (rows.length > 0) await each(rows);
+    if (rows.length < size) return;
+  }
 }
 
 function database(
   prisma: PrismaClient,
   kind: Database["kind"],
   urgent: SqlRunner,
+  batches: Database["batches"],
   migrate: () => Promise<string[]>,
   closeDriver: () => Promise<void>,
 ): Database {
@@ -66,6 +90,7 @@ function database(
     prisma,
     kind,
     urgent,
+    batches,
     migrate,
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
@@ -101,7 +126,20 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   };
   if (options.migrate !== false) await migrate();
   options.logger.info("PostgreSQL server connected");
-  return database(new PrismaClient({ adapter: new PrismaPg(pool) }), "postgres", pgClientRunner(urgent), migrate, async () => {
+  const batches: Database["batches"] = async (query, size, each) => {
+    const conn = await pool.connect();
+    try {
+      await conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      await conn.query(`DECLARE batch_rows NO SCROLL CURSOR FOR ${query.text}`, query.values);
+      await fetchAll((sql) => conn.query(sql).then((r) => r.rows), size, each);
+      await conn.query("COMMIT");
+      conn.release();
+    } catch (error) {
+      conn.release(error instanceof Error ? error : true); // a connection mid-transaction is not reused
+      throw error;
+    }
+  };
+  return database(new PrismaClient({ adapter: new PrismaPg(pool) }), "postgres", pgClientRunner(urgent), batches, migrate, async () => {
     await urgent.end();
     await pool.end();
   });

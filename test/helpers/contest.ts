@@ -42,7 +42,7 @@ export async function sampleHarness(db: TestDatabase, loadAt = new Date("2026-11
   const contest = await loadContestContext(db.prisma, "mau-cchc-cds");
   const clock = new TestClock(loadAt);
   const sessions = new MemorySessionStore();
-  const restartServices = () => createServices(db.prisma, contest, silentLogger);
+  const restartServices = () => createServices(db, contest, silentLogger);
   const services = restartServices();
   const make = () =>
     new TurnRunner({

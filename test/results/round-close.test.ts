@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Messenger } from "../../src/broadcast/messenger.js";
 import { DeliverySender } from "../../src/broadcast/sender.js";
-import { maskName } from "../../src/results/round-closer.js";
+import { maskName, RoundCloser } from "../../src/results/round-closer.js";
 import { actor, allText, button, buttonData, register, takeAttempt, useSampleHarness } from "../helpers/contest.js";
 import { BACKENDS } from "../helpers/db.js";
 import { silentLogger } from "../helpers/logger.js";
@@ -69,5 +69,53 @@ describe.each(BACKENDS)("round closing on %s", (backend) => {
     expect(announcement).toContain("1. Trương T. N. Á. – Tổ dân phố số 1: 9 câu đúng");
     expect(announcement).not.toContain("Ngọc");
     expect(maskName("Lê Văn Tám")).toBe("Lê V. T.");
+  });
+
+  it("queues the notices of a big round in chunks, finishes the campaign only after the last, and requeues notices a crash lost", async () => {
+    const people = [1, 2, 3].map((i) => ({ who: actor("SIMULATOR", `chunk-${i}`), phone: `093400000${i}` }));
+    for (const p of people) {
+      await register(h.engine, p.who, { phone: p.phone });
+      await takeAttempt(h, p.who, `+84${p.phone.slice(1)}`, 5, 0);
+    }
+    const round = await h.db.prisma.round.findFirstOrThrow({ where: { contestId: h.contest.id, number: 3 } });
+    await h.db.prisma.attempt.updateMany({
+      where: { participant: { phone: { in: people.map((p) => `+84${p.phone.slice(1)}`) } } },
+      data: { roundId: round.id },
+    });
+    const closer = new RoundCloser(h.db.prisma, h.contest, h.services.results, silentLogger, 2); // two accounts per chunk
+    const campaignId = (await closer.close(round.id, round.closesAt))!;
+    const deliveries = () => h.db.prisma.delivery.count({ where: { campaignId } });
+    const campaign = () => h.db.prisma.campaign.findUniqueOrThrow({ where: { id: campaignId } });
+    expect(await deliveries()).toBe(2);
+    expect((await campaign()).recipientsQueued).toBe(false);
+
+    const sent: string[] = [];
+    const sender = new DeliverySender({
+      prisma: h.db.prisma,
+      messengers: { SIMULATOR: { send: async (chatId, body) => void sent.push(`${chatId}: ${body.text}`) } },
+      logger: silentLogger,
+      clock: () => round.closesAt,
+      limiters: {},
+      personalTexts: (audience, accountIds) => closer.noticeTexts(audience, accountIds),
+    });
+    while ((await sender.runOnce(10)).claimed > 0);
+    expect(sent).toHaveLength(2);
+    expect((await campaign()).status).toBe("RUNNING"); // not DONE: a recipient is still to be queued
+    expect(await closer.queueNoticeChunks()).toBe(1);
+    expect((await campaign()).recipientsQueued).toBe(true);
+    expect(await closer.queueNoticeChunks()).toBe(0); // nothing left to queue
+    while ((await sender.runOnce(10)).claimed > 0);
+    expect(sent.map((s) => s.split(":")[0]).sort()).toEqual(["chunk-1", "chunk-2", "chunk-3"]);
+    expect(sent.every((s) => s.includes("Xếp hạng: ") && s.includes("/3."))).toBe(true);
+    expect((await campaign()).status).toBe("DONE");
+
+    // A process that stopped between closing and queueing: the next tick queues the notices.
+    await h.db.prisma.campaign.delete({ where: { id: campaignId } });
+    await closer.tick(round.closesAt);
+    const again = await h.db.prisma.campaign.findFirstOrThrow({
+      where: { contestId: h.contest.id, systemKey: `round-notices:${round.number}` },
+    });
+    expect(again.id).not.toBe(campaignId);
+    expect(await h.db.prisma.delivery.count({ where: { campaignId: again.id } })).toBe(2);
   });
 });

@@ -1,3 +1,7 @@
+-- AlterTable
+ALTER TABLE "Campaign" ADD COLUMN     "queuedThrough" UUID,
+ADD COLUMN     "recipientsQueued" BOOLEAN NOT NULL DEFAULT true;
+
 -- CreateTable
 CREATE TABLE "RoundRanking" (
     "roundId" UUID NOT NULL,
@@ -15,9 +19,6 @@ CREATE TABLE "RoundRanking" (
 
     CONSTRAINT "RoundRanking_pkey" PRIMARY KEY ("roundId","participantId")
 );
-
--- AddForeignKey
-ALTER TABLE "RoundRanking" ADD CONSTRAINT "RoundRanking_roundId_fkey" FOREIGN KEY ("roundId") REFERENCES "Round"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- Time-ordered ids (UUID version 7 layout) for rows written in bulk by SQL: appended at the
 -- right edge of the primary key's index instead of at random places (1,000,000 result notices
