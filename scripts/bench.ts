@@ -5,7 +5,7 @@
 // through the webhook, at most C requests in flight (Telegram's max_connections), each person
 // waiting for the bot's reply before the next step. Prints end-to-end updates/s, percentiles of
 // the webhook's answer time (the acknowledgement), server CPU per update (from /proc) and
-// peak RSS, SQL statements per update on PostgreSQL (pg_stat_statements), the bare-grammY
+// peak RSS (from the end of start-up), SQL statements per update on PostgreSQL (pg_stat_statements), the bare-grammY
 // baseline in the same run.
 // Usage: npm run bench -- [--people 200] [--concurrency 40,100] [--lanes N] [--latency 0] [--servers bare,embedded,postgres]
 // Servers: bare (grammY baseline), embedded (PGlite + memory), postgres (PostgreSQL + Redis),
@@ -13,7 +13,7 @@
 // postgres and split need BENCH_DATABASE_URL (a server it may create databases on) and BENCH_REDIS_URL.
 // One file on purpose (~270 lines): the benchmark is one program, read top to bottom.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -196,6 +196,11 @@ async function usage(server: Server): Promise<{ cpu: number; peakMiB: number }> 
   return { cpu: each.reduce((a, u) => a + u.cpu, 0), peakMiB: each.reduce((a, u) => a + u.peakMiB, 0) };
 }
 
+/** Forgets the start-up peak (a fresh embedded database's initdb), so the peak is the load's. */
+async function resetPeak(server: Server): Promise<void> {
+  await Promise.all(server.children.map((c) => writeFile(`/proc/${c.pid}/clear_refs`, "5")));
+}
+
 async function processUsage(pid: number): Promise<{ cpu: number; peakMiB: number }> {
   const stat = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
   const ticks = Number(stat[11]) + Number(stat[12]); // utime, stime (fields 14 and 15)
@@ -296,6 +301,7 @@ for (const kind of SERVERS) {
     const api = new Api();
     await api.start();
     const server = await startServer(kind, api, port++);
+    await resetPeak(server);
     connections = new Connections(concurrency);
     const inFlight = LANES ? Number(LANES) : concurrency;
     try {

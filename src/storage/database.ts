@@ -1,8 +1,13 @@
 // Opens the database: PGlite in DATA_DIR when no DATABASE_URL is set (zero set-up), otherwise a
 // PostgreSQL server through node-postgres. Both get the same migrations, then a Prisma client
 // on the matching driver adapter.
+import { once } from "node:events";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
@@ -47,15 +52,44 @@ export interface DatabaseOptions {
   migrate?: boolean;
 }
 
+/**
+ * PGlite keeps its whole buffer pool in WASM memory, which never shrinks: 32 MB of shared
+ * buffers instead of PostgreSQL's 128 MB default holds a ward's working set (the data files stay
+ * in the OS page cache behind it) and takes ~100 MiB off the process.
+ */
+const PGLITE_OPTIONS = { postgresqlconf: ["shared_buffers = 32MB"] };
+
+/**
+ * Runs initdb on a fresh PGlite folder in a worker thread. The instance that ran it holds ~450
+ * MiB more than one opened on an existing folder (RSS 700–850 against ~300, measured) until a
+ * garbage collection happens to take it; a thread gives it all back when it ends.
+ */
+async function initialiseFolder(dir: string): Promise<void> {
+  const entry = pathToFileURL(createRequire(import.meta.url).resolve("@electric-sql/pglite")).href;
+  const worker = new Worker(
+    `const { workerData } = require("node:worker_threads");
+     import(workerData.entry).then(async ({ PGlite }) => {
+       const db = await PGlite.create(workerData.dir, workerData.options);
+       await db.close();
+     });`,
+    { eval: true, workerData: { entry, dir, options: PGLITE_OPTIONS } },
+  );
+  const failed = once(worker, "error").then(([error]) => Promise.reject(error));
+  const [code] = await Promise.race([once(worker, "exit"), failed]);
+  if (code !== 0) throw new Error(`initialising the embedded database in ${dir} failed (worker exit ${code})`);
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options);
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   const dir = options.pgliteDir ?? path.join(options.dataDir, "pglite");
-  if (!dir.startsWith("memory://")) await mkdir(dir, { recursive: true });
+  const onDisk = !dir.startsWith("memory://");
+  if (onDisk) await mkdir(dir, { recursive: true });
   const started = Date.now();
-  const client = await PGlite.create(dir);
+  if (onDisk && !existsSync(path.join(dir, "PG_VERSION"))) await initialiseFolder(dir);
+  const client = await PGlite.create(dir, PGLITE_OPTIONS);
   options.logger.info({ dir, ms: Date.now() - started }, "embedded database (PGlite) opened");
   const migrate = () => applyMigrations(pgliteRunner(client), options.logger);
   if (options.migrate !== false) await migrate();
