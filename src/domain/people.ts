@@ -62,6 +62,9 @@ export interface People {
 /** The phone as dialled, without the mark of a released unverified registration. */
 export const dialledPhone = (phone: string) => phone.split("#")[0]!;
 
+/** How stale a recorded last interaction may get before a turn writes it again. */
+export const INTERACTION_PRECISION_MS = 5 * 60_000;
+
 const asDate = (isoDate: string) => new Date(`${isoDate}T00:00:00Z`);
 
 export class PrismaPeople implements People {
@@ -70,10 +73,16 @@ export class PrismaPeople implements People {
     private readonly contestId: string,
   ) {}
 
-  // Every turn starts here: one plain SQL statement (see AttemptService on Prisma's cost).
-  async arrive(actor: Actor, now: Date): Promise<{ account: PlatformAccount; participant: Participant | null }> {
+  // Every turn starts here: one plain SQL statement (see AttemptService on Prisma's cost). It
+  // writes the account only when something changed or the last interaction recorded is older
+  // than INTERACTION_PRECISION_MS: most turns read it, sparing a row version, its WAL and its
+  // index entries each time (lastInteractionAt serves Zalo's 48-hour and 7-day windows).
+  async arrive(actor: Actor, now: Date, again = false): Promise<{ account: PlatformAccount; participant: Participant | null }> {
+    const stale = new Date(now.getTime() - INTERACTION_PRECISION_MS);
     const rows = await this.prisma.$queryRaw<{ account: unknown; participant: unknown }[]>`
-      WITH account AS (
+      WITH existing AS (
+        SELECT * FROM "PlatformAccount" WHERE platform = ${actor.platform}::"Platform" AND "externalId" = ${actor.externalId}
+      ), written AS (
         INSERT INTO "PlatformAccount" (id, platform, "externalId", "chatId", "displayName", "lastInteractionAt", "updatedAt")
         VALUES (gen_random_uuid(), ${actor.platform}::"Platform", ${actor.externalId}, ${actor.chatId}, ${actor.displayName ?? null}, ${now}, ${now})
         ON CONFLICT (platform, "externalId") DO UPDATE SET
@@ -82,11 +91,23 @@ export class PrismaPeople implements People {
           "lastInteractionAt" = EXCLUDED."lastInteractionAt",
           "blockedAt" = NULL,
           "updatedAt" = EXCLUDED."updatedAt"
-        RETURNING *)
+        WHERE "PlatformAccount"."chatId" IS DISTINCT FROM EXCLUDED."chatId"
+          OR (EXCLUDED."displayName" IS NOT NULL AND "PlatformAccount"."displayName" IS DISTINCT FROM EXCLUDED."displayName")
+          OR "PlatformAccount"."blockedAt" IS NOT NULL
+          OR "PlatformAccount"."lastInteractionAt" IS NULL OR "PlatformAccount"."lastInteractionAt" < ${stale}
+        RETURNING *
+      ), account AS (
+        SELECT * FROM written UNION ALL SELECT * FROM existing WHERE NOT EXISTS (SELECT 1 FROM written)
+      )
       SELECT to_jsonb(account) AS account,
              (SELECT to_jsonb(p) FROM "Participant" p WHERE p."contestId" = ${this.contestId}::uuid AND p.phone = account.phone) AS participant
       FROM account`;
-    const row = rows[0]!;
+    const row = rows[0];
+    // Another transaction created the account after this statement's snapshot: it is visible now.
+    if (!row) {
+      if (again) throw new Error(`account ${actor.platform}:${actor.externalId} neither written nor found`);
+      return this.arrive(actor, now, true);
+    }
     return {
       account: revive<PlatformAccount>(row.account, ["blockedAt", "lastInteractionAt", "createdAt", "updatedAt"]),
       participant: row.participant ? revive<Participant>(row.participant, ["birthDate", "consentAt", "registeredAt", "updatedAt"]) : null,

@@ -1,5 +1,6 @@
 // Long on purpose: one suite over one sample contest per backend, its scenarios sharing the harness.
 import { describe, expect, it } from "vitest";
+import { INTERACTION_PRECISION_MS } from "../../src/domain/people.js";
 import { M } from "../../src/messages/index.js";
 import { actor, allText, button, buttonData, correctShown, lastText, register, text, useSampleHarness } from "../helpers/contest.js";
 import { BACKENDS } from "../helpers/db.js";
@@ -289,5 +290,25 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     expect(results).toHaveLength(1);
     expect(submits.filter((r) => r.messages.length > 0)).toHaveLength(1);
     expect((await h.db.prisma.attempt.findUniqueOrThrow({ where: { id: attempt.id } })).status).toBe("SUBMITTED");
+  });
+
+  it("records the last interaction at most every few minutes, but a change of chat or a block at once", async () => {
+    const who = actor("TELEGRAM", "arrive-1");
+    const account = () =>
+      h.db.prisma.platformAccount.findUniqueOrThrow({ where: { platform_externalId: { platform: "TELEGRAM", externalId: "arrive-1" } } });
+    const first = h.clock.now();
+    await h.engine.handle(who, { type: "command", name: "start" });
+    expect((await account()).lastInteractionAt).toEqual(first);
+    const row = await account();
+    h.clock.advance(INTERACTION_PRECISION_MS - 1_000);
+    await h.engine.handle(who, text("xin chào"));
+    expect(await account()).toEqual(row); // within the precision: not written at all
+    await h.db.prisma.platformAccount.update({ where: { id: row.id }, data: { blockedAt: h.clock.now() } });
+    await h.engine.handle(who, text("xin chào"));
+    expect((await account()).blockedAt).toBeNull(); // back: unblocked at once
+    expect((await account()).lastInteractionAt).toEqual(h.clock.now());
+    h.clock.advance(INTERACTION_PRECISION_MS + 1_000);
+    await h.engine.handle(who, text("xin chào"));
+    expect((await account()).lastInteractionAt).toEqual(h.clock.now());
   });
 });
