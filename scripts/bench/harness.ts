@@ -2,7 +2,7 @@
 // test started as its own process, a fake Bot API that knows each chat's latest buttons, the
 // webhook requests capped like Telegram's max_connections, and /proc readings of the server.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -132,10 +132,21 @@ export async function startServer(kind: string, api: Api, port: number): Promise
   // "split": a web-only instance answers the webhook; a second instance applies and sends.
   const roles: Record<string, string>[] = kind === "split" ? [{ WORKERS: "off", BACKGROUND: "off" }, { PORT: String(port + 1000) }] : [{}];
   const children: ChildProcess[] = [];
-  for (const role of roles) {
-    const child = spawn(process.execPath, args, { env: { ...env, ...role }, stdio: ["ignore", "ignore", "inherit"] });
-    children.push(child);
-    await waitHealthy(`http://127.0.0.1:${role.PORT ?? port}`, child);
+  // The server's log (warnings and errors) goes to a file, shown if it never becomes healthy.
+  const logFile = path.join(dataDir, "server.log");
+  const log = await open(logFile, "a");
+  try {
+    for (const role of roles) {
+      const child = spawn(process.execPath, args, { env: { ...env, ...role }, stdio: ["ignore", log.fd, "inherit"] });
+      children.push(child);
+      await waitHealthy(`http://127.0.0.1:${role.PORT ?? port}`, child);
+    }
+  } catch (error) {
+    for (const child of children) child.kill("SIGKILL");
+    console.error((await readFile(logFile, "utf8")).slice(-4000));
+    throw error;
+  } finally {
+    await log.close();
   }
   return {
     name: kind,

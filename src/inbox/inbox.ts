@@ -6,6 +6,7 @@
 // DEAD after the last try, for an organizer to see (/readyz, /metrics, the admin API).
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import type { SqlRunner } from "../storage/migrate.js";
+import { RecordBatcher } from "./record-batcher.js";
 
 export interface InboxOptions {
   /** How long a claim holds an event without renewal (default 60 s). */
@@ -33,6 +34,7 @@ export class Inbox {
   readonly leaseMs: number;
   private readonly maxTries: number;
   private readonly clock: () => Date;
+  private readonly records: RecordBatcher;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -43,17 +45,12 @@ export class Inbox {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxTries = options.maxTries ?? 5;
     this.clock = options.clock ?? (() => new Date());
+    this.records = new RecordBatcher(urgent);
   }
 
-  /** Records an event; null when it was recorded before (a redelivery). */
-  async record(platform: Platform, externalKey: string, actorKey: string, payload: object): Promise<string | null> {
-    const rows = await this.urgent.query<{ id: string }>(
-      `INSERT INTO "InboundEvent" (id, platform, "externalKey", "actorKey", payload)
-       VALUES (gen_random_uuid(), $1::"Platform", $2, $3, $4::jsonb)
-       ON CONFLICT (platform, "externalKey") DO NOTHING RETURNING id::text AS id`,
-      [platform, externalKey, actorKey, JSON.stringify(payload)],
-    );
-    return rows[0]?.id ?? null;
+  /** Records an event (grouped with those arriving meanwhile); null when it was recorded before (a redelivery). */
+  record(platform: Platform, externalKey: string, actorKey: string, payload: object): Promise<string | null> {
+    return this.records.record(platform, externalKey, actorKey, payload);
   }
 
   /**
