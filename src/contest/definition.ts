@@ -79,7 +79,17 @@ export const contestSchema = z
       .object({ fields: z.array(z.enum(REGISTRATION_FIELDS)).default([...REGISTRATION_FIELDS]) })
       .default({ fields: [...REGISTRATION_FIELDS] }),
     audiences: z
-      .array(z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/), name: z.string().min(1), prizes: z.array(prize).optional() }))
+      .array(
+        z.object({
+          code: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+          name: z.string().min(1),
+          prizes: z.array(prize).optional(),
+          /** Its own minimum age (plan 000: staff at any age, citizens from 15); the contest's otherwise. */
+          minimumAge: z.number().int().min(0).max(120).optional(),
+          /** false: its members play but are never ranked nor awarded. */
+          ranked: z.boolean().default(true),
+        }),
+      )
       .default([]),
     units: z.array(unit).default([]),
     /** Phone numbers of the organizing board, jury and secretariat: never ranked. */

@@ -2,6 +2,7 @@
 // answer (idempotent per question), prediction, finalisation and the deadline sweep.
 
 import type { ContestContext } from "../contest/context.js";
+import { audienceRanked } from "../contest/eligibility.js";
 import { type Attempt, type AttemptQuestion, Prisma, type Question, type Round } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../storage/errors.js";
 import { revive } from "../storage/json-rows.js";
@@ -125,7 +126,7 @@ export class AttemptService {
             roundId: round.id,
             participantId: participant.id,
             accountId,
-            ranked: !participant.excluded,
+            ranked: !participant.excluded && audienceRanked(this.contest.def, audienceCode),
             startedAt: now,
             deadlineAt: deadline,
             questions: { create: drawn.map((d, position) => ({ position, ...d })) },

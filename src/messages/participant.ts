@@ -22,6 +22,8 @@ export const PARTICIPANT = {
   birthImpossible: "Ngày sinh này không có thật. Vui lòng kiểm tra lại ngày, tháng, năm.",
   birthFuture: "Ngày sinh không thể ở tương lai. Vui lòng nhập lại.",
   birthTooYoung: (minimumAge: number) => `Rất tiếc, cuộc thi dành cho người từ đủ ${minimumAge} tuổi trở lên.`,
+  audienceTooYoung: (audience: string, minimumAge: number) =>
+    `Rất tiếc, đối tượng «${audience}» dành cho người từ đủ ${minimumAge} tuổi trở lên. Bạn vui lòng chọn đối tượng phù hợp.`,
   askPhoneContactOrTyped:
     "Bước 3/4. Bấm «Chia sẻ thông tin» trong khung vừa gửi để xác nhận số điện thoại của bạn, hoặc gõ số điện thoại di động, ví dụ: 0912 345 678.",
   phoneTakenUnverified:

@@ -311,4 +311,22 @@ describe.each(BACKENDS)("conversation engine on %s", (backend) => {
     await h.engine.handle(who, text("xin chào"));
     expect((await account()).lastInteractionAt).toEqual(h.clock.now());
   });
+
+  it("plays an audience that is not ranked without ranking its attempts", async () => {
+    const cbcc = h.contest.def.audiences.find((a) => a.code === "CBCC")!;
+    cbcc.ranked = false;
+    try {
+      const staff = actor("SIMULATOR", "unranked-staff");
+      const citizen = actor("SIMULATOR", "ranked-citizen");
+      await register(h.engine, staff, { phone: "0935000001", audience: "CBCC" });
+      await register(h.engine, citizen, { phone: "0935000002", audience: "DAN" });
+      for (const who of [staff, citizen]) expect(buttonData(await h.engine.handle(who, button("m:thi")))[0]).toMatch(/^a:/);
+      const ranked = async (phone: string) =>
+        (await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone } }, orderBy: { startedAt: "desc" } })).ranked;
+      expect(await ranked("+84935000001")).toBe(false);
+      expect(await ranked("+84935000002")).toBe(true);
+    } finally {
+      cbcc.ranked = true;
+    }
+  });
 });

@@ -103,24 +103,29 @@ async function sampleContext(): Promise<ContestContext> {
   };
 }
 
+/** A conversation with one person on the in-memory People service, the session carried from turn to turn as the turn runner does. */
+function converse(contest: ContestContext) {
+  const people = new MemoryPeople();
+  const conversation = new ConversationEngine({ contest, logger: silentLogger });
+  const attempts = { current: async () => ({ round: null, attempt: null }) } as unknown as AttemptService; // no round open: registration only
+  let session: ConversationSession | undefined;
+  const engine = {
+    handle: async (actor: Actor, event: InboundEvent) => {
+      const result = await conversation.turn({ actor, event, session, people, attempts, now: new Date("2026-11-24T03:00:00Z") });
+      session = result.session;
+      return result.reply;
+    },
+  };
+  const who: Actor = { platform: "ZALO", externalId: "z", chatId: "z", canShareContact: false };
+  const say = async (event: InboundEvent) => (await engine.handle(who, event)).messages.map((m) => m.text);
+  return { people, engine, who, say };
+}
+const text = (t: string): InboundEvent => ({ type: "text", text: t });
+const tap = (data: string): InboundEvent => ({ type: "button", data });
+
 describe("registration steps (no database)", () => {
   it("walks every step with its validation and registers through the People service", async () => {
-    const people = new MemoryPeople();
-    const conversation = new ConversationEngine({ contest: await sampleContext(), logger: silentLogger });
-    const attempts = { current: async () => ({ round: null, attempt: null }) } as unknown as AttemptService; // no round open: registration only
-    // The session carried from turn to turn, as the turn runner does it (without a database).
-    let session: ConversationSession | undefined;
-    const engine = {
-      handle: async (actor: Actor, event: InboundEvent) => {
-        const result = await conversation.turn({ actor, event, session, people, attempts, now: new Date("2026-11-24T03:00:00Z") });
-        session = result.session;
-        return result.reply;
-      },
-    };
-    const who: Actor = { platform: "ZALO", externalId: "z", chatId: "z", canShareContact: false };
-    const say = async (event: InboundEvent) => (await engine.handle(who, event)).messages.map((m) => m.text);
-    const text = (t: string): InboundEvent => ({ type: "text", text: t });
-    const tap = (data: string): InboundEvent => ({ type: "button", data });
+    const { people, engine, who, say } = converse(await sampleContext());
 
     expect((await say({ type: "start" })).at(-1)).toBe(M.consent);
     expect(await say(text("có"))).toEqual([M.consent]);
@@ -152,6 +157,26 @@ describe("registration steps (no database)", () => {
     const again = await engine.handle(who, tap(DATA.confirm));
     expect(again.messages).toEqual([]);
     expect(people.participants).toHaveLength(1);
+  });
+
+  it("applies each audience's minimum age: a 14-year-old is refused as a citizen and accepted as staff", async () => {
+    const contest = await sampleContext(); // contest minimum 15
+    contest.def.audiences = contest.def.audiences.map((a) => (a.code === "CBCC" ? { ...a, minimumAge: 0 } : a));
+    const { people, say } = converse(contest);
+    await say({ type: "start" });
+    await say(tap(DATA.consentYes));
+    await say(text("Trần Văn Nhỏ"));
+    expect(await say(text("01/06/2012"))).toEqual([M.askPhoneTyped]); // 14: some audience takes them
+    await say(text("0912 345 679"));
+    expect(await say(tap(DATA.unitChoose("TDP05")))).toEqual([M.askAudience]);
+    expect(await say(tap(DATA.audience("DAN")))).toEqual([M.audienceTooYoung("Người dân", 15), M.askAudience]);
+    expect((await say(tap(DATA.audience("CBCC"))))[0]).toContain("Trần Văn Nhỏ");
+    // Correcting the birth date now checks it against the audience chosen.
+    await say(tap(DATA.edit("birthDate")));
+    expect((await say(text("01/06/2020")))[0]).toContain("06/2020"); // staff: any age
+    await say(tap(DATA.edit("audience")));
+    expect(await say(tap(DATA.audience("DAN")))).toEqual([M.audienceTooYoung("Người dân", 15), M.askAudience]);
+    expect(people.participants).toHaveLength(0);
   });
 });
 

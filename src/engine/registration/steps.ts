@@ -1,6 +1,7 @@
 // Registration as a table of steps: each says how it asks and how it handles an answer.
 // Validation lives in validation.ts; persistence goes through the People service.
 import { DateTime } from "luxon";
+import { minimumAgeFor } from "../../contest/eligibility.js";
 import { BUTTONS, M } from "../../messages/index.js";
 import { fold, nfc } from "../../text/normalize.js";
 import type { Callback } from "../callback-data.js";
@@ -20,8 +21,10 @@ interface Step {
 const textOf = (event: InboundEvent) => (event.type === "text" ? event.text : undefined);
 
 function invalid(ctx: EngineContext, turn: Turn, error: ValidationError): void {
-  say(turn, error === "birthTooYoung" ? M.birthTooYoung(ctx.contest.def.minimumAge) : M[error]);
+  say(turn, error === "birthTooYoung" ? M.birthTooYoung(minimumAgeFor(ctx.contest.def, turn.session.draft.audienceCode)) : M[error]);
 }
+
+const todayOf = (ctx: EngineContext, turn: Turn) => DateTime.fromJSDate(turn.now, { zone: ctx.contest.timezone });
 
 function chooseUnit(ctx: EngineContext, turn: Turn, code: string): void {
   turn.session.draft.unitCode = code;
@@ -62,8 +65,7 @@ const STEPS: Record<RegistrationStep, Step> = {
     handle(ctx, turn, event) {
       const text = textOf(event);
       if (text === undefined) return say(turn, M.askBirth);
-      const today = DateTime.fromJSDate(turn.now, { zone: ctx.contest.timezone });
-      const r = validateBirthDate(text, today, ctx.contest.def.minimumAge);
+      const r = validateBirthDate(text, todayOf(ctx, turn), minimumAgeFor(ctx.contest.def, turn.session.draft.audienceCode));
       if (!r.ok) return invalid(ctx, turn, r.error);
       turn.session.draft.birthDate = r.value;
       advance(ctx, turn, "birthDate");
@@ -137,7 +139,14 @@ const STEPS: Record<RegistrationStep, Step> = {
       say(turn, M.askAudience, { buttons: ctx.contest.audiences.map((a) => [{ label: a.name, data: DATA.audience(a.code) }]) }),
     handle(ctx, turn, _event, callback) {
       const code = callback?.kind === "audience" ? callback.code : undefined;
-      if (!code || !ctx.contest.audiences.some((a) => a.code === code)) return ask(ctx, turn, "audience");
+      const audience = ctx.contest.audiences.find((a) => a.code === code);
+      if (!code || !audience) return ask(ctx, turn, "audience");
+      const birthDate = turn.session.draft.birthDate;
+      const minimumAge = minimumAgeFor(ctx.contest.def, code);
+      if (birthDate && !validateBirthDate(birthDate, todayOf(ctx, turn), minimumAge).ok) {
+        say(turn, M.audienceTooYoung(audience.name, minimumAge));
+        return ask(ctx, turn, "audience");
+      }
       turn.session.draft.audienceCode = code;
       advance(ctx, turn, "audience");
     },
