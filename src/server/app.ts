@@ -39,6 +39,13 @@ export function createApp({ logger, checks, notes = {}, routers = [], requestCou
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
+      // Platform webhooks are the hot path (hundreds a second at peak, each counted in
+      // /metrics): a line only when one fails, not one per update.
+      customLogLevel: (req, res, error) => {
+        if (error || res.statusCode >= 500) return "error";
+        if (res.statusCode >= 400) return "warn";
+        return req.url?.startsWith("/webhooks/") ? "silent" : "info";
+      },
     }),
   );
   if (requestCounter) app.use(requestCounter);
