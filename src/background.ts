@@ -42,6 +42,8 @@ export function startBackgroundWork(deps: {
   let busy = false;
   let lastUpkeep = 0;
   let stopped = false;
+  /** The last drain stopped at its time limit with deliveries still coming. */
+  let more = false;
   const tick = async () => {
     if (busy || stopped) return;
     busy = true;
@@ -57,13 +59,19 @@ export function startBackgroundWork(deps: {
         }
       }
       await closer.queueNoticeChunks();
-      // Sends for a while, then lets the upkeep above run on time even while a big campaign drains.
+      // Sends for a while, then gives the upkeep above its turn (at once, not on the next
+      // interval: a pause every few seconds would slow a broadcast below its rate).
       const until = Date.now() + DRAIN_MS;
-      while (!stopped && Date.now() < until && (await sender.runOnce(50)).claimed > 0);
+      let claimed = 0;
+      do claimed = (await sender.runOnce(50)).claimed;
+      while (!stopped && claimed > 0 && Date.now() < until);
+      more = claimed > 0;
     } catch (error) {
       deps.logger.error({ err: error }, "background work failed");
+      more = false;
     } finally {
       busy = false;
+      if (more && !stopped) setImmediate(() => void tick());
     }
   };
   const timer = setInterval(() => void tick(), 1_000);
