@@ -1,8 +1,9 @@
 // CLI commands for contests and the question bank.
 import type { Command } from "commander";
+import { readBankFile } from "../contest/bank-file.js";
 import { loadContestContext } from "../contest/context.js";
 import { loadContestFile } from "../contest/loader.js";
-import { formatImportReport, importQuestionBank, readQuestionBank } from "../contest/question-bank.js";
+import { formatImportReport, importQuestionBank } from "../contest/question-bank.js";
 import type { QuestionStatus } from "../generated/prisma/client.js";
 import { createLogger } from "../logger.js";
 import { explainPlace } from "../results/ranking.js";
@@ -23,17 +24,22 @@ export function registerContestCommands(program: Command, cli: CliContext): void
 
   program
     .command("questions:import")
-    .argument("<file>", "question bank (.csv or .xlsx)")
+    .argument("<file>", "question bank (.csv, .xlsx, or a .docx/.txt document «Câu 1: … A. … B. …»)")
     .requiredOption("-c, --contest <slug>", "contest slug")
     .option("--force", "write the valid rows even when some rows are rejected")
+    .option("--prefix <code>", "documents: question codes are <prefix>-<number> (default: the file name)")
+    .option("--topic <topic>", "documents: the topic of every question (default: Chung)")
+    .option("--source <source>", "documents: the legal source of every question (default: the file name)")
     .description("import questions; changes nothing when a row is invalid unless --force")
-    .action(async (file: string, opts: { contest: string; force?: boolean }) => {
+    .action(async (file: string, opts: { contest: string; force?: boolean; prefix?: string; topic?: string; source?: string }) => {
       const report = await cli.withDatabase(async (db) => {
         const contest = await loadContestContext(db.prisma, opts.contest);
-        const bank = await readQuestionBank(
-          file,
-          contest.audiences.map((a) => a.code),
-        );
+        const bank = await readBankFile(file, {
+          knownAudiences: contest.audiences.map((a) => a.code),
+          prefix: opts.prefix,
+          topic: opts.topic,
+          source: opts.source,
+        });
         return importQuestionBank(db.prisma, contest.id, bank, { force: opts.force, onProgress: progressBar("writing questions") });
       });
       console.log(formatImportReport(report));

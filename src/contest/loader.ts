@@ -3,8 +3,9 @@
 import path from "node:path";
 import { normalizePhone } from "../engine/validation.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { readBankFile } from "./bank-file.js";
 import { type ContestDefinition, readDefinition } from "./definition.js";
-import { formatImportReport, type ImportReport, importQuestionBank, readQuestionBank } from "./question-bank.js";
+import { formatImportReport, type ImportReport, importQuestionBank } from "./question-bank.js";
 import { resolveSchedule } from "./schedule.js";
 
 export interface LoadResult {
@@ -18,10 +19,7 @@ export interface LoadResult {
 export async function loadContestFile(prisma: PrismaClient, file: string, now: Date = new Date()): Promise<LoadResult> {
   const { definition, dir } = await readDefinition(file);
   const bank = definition.questionBank
-    ? await readQuestionBank(
-        path.resolve(dir, definition.questionBank),
-        definition.audiences.map((a) => a.code),
-      )
+    ? await readBankFile(path.resolve(dir, definition.questionBank), { knownAudiences: definition.audiences.map((a) => a.code) })
     : undefined;
   if (bank && bank.rejected.length > 0) {
     throw new Error(

@@ -148,7 +148,7 @@ describe("question bank import", () => {
     const bank = await readQuestionBank(file);
     expect(bank.rejected).toEqual([]);
     expect(bank.accepted[0]!.question).toMatchObject({ code: "X1", options: ["VNeID", "Khác"], correct: 0, topic: "ĐA06" });
-    await writeFile(path.join(dir, "x.txt"), "");
-    await expect(readQuestionBank(path.join(dir, "x.txt"))).rejects.toThrow(/csv or .xlsx/);
+    await writeFile(path.join(dir, "x.pdf"), "");
+    await expect(readQuestionBank(path.join(dir, "x.pdf"))).rejects.toThrow(/csv or .xlsx/);
   });
 });
