@@ -146,7 +146,7 @@ export function adminRouter(deps: {
   router.get("/api/admin/reports/units", async (req, res) => {
     const format = formatOf(req.query.format);
     const round = req.query.round === undefined ? undefined : await roundOf(req.query.round);
-    const report = await unitReport(prisma, contest, round?.number);
+    const report = await unitReport(prisma, contest, results, round?.number);
     const visible = visibleUnits(req.admin!);
     await sendReport(
       filterRows(report, (r) => visible.has(String(r.code))),

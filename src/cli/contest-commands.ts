@@ -105,9 +105,7 @@ export function registerContestCommands(program: Command, cli: CliContext): void
         });
         console.log("\nunits:");
         for (const u of await results.unitRanking(round.id)) {
-          console.log(
-            `${u.rank}\t${u.code}\t${u.name}\t${u.participants}\t${u.rate === null ? "—" : `${Math.round(u.rate * 100)}%`}\t${u.totalCorrect}`,
-          );
+          console.log(`${u.rank ?? "–"}\t${u.code}\t${u.name}\t${u.prize ?? ""}\t${u.explanation}`);
         }
       });
     });

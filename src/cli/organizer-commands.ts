@@ -138,7 +138,12 @@ export function registerOrganizerCommands(program: Command, cli: CliContext): vo
     .action(async (opts: { contest: string; round?: string; out: string }) => {
       await cli.withDatabase(async (db) => {
         const contest = await contestOf(db, opts.contest);
-        await writeReport(await unitReport(db.prisma, contest, opts.round ? Number(opts.round) : undefined), opts.out, contest.timezone);
+        const { results } = createServices(db, contest, createLogger("warn"));
+        await writeReport(
+          await unitReport(db.prisma, contest, results, opts.round ? Number(opts.round) : undefined),
+          opts.out,
+          contest.timezone,
+        );
       });
       console.log(`written ${opts.out}`);
     });

@@ -30,6 +30,11 @@ export const REGISTRATION_FIELDS = ["fullName", "birthDate", "phone", "unit"] as
 export const RANKING_KEYS = ["score", "prediction", "duration", "submittedAt"] as const;
 export type RankingKey = (typeof RANKING_KEYS)[number];
 
+/** Unit ranking keys, in the plans' words: most participants, participation rate against the
+ * target (else headcount), most perfect attempts, most correct answers, shortest average time. */
+export const UNIT_RANKING_KEYS = ["participants", "rate", "perfect", "correct", "averageDuration"] as const;
+export type UnitRankingKey = (typeof UNIT_RANKING_KEYS)[number];
+
 export const contestSchema = z
   .object({
     slug: z.string().regex(/^[a-z0-9-]{3,64}$/, "3–64 characters from a-z 0-9 -"),
@@ -75,6 +80,17 @@ export const contestSchema = z
       })
       .default({ keys: [...RANKING_KEYS], perfectScoreRequiredForPrize: false }),
     prizes: z.array(prize).default([]),
+    /** Collective (unit) ranking and prizes, per round and over the whole contest. */
+    unitRanking: z
+      .object({
+        keys: z.array(z.enum(UNIT_RANKING_KEYS)).min(1).default(["participants", "correct", "averageDuration"]),
+        /** A unit counts the participants of its whole subtree (a ward its residential groups). */
+        subtree: z.boolean().default(true),
+        /** Which units compete for the prizes (others are listed without a place): by kind and/or code. */
+        competing: z.object({ kinds: z.array(z.string()).optional(), codes: z.array(z.string()).optional() }).optional(),
+        prizes: z.array(prize).default([]),
+      })
+      .default({ keys: ["participants", "correct", "averageDuration"], subtree: true, prizes: [] }),
     registration: z
       .object({ fields: z.array(z.enum(REGISTRATION_FIELDS)).default([...REGISTRATION_FIELDS]) })
       .default({ fields: [...REGISTRATION_FIELDS] }),

@@ -13,8 +13,10 @@ export const BROADCAST = {
   announcementCampaignName: (round: number) => `Công bố vòng ${round}`,
   announcementLine: (rank: number, maskedName: string, unit: string, score: number, duration: string) =>
     `${rank}. ${maskedName} – ${unit}: ${score} câu đúng, ${duration}`,
-  roundAnnouncement: (round: number, participants: number, actual: number | null, lines: string[]) =>
+  roundAnnouncement: (round: number, participants: number, actual: number | null, lines: string[], unitLines: string[] = []) =>
     `📣 Kết quả vòng ${round}: ${participants} người dự thi` +
     (actual !== null ? `, ${actual} người trả lời đúng tất cả các câu` : "") +
-    `.\nDẫn đầu:\n${lines.join("\n")}`,
+    `.\nDẫn đầu:\n${lines.join("\n")}` +
+    (unitLines.length ? `\nGiải tập thể:\n${unitLines.join("\n")}` : ""),
+  unitPrizeLine: (rank: number, unit: string, prize: string, explanation: string) => `${rank}. ${unit} – ${prize} (${explanation})`,
 } as const;

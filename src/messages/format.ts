@@ -7,5 +7,11 @@ export const FORMAT = {
   rankNoPrediction: "không dự đoán",
   rankPredictionDiff: (diff: number) => `lệch dự đoán ${diff}`,
   rankDuration: (ms: number) => `thời gian ${ms} ms`,
+  unitParticipants: (n: number) => `${n} người dự thi`,
+  unitRate: (percent: number) => `tỷ lệ tham gia ${percent}%`,
+  unitNoRate: "chưa có chỉ tiêu",
+  unitPerfect: (n: number) => `${n} bài đúng hết`,
+  unitCorrect: (n: number) => `${n} câu đúng`,
+  unitNoDuration: "chưa có bài thi",
   rankSubmittedAt: (iso: string) => `nộp lúc ${iso}`,
 } as const;

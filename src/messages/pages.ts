@@ -24,6 +24,8 @@ export const REPORTS = {
     averageScore: "Điểm trung bình",
     perfect: "Số bài đúng hết",
     averageSeconds: "Thời gian TB (giây)",
+    unitRank: "Hạng tập thể",
+    unitPrize: "Giải tập thể",
   },
   rankingColumns: {
     rank: "Hạng",

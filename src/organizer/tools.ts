@@ -29,9 +29,9 @@ export function organizerTools(prisma: PrismaClient, services: ContestServices):
       const stats = await liveStats(prisma, contest, attempts, new Date());
       const units = stats.roundId
         ? (await results.unitRanking(stats.roundId))
-            .filter((u) => u.participants > 0)
+            .filter((u) => u.participants > 0 && u.rank !== null)
             .slice(0, 5)
-            .map((u) => M.statsUnitLine(u.rank, u.name, u.participants, u.rate))
+            .map((u) => M.statsUnitLine(u.rank!, u.name, u.participants, u.rate))
         : [];
       return { ...stats, units };
     },

@@ -34,10 +34,17 @@ export function filterRows(report: Report, keep: (row: Row) => boolean): Report 
   return { ...report, batches: (each) => report.batches((rows) => each(rows.filter(keep))) };
 }
 
-export async function unitReport(prisma: PrismaClient, contest: ContestContext, roundNumber?: number): Promise<Report> {
+/** Participation per unit with its subtree, and the unit ranking's places and prizes (frozen once the round is closed). */
+export async function unitReport(
+  prisma: PrismaClient,
+  contest: ContestContext,
+  results: ResultsService,
+  roundNumber?: number,
+): Promise<Report> {
   const round = roundNumber
     ? await prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: roundNumber } } })
     : undefined;
+  const placed = new Map((await results.unitRanking(round?.id)).map((u) => [u.unitId, u]));
   const registered = await prisma.$queryRaw<UnitTotals[]>`
     SELECT "unitId"::text AS "unitId", count(*)::int AS people, 0 AS attempts, 0 AS correct, 0 AS perfect, 0 AS "durationMs"
     FROM "Participant" WHERE "contestId" = ${contest.id}::uuid AND "unitId" IS NOT NULL GROUP BY "unitId"`;
@@ -58,6 +65,8 @@ export async function unitReport(prisma: PrismaClient, contest: ContestContext, 
       averageScore: mean(t.correct),
       perfect: t.perfect,
       averageSeconds: mean(t.durationMs / 1000),
+      unitRank: placed.get(unit.id)?.rank ?? null,
+      unitPrize: placed.get(unit.id)?.prize ?? "",
     };
   });
   return smallReport(
@@ -73,6 +82,8 @@ export async function unitReport(prisma: PrismaClient, contest: ContestContext, 
       { header: REPORTS.unitColumns.averageScore, key: "averageScore", width: 12 },
       { header: REPORTS.unitColumns.perfect, key: "perfect", width: 12 },
       { header: REPORTS.unitColumns.averageSeconds, key: "averageSeconds", width: 14 },
+      { header: REPORTS.unitColumns.unitRank, key: "unitRank", width: 10 },
+      { header: REPORTS.unitColumns.unitPrize, key: "unitPrize", width: 20 },
     ],
     rows,
   );

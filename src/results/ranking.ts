@@ -2,7 +2,7 @@
 // here from per-unit totals summed by SQL) and the explanation of an individual row's place.
 // The individual ranking itself is SQL (ranking-sql.ts).
 
-import type { RankingKey } from "../contest/definition.js";
+import type { RankingKey, UnitRankingKey } from "../contest/definition.js";
 import { FORMAT } from "../messages/format.js";
 
 /** The values of the keys, in order, that placed a row: "đúng 10; lệch dự đoán 2; …". */
@@ -24,6 +24,7 @@ export interface UnitInput {
   id: string;
   code: string;
   name: string;
+  kind: string;
   parentId: string | null;
   headcount: number | null;
   target: number | null;
@@ -45,12 +46,56 @@ export interface UnitRow {
   unitId: string;
   code: string;
   name: string;
+  kind: string;
   participants: number;
   /** participants ÷ (target, else headcount); null when the unit has neither. */
   rate: number | null;
   totalCorrect: number;
+  /** Attempts with every answer right. */
+  perfect: number;
   averageDurationMs: number | null;
-  rank: number;
+  /** Place among the competing units (equal on every key: the same place); null when the unit does not compete. */
+  rank: number | null;
+  prize: string | null;
+  /** The values of the keys, in order, that placed the unit. */
+  explanation: string;
+}
+
+export interface UnitRules {
+  keys: readonly UnitRankingKey[];
+  subtree: boolean;
+  competing?: { kinds?: string[]; codes?: string[] };
+  prizes: readonly { name: string; count: number }[];
+}
+
+const DEFAULT_RULES: UnitRules = { keys: ["participants", "correct", "averageDuration"], subtree: true, prizes: [] };
+
+/** A key's value for sorting ascending (what is better comes first); missing values last. */
+function unitKey(row: UnitRow, key: UnitRankingKey): number {
+  switch (key) {
+    case "participants":
+      return -row.participants;
+    case "rate":
+      return row.rate === null ? Number.POSITIVE_INFINITY : -row.rate;
+    case "perfect":
+      return -row.perfect;
+    case "correct":
+      return -row.totalCorrect;
+    case "averageDuration":
+      return row.averageDurationMs ?? Number.POSITIVE_INFINITY;
+  }
+}
+
+function explainUnit(row: UnitRow, keys: readonly UnitRankingKey[]): string {
+  return keys
+    .map((k): string => {
+      if (k === "participants") return FORMAT.unitParticipants(row.participants);
+      if (k === "rate") return row.rate === null ? FORMAT.unitNoRate : FORMAT.unitRate(Math.round(row.rate * 1000) / 10);
+      if (k === "perfect") return FORMAT.unitPerfect(row.perfect);
+      if (k === "correct") return FORMAT.unitCorrect(row.totalCorrect);
+      return row.averageDurationMs === null ? FORMAT.unitNoDuration : FORMAT.rankDuration(row.averageDurationMs);
+    })
+    .join("; ");
 }
 
 /** Each unit's totals with those of its whole subtree added (each ancestor once, even if stored data had a cycle). */
@@ -74,35 +119,59 @@ export function rollUp(units: readonly UnitInput[], totals: readonly UnitTotals[
 }
 
 /**
- * Unit ranking: each unit counts its own participants and those of its whole subtree.
- * Order: participants desc, then total correct desc, then average duration asc.
+ * Unit ranking by the contest's rules: each unit counts its own participants, and by default
+ * those of its whole subtree; competing units are placed by the keys in order (equal on every
+ * key: the same place) and win the prize tiers in order, a tie never split (the tier of the
+ * first of the tied units goes to all of them). Units that do not compete are listed after.
  */
-export function rankUnits(units: readonly UnitInput[], totals: readonly UnitTotals[]): UnitRow[] {
-  const subtree = rollUp(units, totals);
-  const rows = units.map((u) => {
-    const e = subtree.get(u.id)!;
+export function rankUnits(units: readonly UnitInput[], totals: readonly UnitTotals[], rules: UnitRules = DEFAULT_RULES): UnitRow[] {
+  const counted = rules.subtree ? rollUp(units, totals) : ownTotals(units, totals);
+  const competes = (u: UnitInput) =>
+    (!rules.competing?.kinds || rules.competing.kinds.includes(u.kind)) &&
+    (!rules.competing?.codes || rules.competing.codes.map((c) => c.toUpperCase()).includes(u.code.toUpperCase()));
+  const rows = units.map((u): UnitRow => {
+    const e = counted.get(u.id)!;
     const base = u.target ?? u.headcount;
-    return {
+    const row: UnitRow = {
       unitId: u.id,
       code: u.code,
       name: u.name,
+      kind: u.kind,
       participants: e.people,
       rate: base ? e.people / base : null,
       totalCorrect: e.correct,
+      perfect: e.perfect,
       averageDurationMs: e.attempts ? Math.round(e.durationMs / e.attempts) : null,
-      rank: 0,
+      rank: null,
+      prize: null,
+      explanation: "",
     };
+    row.explanation = explainUnit(row, rules.keys);
+    return row;
   });
-  const key = (r: UnitRow) => [-r.participants, -r.totalCorrect, r.averageDurationMs ?? Number.POSITIVE_INFINITY];
-  rows.sort((a, b) => {
+  const key = (r: UnitRow) => rules.keys.map((k) => unitKey(r, k));
+  const order = (a: UnitRow, b: UnitRow) => {
     const ka = key(a);
     const kb = key(b);
     for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -1 : 1;
     return a.code.localeCompare(b.code);
+  };
+  const byUnit = new Map(units.map((u) => [u.id, u]));
+  const competing = rows.filter((r) => competes(byUnit.get(r.unitId)!)).sort(order);
+  const slots = rules.prizes.flatMap((t) => Array.from({ length: t.count }, () => t.name));
+  competing.forEach((r, i) => {
+    const prev = competing[i - 1];
+    const tied = prev && key(prev).every((v, k) => v === key(r)[k]);
+    r.rank = tied ? prev.rank : i + 1;
+    r.prize = tied ? prev.prize : (slots[i] ?? null);
   });
-  rows.forEach((r, i) => {
-    const prev = rows[i - 1];
-    r.rank = prev && key(prev).every((v, k) => v === key(r)[k]) ? prev.rank : i + 1;
-  });
-  return rows;
+  const others = rows.filter((r) => r.rank === null).sort(order);
+  return [...competing, ...others];
+}
+
+/** Each unit's own totals only (a unit not counting its subtree). */
+function ownTotals(units: readonly UnitInput[], totals: readonly UnitTotals[]): Map<string, Omit<UnitTotals, "unitId">> {
+  const empty = { people: 0, attempts: 0, correct: 0, perfect: 0, durationMs: 0 };
+  const own = new Map(totals.map((t) => [t.unitId, t]));
+  return new Map(units.map((u) => [u.id, own.get(u.id) ?? empty]));
 }

@@ -17,11 +17,16 @@ const unitRowSchema = z.object({
   unitId: z.string(),
   code: z.string(),
   name: z.string(),
+  // Rounds frozen before unit prizes lack the fields after name: defaults keep them readable.
+  kind: z.string().default(""),
   participants: z.number(),
   rate: z.number().nullable(),
   totalCorrect: z.number(),
+  perfect: z.number().default(0),
   averageDurationMs: z.number().nullable(),
-  rank: z.number(),
+  rank: z.number().nullable(),
+  prize: z.string().nullable().default(null),
+  explanation: z.string().default(""),
 });
 const frozenSchema = z.object({ units: z.array(unitRowSchema) });
 
@@ -82,7 +87,7 @@ export class ResultsService {
         // A larger sort area keeps the window functions' sort of a big round in memory.
         await tx.$executeRawUnsafe(`SET LOCAL work_mem = '256MB'`);
         await tx.$executeRaw`${insertRankingSql(this.contest, roundId, this.predictionValue(actual))}`;
-        const units = rankUnits(this.contest.units, await unitTotals(tx, this.contest, roundId));
+        const units = rankUnits(this.contest.units, await unitTotals(tx, this.contest, roundId), this.contest.def.unitRanking);
         await tx.round.update({
           where: { id: roundId },
           data: { predictionActual: actual, results: { units } as unknown as Prisma.InputJsonObject },
@@ -146,7 +151,7 @@ export class ResultsService {
       const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
       if (round.results !== null) return frozenSchema.parse(round.results).units;
     }
-    return rankUnits(this.contest.units, await unitTotals(this.prisma, this.contest, roundId));
+    return rankUnits(this.contest.units, await unitTotals(this.prisma, this.contest, roundId), this.contest.def.unitRanking);
   }
 }
 

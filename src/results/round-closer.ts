@@ -204,7 +204,7 @@ export class RoundCloser {
     return n;
   }
 
-  /** The public announcement: top of the ranking with masked names and units. */
+  /** The public announcement: top of the ranking with masked names and units, then the unit prizes. */
   async announcement(roundId: string, top = 10): Promise<string> {
     const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
     const { rows, ranked, actual } = await this.results.top(roundId, top);
@@ -217,6 +217,9 @@ export class RoundCloser {
       const p = byId.get(r.participantId)!;
       return M.announcementLine(r.rank, maskName(p.fullName), p.unit?.name ?? "—", r.score, formatDuration(r.durationMs));
     });
-    return M.roundAnnouncement(round.number, ranked, actual, lines);
+    const unitLines = (await this.results.unitRanking(roundId))
+      .filter((u) => u.prize !== null && u.rank !== null)
+      .map((u) => M.unitPrizeLine(u.rank!, u.name, u.prize!, u.explanation));
+    return M.roundAnnouncement(round.number, ranked, actual, lines, unitLines);
   }
 }

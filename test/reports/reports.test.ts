@@ -24,12 +24,14 @@ describe.each(BACKENDS)("reports and exports on %s", (backend) => {
     }
     const dir = await mkdtemp(path.join(os.tmpdir(), "cb-report-"));
     try {
-      const units = await unitReport(h.db.prisma, h.contest, 1);
+      const units = await unitReport(h.db.prisma, h.contest, h.services.results, 1);
       await writeReport(units, path.join(dir, "units.xlsx"), h.contest.timezone);
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.readFile(path.join(dir, "units.xlsx"));
       const sheet = wb.worksheets[0]!;
-      expect(sheet.getRow(1).values).toEqual(expect.arrayContaining(["Mã đơn vị", "Tên đơn vị", "Đã dự thi", "Tỷ lệ tham gia (%)"]));
+      expect(sheet.getRow(1).values).toEqual(
+        expect.arrayContaining(["Mã đơn vị", "Tên đơn vị", "Đã dự thi", "Tỷ lệ tham gia (%)", "Hạng tập thể", "Giải tập thể"]),
+      );
       expect(sheet.getRow(1).font?.bold).toBe(true);
       const byCode = new Map<string, unknown[]>();
       sheet.eachRow((row, n) => {
@@ -37,6 +39,8 @@ describe.each(BACKENDS)("reports and exports on %s", (backend) => {
       });
       // values[] is 1-based: code, name, kind, base, registered, attempted, rate, avg score, perfect, avg time
       expect(byCode.get("TDP01")!.slice(4, 10)).toEqual([50, 2, 2, 4, 8.5, 1]);
+      expect(byCode.get("TDP01")!.slice(11, 13)).toEqual([1, "Giải Nhất tập thể"]); // the sample's collective prizes
+      expect(byCode.get("KP1")![11]).toBeUndefined(); // a neighbourhood does not compete: no place
       expect(byCode.get("KP1")!.slice(5, 7)).toEqual([2, 2]);
       expect(byCode.get("PHUONG")!.slice(5, 7)).toEqual([3, 3]);
 

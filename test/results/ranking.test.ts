@@ -68,11 +68,11 @@ describe("individual ranking rules", () => {
 
 describe("unit ranking", () => {
   const units = [
-    { id: "w", code: "W", name: "Phường", parentId: null, headcount: null, target: null },
-    { id: "k1", code: "K1", name: "Khu phố 1", parentId: "w", headcount: null, target: null },
-    { id: "t1", code: "T1", name: "Tổ 1", parentId: "k1", headcount: null, target: 4 },
-    { id: "t2", code: "T2", name: "Tổ 2", parentId: "k1", headcount: 10, target: null },
-    { id: "s", code: "S", name: "Trường", parentId: "w", headcount: 2, target: null },
+    { id: "w", code: "W", name: "Phường", kind: "phường", parentId: null, headcount: null, target: null },
+    { id: "k1", code: "K1", name: "Khu phố 1", kind: "khu phố", parentId: "w", headcount: null, target: null },
+    { id: "t1", code: "T1", name: "Tổ 1", kind: "tổ dân phố", parentId: "k1", headcount: null, target: 4 },
+    { id: "t2", code: "T2", name: "Tổ 2", kind: "tổ dân phố", parentId: "k1", headcount: 10, target: null },
+    { id: "s", code: "S", name: "Trường", kind: "trường học", parentId: "w", headcount: 2, target: null },
   ];
 
   it("rolls participants up the tree and ranks by participants, correct answers, duration", () => {
@@ -89,5 +89,37 @@ describe("unit ranking", () => {
     expect(byCode.T1).toMatchObject({ participants: 2, totalCorrect: 14, rate: 0.5, rank: 4 });
     expect(byCode.S).toMatchObject({ participants: 2, totalCorrect: 14, rate: 1, averageDurationMs: 100, rank: 3 });
     expect(byCode.T2).toMatchObject({ participants: 1, rate: 0.1, rank: 5 });
+  });
+
+  it("places only the competing units by the contest's keys, without subtrees, and hands out unit prizes without splitting ties", () => {
+    // Plan 000: most participants, most perfect attempts, fastest; residential groups and schools compete.
+    const rows = rankUnits(
+      units,
+      [
+        { unitId: "t1", people: 2, attempts: 2, correct: 14, perfect: 1, durationMs: 400 },
+        { unitId: "t2", people: 2, attempts: 2, correct: 12, perfect: 1, durationMs: 400 },
+        { unitId: "s", people: 2, attempts: 2, correct: 20, perfect: 2, durationMs: 600 },
+        { unitId: "w", people: 1, attempts: 1, correct: 10, perfect: 1, durationMs: 50 },
+      ],
+      {
+        keys: ["participants", "perfect", "averageDuration"],
+        subtree: false,
+        competing: { kinds: ["tổ dân phố", "trường học"] },
+        prizes: [
+          { name: "Nhất", count: 1 },
+          { name: "Nhì", count: 1 },
+          { name: "Ba", count: 1 },
+        ],
+      },
+    );
+    expect(rows.map((r) => [r.code, r.rank, r.prize])).toEqual([
+      ["S", 1, "Nhất"],
+      ["T1", 2, "Nhì"],
+      ["T2", 2, "Nhì"], // equal on every key: the same place and the same tier (the tier overflows)
+      ["W", null, null], // does not compete: listed after, in the same order
+      ["K1", null, null], // (without its subtree it counts nobody)
+    ]);
+    expect(rows[0]!.explanation).toBe("2 người dự thi; 2 bài đúng hết; thời gian 300 ms");
+    expect(rows.find((r) => r.code === "W")).toMatchObject({ participants: 1, perfect: 1 }); // its own only
   });
 });

@@ -25,6 +25,13 @@ describe.each(BACKENDS)("round results on %s", (backend) => {
 
     const round = (await h.services.attempts.openRound(h.clock.now()))!;
     const results = h.services.results;
+    // Collective prizes for residential groups only (plan 004: the most participants, then quality).
+    h.contest.def.unitRanking = {
+      keys: ["participants", "correct", "averageDuration"],
+      subtree: true,
+      competing: { kinds: ["tổ dân phố"] },
+      prizes: [{ name: "Giải Nhất tập thể", count: 1 }],
+    };
     h.clock.current = round.closesAt;
     expect(await results.closeRound(round.id, h.clock.now())).toEqual({ actual: 2, closedNow: true }); // two ranked perfect attempts
     // A late change to the attempts moves neither the frozen value nor the frozen rankings below.
@@ -41,6 +48,15 @@ describe.each(BACKENDS)("round results on %s", (backend) => {
     const kp1 = units.find((u) => u.code === "KP1")!;
     expect(kp1).toMatchObject({ participants: 3, totalCorrect: 29 });
     expect(units.find((u) => u.code === "TDP01")).toMatchObject({ participants: 2, rate: 2 / 50 });
-    expect(units.find((u) => u.code === "UBND")).toMatchObject({ participants: 0 });
+    expect(units.find((u) => u.code === "UBND")).toMatchObject({ participants: 0, rank: null });
+    expect(units.find((u) => u.code === "TDP01")).toMatchObject({
+      rank: 1,
+      prize: "Giải Nhất tập thể",
+      explanation: expect.stringContaining("2 người dự thi"),
+    });
+    expect(units.find((u) => u.code === "TDP02")).toMatchObject({ rank: 2, prize: null });
+    expect(kp1).toMatchObject({ rank: null, prize: null }); // a neighbourhood does not compete
+    const announcement = await h.services.closer.announcement(round.id);
+    expect(announcement).toContain("Giải tập thể:\n1. Tổ dân phố số 1 – Giải Nhất tập thể (2 người dự thi; 20 câu đúng;");
   });
 });
