@@ -1,6 +1,7 @@
 // The admin HTTP API under /api/admin. Every route, known or not, needs a valid bearer token
 // (401 otherwise); organizers may do everything, unit admins read their own unit subtree only;
-// every state-changing call is written to the audit log.
+// every state-changing call is written to the audit log. One router on purpose (~270 lines):
+// the access rules and request parsing above apply to every route, read in one place.
 import { type NextFunction, type Request, type Response, Router } from "express";
 import { z } from "zod";
 import {
@@ -17,6 +18,7 @@ import type { Inbox } from "../inbox/inbox.js";
 import type { Logger } from "../logger.js";
 import { streamReport } from "../reports/render.js";
 import { filterRows, liveStats, type Report, rankingReport, unitReport } from "../reports/reports.js";
+import { rosterMissingReport, rosterReport } from "../reports/roster-report.js";
 import { bearerToken } from "../server/client-address.js";
 import type { ContestServices } from "../services.js";
 import { findToken } from "./tokens.js";
@@ -35,6 +37,7 @@ const campaignSchema = z.object({
     z.object({ kind: z.literal("all"), platform: z.enum(["TELEGRAM", "ZALO", "SIMULATOR"]).optional() }),
     z.object({ kind: z.literal("unit"), unitCode: z.string(), platform: z.enum(["TELEGRAM", "ZALO", "SIMULATOR"]).optional() }),
     z.object({ kind: z.literal("notAttempted"), platform: z.enum(["TELEGRAM", "ZALO", "SIMULATOR"]).optional() }),
+    z.object({ kind: z.literal("rosterNotAttempted"), platform: z.enum(["TELEGRAM", "ZALO", "SIMULATOR"]).optional() }),
   ]),
   scheduledAt: z.coerce.date().optional(),
 });
@@ -153,6 +156,26 @@ export function adminRouter(deps: {
       format,
       res,
     );
+  });
+
+  // Mandatory participation: per unit, and the names of those who have not taken part (a unit
+  // admin sees their own subtree only).
+  router.get("/api/admin/reports/roster", async (req, res) => {
+    const format = formatOf(req.query.format);
+    const round = req.query.round === undefined ? undefined : await roundOf(req.query.round);
+    const visible = visibleUnits(req.admin!);
+    const report = await rosterReport(prisma, contest, round?.number);
+    await sendReport(
+      filterRows(report, (r) => visible.has(String(r.code))),
+      format,
+      res,
+    );
+  });
+
+  router.get("/api/admin/reports/roster/missing", async (req, res) => {
+    const format = formatOf(req.query.format);
+    const round = req.query.round === undefined ? undefined : await roundOf(req.query.round);
+    await sendReport(await rosterMissingReport(prisma, contest, round?.number, visibleUnits(req.admin!)), format, res);
   });
 
   router.get("/api/admin/units/:code/participants", async (req, res) => {

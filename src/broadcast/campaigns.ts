@@ -17,7 +17,9 @@ export function campaignButtons(value: unknown): Button[][] | undefined {
 export type AudienceFilter =
   | { kind: "all"; platform?: Platform }
   | { kind: "unit"; unitCode: string; platform?: Platform }
-  | { kind: "notAttempted"; platform?: Platform };
+  | { kind: "notAttempted"; platform?: Platform }
+  /** Roster members (registered) without an attempt in the open round: the compulsory ones to remind. */
+  | { kind: "rosterNotAttempted"; platform?: Platform };
 
 export interface CampaignInput {
   name: string;
@@ -38,9 +40,13 @@ function subtreeIds(contest: ContestContext, rootCode: string): string[] {
 export async function audienceAccounts(prisma: PrismaClient, contest: ContestContext, filter: AudienceFilter, now: Date) {
   const participantWhere: Record<string, unknown> = { contestId: contest.id };
   if (filter.kind === "unit") participantWhere.unitId = { in: subtreeIds(contest, filter.unitCode) };
-  if (filter.kind === "notAttempted") {
+  if (filter.kind === "notAttempted" || filter.kind === "rosterNotAttempted") {
     const round = await prisma.round.findFirst({ where: { contestId: contest.id, opensAt: { lte: now }, closesAt: { gt: now } } });
     if (round) participantWhere.attempts = { none: { roundId: round.id } };
+  }
+  if (filter.kind === "rosterNotAttempted") {
+    const roster = await prisma.rosterEntry.findMany({ where: { contestId: contest.id }, select: { phone: true } });
+    participantWhere.phone = { in: roster.map((r) => r.phone) };
   }
   const phones = (await prisma.participant.findMany({ where: participantWhere, select: { phone: true } })).map((p) => p.phone);
   return prisma.platformAccount.findMany({

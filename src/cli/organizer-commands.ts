@@ -3,12 +3,14 @@ import type { Command } from "commander";
 import { createToken } from "../admin/tokens.js";
 import { type AudienceFilter, campaignProgress, createCampaign, previewCampaign, setCampaignStatus } from "../broadcast/campaigns.js";
 import { loadContestContext } from "../contest/context.js";
+import { formatRosterReport, importRoster, readRoster } from "../contest/roster.js";
 import { DATA } from "../engine/keyboards.js";
 import type { Platform } from "../generated/prisma/client.js";
 import { createLogger } from "../logger.js";
 import { BUTTONS, M } from "../messages/index.js";
 import { writeReport } from "../reports/render.js";
 import { rankingReport, unitReport } from "../reports/reports.js";
+import { rosterMissingReport, rosterReport } from "../reports/roster-report.js";
 import { createServices } from "../services.js";
 import type { CliContext } from "./index.js";
 import { bar } from "./progress.js";
@@ -17,8 +19,9 @@ function parseAudience(value: string, platform?: string): AudienceFilter {
   const p = platform?.toUpperCase() as Platform | undefined;
   if (value === "all") return { kind: "all", platform: p };
   if (value === "not-attempted") return { kind: "notAttempted", platform: p };
+  if (value === "roster-not-attempted") return { kind: "rosterNotAttempted", platform: p };
   if (value.startsWith("unit:")) return { kind: "unit", unitCode: value.slice(5), platform: p };
-  throw new Error("audience: all, not-attempted or unit:<CODE>");
+  throw new Error("audience: all, not-attempted, roster-not-attempted or unit:<CODE>");
 }
 
 export function registerOrganizerCommands(program: Command, cli: CliContext): void {
@@ -30,7 +33,7 @@ export function registerOrganizerCommands(program: Command, cli: CliContext): vo
     .requiredOption("-c, --contest <slug>", "contest slug")
     .requiredOption("-n, --name <name>", "campaign name")
     .requiredOption("-t, --text <text>", "message text")
-    .option("-a, --audience <audience>", "all, not-attempted or unit:<CODE>", "all")
+    .option("-a, --audience <audience>", "all, not-attempted, roster-not-attempted or unit:<CODE>", "all")
     .option("-p, --platform <platform>", "only TELEGRAM, ZALO or SIMULATOR accounts")
     .option("--start-button", "add a «Bắt đầu thi» button")
     .option("--at <iso>", "send at this time (default now)")
@@ -128,6 +131,38 @@ export function registerOrganizerCommands(program: Command, cli: CliContext): vo
           console.log(`announcement: campaign ${c.id}`);
         }
       });
+    });
+
+  program
+    .command("roster:import")
+    .argument("<file>", "roster (.csv or .xlsx): full name, phone, unit, audience")
+    .requiredOption("-c, --contest <slug>", "contest slug")
+    .option("--force", "write the valid rows even when some rows are rejected")
+    .description("import the mandatory roster; changes nothing when a row is invalid unless --force")
+    .action(async (file: string, opts: { contest: string; force?: boolean }) => {
+      const { roster, written } = await cli.withDatabase(async (db) => {
+        const contest = await contestOf(db, opts.contest);
+        const roster = await readRoster(file, contest);
+        return { roster, ...(await importRoster(db.prisma, contest.id, roster, { force: opts.force })) };
+      });
+      console.log(formatRosterReport(roster, written, Boolean(opts.force)));
+      if (roster.rejected.length > 0 && !opts.force) process.exitCode = 1;
+    });
+
+  program
+    .command("report:roster")
+    .requiredOption("-c, --contest <slug>", "contest slug")
+    .option("-r, --round <n>", "one round (default: any round)")
+    .option("--missing", "the names of those who have not taken part, instead of the figures per unit")
+    .requiredOption("-o, --out <file>", "output .xlsx or .csv")
+    .action(async (opts: { contest: string; round?: string; missing?: boolean; out: string }) => {
+      await cli.withDatabase(async (db) => {
+        const contest = await contestOf(db, opts.contest);
+        const round = opts.round ? Number(opts.round) : undefined;
+        const report = opts.missing ? await rosterMissingReport(db.prisma, contest, round) : await rosterReport(db.prisma, contest, round);
+        await writeReport(report, opts.out, contest.timezone);
+      });
+      console.log(`written ${opts.out}`);
     });
 
   program

@@ -42,6 +42,8 @@ export interface People {
    */
   arrive(actor: Actor, now: Date): Promise<{ account: PlatformAccount; participant: Participant | null }>;
   byPhone(phone: string): Promise<Participant | null>;
+  /** The contest's roster row for the phone (unit and audience to propose), if any. */
+  rosterEntry(phone: string): Promise<{ unitId: string | null; audienceId: string | null } | null>;
   /** Creates the participant and links the account to it in one transaction. */
   register(accountId: string, data: NewParticipant): Promise<RegisterOutcome>;
   /**
@@ -112,6 +114,13 @@ export class PrismaPeople implements People {
       account: revive<PlatformAccount>(row.account, ["blockedAt", "lastInteractionAt", "createdAt", "updatedAt"]),
       participant: row.participant ? revive<Participant>(row.participant, ["birthDate", "consentAt", "registeredAt", "updatedAt"]) : null,
     };
+  }
+
+  async rosterEntry(phone: string): Promise<{ unitId: string | null; audienceId: string | null } | null> {
+    const rows = await this.prisma.$queryRaw<{ unitId: string | null; audienceId: string | null }[]>`
+      SELECT "unitId"::text AS "unitId", "audienceId"::text AS "audienceId" FROM "RosterEntry"
+      WHERE "contestId" = ${this.contestId}::uuid AND phone = ${phone}`;
+    return rows[0] ?? null;
   }
 
   async byPhone(phone: string): Promise<Participant | null> {

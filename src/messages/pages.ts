@@ -13,6 +13,25 @@ export const PAGES = {
 export const REPORTS = {
   unitTitle: (round?: number) => (round ? `Tham gia theo đơn vị – vòng ${round}` : "Tham gia theo đơn vị – toàn cuộc thi"),
   rankingTitle: (round: number) => `Xếp hạng cá nhân – vòng ${round}`,
+  rosterTitle: (round?: number) =>
+    round ? `Danh sách bắt buộc theo đơn vị – vòng ${round}` : "Danh sách bắt buộc theo đơn vị – toàn cuộc thi",
+  rosterMissingTitle: (round?: number) => (round ? `Chưa dự thi – vòng ${round}` : "Chưa dự thi – toàn cuộc thi"),
+  rosterColumns: {
+    code: "Mã đơn vị",
+    name: "Tên đơn vị",
+    roster: "Trong danh sách",
+    registered: "Đã đăng ký",
+    tookPart: "Đã dự thi",
+    notYet: "Chưa dự thi",
+    compliance: "Tỷ lệ hoàn thành (%)",
+  },
+  rosterMissingColumns: {
+    unitCode: "Mã đơn vị",
+    unit: "Đơn vị",
+    fullName: "Họ và tên",
+    registered: "Đã đăng ký",
+    registeredElsewhere: "Đăng ký ở đơn vị khác",
+  },
   unitColumns: {
     code: "Mã đơn vị",
     name: "Tên đơn vị",

@@ -44,6 +44,8 @@ export const PARTICIPANT = {
   unitFromReferral: (name: string) => `Đơn vị của bạn: ${name} (theo đường dẫn bạn đã dùng).`,
   unknownReferral: "Mã đơn vị trong đường dẫn không đúng; bạn sẽ chọn đơn vị ở bước sau.",
   askAudience: "Bạn tham gia với tư cách nào?",
+  rosterFound: (unit: string, audience: string) =>
+    `Số điện thoại của bạn có trong danh sách dự thi của đơn vị: ${unit} (${audience}). Thông tin này đã được điền sẵn; bạn kiểm tra lại ở bước xác nhận.`,
   confirmProfile: (p: { fullName: string; birth: string; phone: string; unit: string; audience?: string }) =>
     `Vui lòng kiểm tra lại thông tin:\n👤 Họ tên: ${p.fullName}\n🎂 Ngày sinh: ${p.birth}\n📱 Số điện thoại: ${p.phone}\n🏢 Đơn vị: ${p.unit}` +
     (p.audience ? `\n👥 Đối tượng: ${p.audience}` : "") +

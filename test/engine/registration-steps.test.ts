@@ -42,6 +42,10 @@ class MemoryPeople implements People {
     this.accounts.set(key, { ...account, lastInteractionAt: now });
     return this.accounts.get(key)!;
   }
+  async rosterEntry(phone: string) {
+    return this.roster.get(phone) ?? null;
+  }
+  readonly roster = new Map<string, { unitId: string | null; audienceId: string | null }>();
   async byPhone(phone: string) {
     return this.participants.find((p) => p.phone === phone) ?? null;
   }
@@ -177,6 +181,21 @@ describe("registration steps (no database)", () => {
     await say(tap(DATA.edit("audience")));
     expect(await say(tap(DATA.audience("DAN")))).toEqual([M.audienceTooYoung("Người dân", 15), M.askAudience]);
     expect(people.participants).toHaveLength(0);
+  });
+});
+
+describe("registration of a roster member (no database)", () => {
+  it("proposes the roster's unit and audience, goes straight to the confirmation and keeps them editable", async () => {
+    const { people, say } = converse(await sampleContext());
+    people.roster.set("+84912345670", { unitId: "unit-UBND", audienceId: "aud-CBCC" });
+    await say({ type: "start" });
+    await say(tap(DATA.consentYes));
+    await say(text("Lê Thị Hoa"));
+    await say(text("02/02/1985"));
+    const confirm = await say(text("0912345670"));
+    expect(confirm[0]).toBe(M.rosterFound("UBND phường Mẫu", "Cán bộ, công chức, viên chức"));
+    expect(confirm[1]).toContain("UBND phường Mẫu");
+    expect(await say(tap(DATA.edit("unit")))).toEqual([M.askUnit]); // still the person's to correct
   });
 });
 

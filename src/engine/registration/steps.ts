@@ -26,6 +26,17 @@ function invalid(ctx: EngineContext, turn: Turn, error: ValidationError): void {
 
 const todayOf = (ctx: EngineContext, turn: Turn) => DateTime.fromJSDate(turn.now, { zone: ctx.contest.timezone });
 
+/** A roster member's unit and audience, proposed (shown on the confirmation screen, editable). */
+async function proposeFromRoster(ctx: EngineContext, turn: Turn, phone: string): Promise<void> {
+  const entry = await ctx.people.rosterEntry(phone);
+  if (!entry) return;
+  const unit = ctx.contest.units.find((u) => u.id === entry.unitId);
+  const audience = ctx.contest.audiences.find((a) => a.id === entry.audienceId);
+  if (unit) turn.session.draft.unitCode = unit.code;
+  if (audience) turn.session.draft.audienceCode = audience.code;
+  if (unit || audience) say(turn, M.rosterFound(unit?.name ?? "—", audience?.name ?? "—"));
+}
+
 function chooseUnit(ctx: EngineContext, turn: Turn, code: string): void {
   turn.session.draft.unitCode = code;
   advance(ctx, turn, "unit");
@@ -103,6 +114,7 @@ const STEPS: Record<RegistrationStep, Step> = {
       if (existing) await ctx.people.releaseUnverified(existing);
       turn.session.draft.phone = phone;
       turn.session.draft.phoneVerified = verified;
+      await proposeFromRoster(ctx, turn, phone);
       advance(ctx, turn, "phone");
     },
   },
