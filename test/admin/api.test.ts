@@ -43,6 +43,8 @@ describe("admin API", () => {
   const routes: [string, string, object?][] = [
     ["get", "/api/admin/stats"],
     ["get", "/api/admin/reports/units"],
+    ["get", "/api/admin/reports/roster"],
+    ["get", "/api/admin/reports/roster/missing?round=1"],
     ["get", "/api/admin/units/KP1/participants"],
     ["get", "/api/admin/rounds/1/ranking"],
     ["post", "/api/admin/campaigns/preview", { name: "x", text: "y", audience: { kind: "all" } }],
@@ -74,6 +76,8 @@ describe("admin API", () => {
     const report = await call("get", "/api/admin/reports/units", unitAdmin);
     expect(report.body.rows.map((r: { code: string }) => r.code).sort()).toEqual(["KP1", "TDP01", "TDP02", "TDP03"]);
     expect((await call("get", "/api/admin/units/KP1/participants", unitAdmin)).body).toHaveLength(2);
+    expect((await call("get", "/api/admin/reports/roster", unitAdmin)).body).toMatchObject({ rows: [] }); // no roster imported
+    expect((await call("get", "/api/admin/reports/roster/missing?round=x", unitAdmin)).status).toBe(400);
     expect((await call("get", "/api/admin/units/UBND/participants", unitAdmin)).status).toBe(403);
     expect((await call("get", "/api/admin/stats", unitAdmin)).body.registered).toBe(2);
     expect((await call("get", "/api/admin/no-such-route", unitAdmin)).status).toBe(404);
