@@ -163,7 +163,8 @@ export function rankUnits(units: readonly UnitInput[], totals: readonly UnitTota
     const prev = competing[i - 1];
     const tied = prev && key(prev).every((v, k) => v === key(r)[k]);
     r.rank = tied ? prev.rank : i + 1;
-    r.prize = tied ? prev.prize : (slots[i] ?? null);
+    // A unit nobody took part for never wins a prize, whatever its place.
+    r.prize = r.participants === 0 ? null : tied ? prev.prize : (slots[i] ?? null);
   });
   const others = rows.filter((r) => r.rank === null).sort(order);
   return [...competing, ...others];

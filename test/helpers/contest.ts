@@ -37,9 +37,14 @@ export interface Harness {
 }
 
 /** Loads the sample contest with its rounds starting at `loadAt` (the sample starts "today"). */
-export async function sampleHarness(db: TestDatabase, loadAt = new Date("2026-11-23T03:00:00Z")): Promise<Harness> {
-  await loadContestFile(db.prisma, SAMPLE_CONTEST_FILE, loadAt);
-  const contest = await loadContestContext(db.prisma, "mau-cchc-cds");
+export function sampleHarness(db: TestDatabase, loadAt = new Date("2026-11-23T03:00:00Z")): Promise<Harness> {
+  return contestHarness(db, SAMPLE_CONTEST_FILE, loadAt);
+}
+
+/** Loads a contest file with the test clock at `loadAt`. */
+export async function contestHarness(db: TestDatabase, file: string, loadAt: Date): Promise<Harness> {
+  const loaded = await loadContestFile(db.prisma, file, loadAt);
+  const contest = await loadContestContext(db.prisma, loaded.definition.slug);
   const clock = new TestClock(loadAt);
   const sessions = new MemorySessionStore();
   const restartServices = () => createServices(db, contest, silentLogger);
@@ -106,11 +111,16 @@ export async function correctShown(db: TestDatabase, attemptId: string, position
  * Returns a stand-in that forwards to the harness once beforeAll has built it.
  */
 export function useSampleHarness(backend: Backend): Harness {
+  return useContestHarness(backend, (db) => sampleHarness(db));
+}
+
+/** Like useSampleHarness, for any contest loaded by `open`. */
+export function useContestHarness(backend: Backend, open: (db: TestDatabase) => Promise<Harness>): Harness {
   let db: TestDatabase | undefined;
   let harness: Harness | undefined;
   beforeAll(async () => {
     db = await freshDatabase(backend);
-    harness = await sampleHarness(db);
+    harness = await open(db);
   });
   afterAll(async () => {
     await harness?.sessions.close();
@@ -125,15 +135,16 @@ export function useSampleHarness(backend: Backend): Harness {
   });
 }
 
-/** Takes a whole attempt: `right` correct answers (the first ones), the prediction, then submits. */
+/** Takes a whole attempt: `right` correct answers (the first ones), the prediction if the contest asks one, then submits. */
 export async function takeAttempt(h: Harness, who: Actor, phone: string, right: number, prediction: number, stepMs = 1_000): Promise<void> {
   await h.engine.handle(who, button("m:thi"));
   const attempt = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone } }, orderBy: { startedAt: "desc" } });
-  for (let pos = 0; pos < 10; pos++) {
+  const questions = await h.db.prisma.attemptQuestion.count({ where: { attemptId: attempt.id } });
+  for (let pos = 0; pos < questions; pos++) {
     const c = await correctShown(h.db, attempt.id, pos);
     h.clock.advance(stepMs);
     await h.engine.handle(who, button(`a:${attempt.id}:${pos}:${pos < right ? c : (c + 1) % 4}`));
   }
-  await h.engine.handle(who, text(String(prediction)));
+  if (h.contest.def.prediction.enabled) await h.engine.handle(who, text(String(prediction)));
   await h.engine.handle(who, button("p:ok"));
 }
