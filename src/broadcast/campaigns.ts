@@ -4,8 +4,9 @@
 import { z } from "zod";
 import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
 import type { Button } from "../engine/types.js";
-import type { Platform, PrismaClient } from "../generated/prisma/client.js";
+import { type Platform, Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../storage/errors.js";
+import type { Db } from "../storage/transaction.js";
 
 export const buttonRowsSchema = z.array(z.array(z.object({ label: z.string().min(1).max(64), data: z.string().min(1).max(64) })));
 
@@ -36,23 +37,52 @@ function subtreeIds(contest: ContestContext, rootCode: string): string[] {
   return unitSubtreeIds(contest.units, root.id);
 }
 
-/** Accounts of registered participants matching the filter (blocked ones included: they are skipped when sending). */
-export async function audienceAccounts(prisma: PrismaClient, contest: ContestContext, filter: AudienceFilter, now: Date) {
-  const participantWhere: Record<string, unknown> = { contestId: contest.id };
-  if (filter.kind === "unit") participantWhere.unitId = { in: subtreeIds(contest, filter.unitCode) };
+export interface AudienceAccount {
+  id: string;
+  platform: Platform;
+  blockedAt: Date | null;
+  lastInteractionAt: Date | null;
+}
+
+/** Accounts per page: a page's deliveries go in one statement well under PostgreSQL's 65,535 parameters. */
+const PAGE = 5_000;
+
+/**
+ * Accounts of registered participants matching the filter (blocked ones included: they are
+ * skipped when sending), a page at a time in id order. The filter is SQL over the join: no list
+ * of phones or ids is held in memory or sent back in a statement (the previous version loaded
+ * every phone, then every account), so a province-wide audience costs a page of memory.
+ */
+export async function eachAudiencePage(
+  db: Db,
+  contest: ContestContext,
+  filter: AudienceFilter,
+  now: Date,
+  each: (accounts: AudienceAccount[]) => Promise<void>,
+): Promise<void> {
+  const conditions: Prisma.Sql[] = [Prisma.sql`p."contestId" = ${contest.id}::uuid`];
+  if (filter.platform) conditions.push(Prisma.sql`a.platform = ${filter.platform}::"Platform"`);
+  if (filter.kind === "unit") conditions.push(Prisma.sql`p."unitId" = ANY(${subtreeIds(contest, filter.unitCode)}::uuid[])`);
   if (filter.kind === "notAttempted" || filter.kind === "rosterNotAttempted") {
-    const round = await prisma.round.findFirst({ where: { contestId: contest.id, opensAt: { lte: now }, closesAt: { gt: now } } });
-    if (round) participantWhere.attempts = { none: { roundId: round.id } };
+    const round = await db.round.findFirst({ where: { contestId: contest.id, opensAt: { lte: now }, closesAt: { gt: now } } });
+    if (round)
+      conditions.push(
+        Prisma.sql`NOT EXISTS (SELECT 1 FROM "Attempt" t WHERE t."participantId" = p.id AND t."roundId" = ${round.id}::uuid)`,
+      );
   }
-  if (filter.kind === "rosterNotAttempted") {
-    const roster = await prisma.rosterEntry.findMany({ where: { contestId: contest.id }, select: { phone: true } });
-    participantWhere.phone = { in: roster.map((r) => r.phone) };
+  if (filter.kind === "rosterNotAttempted")
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "RosterEntry" r WHERE r."contestId" = p."contestId" AND r.phone = p.phone)`);
+  let after: string | null = null;
+  for (;;) {
+    const page: AudienceAccount[] = await db.$queryRaw<AudienceAccount[]>`
+      SELECT a.id::text AS id, a.platform::text AS platform, a."blockedAt", a."lastInteractionAt"
+      FROM "PlatformAccount" a JOIN "Participant" p ON p.phone = a.phone
+      WHERE ${Prisma.join(conditions, " AND ")} AND (${after}::uuid IS NULL OR a.id > ${after}::uuid)
+      ORDER BY a.id LIMIT ${PAGE}`;
+    if (page.length > 0) await each(page);
+    if (page.length < PAGE) return;
+    after = page.at(-1)!.id;
   }
-  const phones = (await prisma.participant.findMany({ where: participantWhere, select: { phone: true } })).map((p) => p.phone);
-  return prisma.platformAccount.findMany({
-    where: { phone: { in: phones }, ...(filter.platform ? { platform: filter.platform } : {}) },
-    select: { id: true, platform: true, blockedAt: true, lastInteractionAt: true },
-  });
 }
 
 const HOUR_MS = 3_600_000;
@@ -78,15 +108,16 @@ function zaloWindows(accounts: { platform: Platform; blockedAt: Date | null; las
 }
 
 export async function previewCampaign(prisma: PrismaClient, contest: ContestContext, input: CampaignInput, now: Date) {
-  const accounts = await audienceAccounts(prisma, contest, input.audience, now);
-  return {
-    text: input.text,
-    buttons: input.buttons ?? [],
-    recipients: accounts.length,
-    blocked: accounts.filter((a) => a.blockedAt).length,
-    byPlatform: Object.fromEntries(["TELEGRAM", "ZALO", "SIMULATOR"].map((p) => [p, accounts.filter((a) => a.platform === p).length])),
-    zalo: zaloWindows(accounts, now),
-  };
+  const counts = { recipients: 0, blocked: 0, byPlatform: { TELEGRAM: 0, ZALO: 0, SIMULATOR: 0 } as Record<Platform, number> };
+  const zalo = { within48h: 0, billed48hTo7d: 0, unreachable: 0 };
+  await eachAudiencePage(prisma, contest, input.audience, now, async (accounts) => {
+    counts.recipients += accounts.length;
+    counts.blocked += accounts.filter((a) => a.blockedAt).length;
+    for (const a of accounts) counts.byPlatform[a.platform]++;
+    const windows = zaloWindows(accounts, now);
+    for (const k of Object.keys(zalo) as (keyof typeof zalo)[]) zalo[k] += windows[k];
+  });
+  return { text: input.text, buttons: input.buttons ?? [], ...counts, zalo };
 }
 
 export interface CampaignRecord {
@@ -110,10 +141,16 @@ export interface DeliveryRecord {
 }
 
 /**
+ * The deliveries of a campaign, handed to `write` a page at a time (an audience is read in
+ * pages), reading through `db`: the writing transaction (on PGlite, its only connection).
+ */
+export type DeliverySource = (db: Db, write: (deliveries: DeliveryRecord[]) => Promise<void>) => Promise<void>;
+
+/**
  * Writes a campaign and its deliveries (one per account) in one transaction. Returns null, and
  * writes nothing, when a campaign with the same `systemKey` exists (another instance won).
  */
-export async function writeCampaign(prisma: PrismaClient, contestId: string, campaign: CampaignRecord, deliveries: DeliveryRecord[]) {
+export async function writeCampaign(prisma: PrismaClient, contestId: string, campaign: CampaignRecord, deliveries: DeliverySource) {
   try {
     return await insertCampaign(prisma, contestId, campaign, deliveries);
   } catch (error) {
@@ -122,34 +159,38 @@ export async function writeCampaign(prisma: PrismaClient, contestId: string, cam
   }
 }
 
-function insertCampaign(prisma: PrismaClient, contestId: string, campaign: CampaignRecord, deliveries: DeliveryRecord[]) {
-  return prisma.$transaction(async (tx) => {
-    const row = await tx.campaign.create({
-      data: {
-        contestId,
-        name: campaign.name,
-        text: campaign.text,
-        // Plain rows of {label, data}: JSON as they are (read back through buttonRowsSchema).
-        buttons: campaign.buttons?.map((row) => row.map((b) => ({ label: b.label, data: b.data }))),
-        audience: campaign.audience,
-        systemKey: campaign.systemKey,
-        status: "SCHEDULED",
-        scheduledAt: campaign.scheduledAt,
-        createdBy: campaign.createdBy,
-      },
-    });
-    await tx.delivery.createMany({ data: deliveries.map((d) => ({ campaignId: row.id, ...d })), skipDuplicates: true });
-    return row;
-  });
+/** A transaction long enough for a province-wide audience (the default 5 s is not). */
+const WRITE_TIMEOUT_MS = 10 * 60_000;
+
+function insertCampaign(prisma: PrismaClient, contestId: string, campaign: CampaignRecord, deliveries: DeliverySource) {
+  return prisma.$transaction(
+    async (tx) => {
+      const row = await tx.campaign.create({
+        data: {
+          contestId,
+          name: campaign.name,
+          text: campaign.text,
+          // Plain rows of {label, data}: JSON as they are (read back through buttonRowsSchema).
+          buttons: campaign.buttons?.map((row) => row.map((b) => ({ label: b.label, data: b.data }))),
+          audience: campaign.audience,
+          systemKey: campaign.systemKey,
+          status: "SCHEDULED",
+          scheduledAt: campaign.scheduledAt,
+          createdBy: campaign.createdBy,
+        },
+      });
+      await deliveries(tx, async (page) => {
+        await tx.delivery.createMany({ data: page.map((d) => ({ campaignId: row.id, ...d })), skipDuplicates: true });
+      });
+      return row;
+    },
+    { timeout: WRITE_TIMEOUT_MS, maxWait: 60_000 },
+  );
 }
 
 export async function createCampaign(prisma: PrismaClient, contest: ContestContext, input: CampaignInput, now: Date) {
-  const accounts = await audienceAccounts(prisma, contest, input.audience, now);
-  return insertCampaign(
-    prisma,
-    contest.id,
-    { ...input, scheduledAt: input.scheduledAt ?? now },
-    accounts.map((a) => ({ accountId: a.id })),
+  return insertCampaign(prisma, contest.id, { ...input, scheduledAt: input.scheduledAt ?? now }, (tx, write) =>
+    eachAudiencePage(tx, contest, input.audience, now, (accounts) => write(accounts.map((a) => ({ accountId: a.id })))),
   );
 }
 

@@ -9,7 +9,7 @@ import { formatDateTime } from "../engine/format.js";
 import { DATA } from "../engine/keyboards.js";
 import type { PrismaClient, Round } from "../generated/prisma/client.js";
 import { BUTTONS, M } from "../messages/index.js";
-import { writeCampaign } from "./campaigns.js";
+import { eachAudiencePage, writeCampaign } from "./campaigns.js";
 
 const DAY_MS = 86_400_000;
 /** Send to Zalo recipients this long after their last interaction at the latest. */
@@ -45,8 +45,6 @@ export async function scheduleRoundReminders(prisma: PrismaClient, contest: Cont
 export const reminderKey = (round: number) => `round-reminder:${round}`;
 
 async function createReminder(prisma: PrismaClient, contest: ContestContext, round: Round, now: Date): Promise<boolean> {
-  const phones = (await prisma.participant.findMany({ where: { contestId: contest.id }, select: { phone: true } })).map((p) => p.phone);
-  const accounts = await prisma.platformAccount.findMany({ where: { phone: { in: phones }, blockedAt: null } });
   const campaign = await writeCampaign(
     prisma,
     contest.id,
@@ -59,7 +57,14 @@ async function createReminder(prisma: PrismaClient, contest: ContestContext, rou
       scheduledAt: now,
       createdBy: "system",
     },
-    accounts.map((a) => ({ accountId: a.id, notBefore: reminderTime(a.platform, a.lastInteractionAt, round.opensAt, now) })),
+    (tx, write) =>
+      eachAudiencePage(tx, contest, { kind: "all" }, now, (accounts) =>
+        write(
+          accounts
+            .filter((a) => !a.blockedAt)
+            .map((a) => ({ accountId: a.id, notBefore: reminderTime(a.platform, a.lastInteractionAt, round.opensAt, now) })),
+        ),
+      ),
   );
   return campaign !== null;
 }

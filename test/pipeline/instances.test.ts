@@ -113,7 +113,7 @@ describe("two instances on one PostgreSQL and Redis", () => {
       prisma,
       contest.id,
       { name: "nhắc thi", text: "Vòng thi mới đã mở!", audience: { all: true }, scheduledAt: new Date(), createdBy: "test" },
-      accounts.map((account) => ({ accountId: account.id })),
+      (_db, write) => write(accounts.map((account) => ({ accountId: account.id }))),
     );
     const broadcast = () => fake.delivered().filter((c) => c.payload.text === "Vòng thi mới đã mở!");
     await expect.poll(() => broadcast().length, { timeout: 150_000, interval: 1_000 }).toBe(ids.length);
