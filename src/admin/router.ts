@@ -146,31 +146,22 @@ export function adminRouter(deps: {
     res.json({ registered, round, attempted });
   });
 
-  router.get("/api/admin/reports/units", async (req, res) => {
-    const format = formatOf(req.query.format);
-    const round = req.query.round === undefined ? undefined : await roundOf(req.query.round);
-    const report = await unitReport(prisma, contest, results, round?.number);
-    const visible = visibleUnits(req.admin!);
-    await sendReport(
-      filterRows(report, (r) => visible.has(String(r.code))),
-      format,
-      res,
-    );
-  });
-
+  /** A report with a row per unit, of a round (`?round=N`) or the whole contest: only the units the admin may see. */
+  const perUnitReport = (route: string, build: (round?: number) => Promise<Report>) =>
+    router.get(route, async (req, res) => {
+      const format = formatOf(req.query.format);
+      const round = req.query.round === undefined ? undefined : await roundOf(req.query.round);
+      const visible = visibleUnits(req.admin!);
+      await sendReport(
+        filterRows(await build(round?.number), (r) => visible.has(String(r.code))),
+        format,
+        res,
+      );
+    });
+  perUnitReport("/api/admin/reports/units", (round) => unitReport(prisma, contest, results, round));
   // Mandatory participation: per unit, and the names of those who have not taken part (a unit
   // admin sees their own subtree only).
-  router.get("/api/admin/reports/roster", async (req, res) => {
-    const format = formatOf(req.query.format);
-    const round = req.query.round === undefined ? undefined : await roundOf(req.query.round);
-    const visible = visibleUnits(req.admin!);
-    const report = await rosterReport(prisma, contest, round?.number);
-    await sendReport(
-      filterRows(report, (r) => visible.has(String(r.code))),
-      format,
-      res,
-    );
-  });
+  perUnitReport("/api/admin/reports/roster", (round) => rosterReport(prisma, contest, round));
 
   router.get("/api/admin/reports/roster/missing", async (req, res) => {
     const format = formatOf(req.query.format);
