@@ -131,8 +131,7 @@ export class ResultsService {
   /**
    * Reads the whole ranking in order with the participants' names, `BATCH` rows at a time
    * through a cursor (Database.batches), handing each batch to `each` (which may take its time,
-   * e.g. writing to a slow download): bounded memory at any size. `each` must not query the
-   * database: on the embedded database the cursor's transaction holds its only connection.
+   * e.g. writing to a slow download): bounded memory at any size.
    */
   async eachRankingBatch(
     roundId: string,

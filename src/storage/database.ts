@@ -29,10 +29,11 @@ export interface Database {
    */
   urgent: SqlRunner;
   /**
-   * Reads a query's rows `size` at a time through a cursor in a read-only transaction, on a
-   * connection of its own (PGlite: its only one, so `each` must not query meanwhile), handing
-   * each batch to `each` and waiting for it: bounded memory for a million rows, and plain
-   * driver rows (pg's types) without Prisma's per-row conversions.
+   * Reads a query's rows `size` at a time, handing each batch to `each` and waiting for it:
+   * bounded memory for a million rows, plain driver rows (pg's types) without Prisma's per-row
+   * conversions. PostgreSQL: a cursor in a read-only transaction on a connection of its own.
+   * PGlite: pages by LIMIT/OFFSET, so the query must end with an ORDER BY that orders its rows
+   * fully, and other statements run between pages.
    */
   batches<T>(query: { text: string; values: unknown[] }, size: number, each: (rows: T[]) => Promise<void>): Promise<void>;
   /** Applies pending migrations (done on open unless disabled); returns the names applied. */
@@ -93,11 +94,17 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   options.logger.info({ dir, ms: Date.now() - started }, "embedded database (PGlite) opened");
   const migrate = () => applyMigrations(pgliteRunner(client), options.logger);
   if (options.migrate !== false) await migrate();
-  const batches: Database["batches"] = (query, size, each) =>
-    client.transaction(async (tx) => {
-      await tx.query(`DECLARE batch_rows NO SCROLL CURSOR FOR ${query.text}`, query.values);
-      await fetchAll((sql) => tx.query<never>(sql).then((r) => r.rows), size, each);
-    });
+  // PGlite has one connection: a cursor would hold it (and every turn with it) for the whole
+  // export, as slow as the download. Pages by LIMIT/OFFSET let other statements run between
+  // them; the embedded database holds a ward's rows, where re-running the query per page is cheap.
+  const batches: Database["batches"] = async (query, size, each) => {
+    const limit = Math.max(1, Math.floor(size));
+    for (let offset = 0; ; offset += limit) {
+      const { rows } = await client.query<never>(`${query.text} LIMIT ${limit} OFFSET ${offset}`, query.values);
+      if (rows.length > 0) await each(rows);
+      if (rows.length < limit) return;
+    }
+  };
   return database(new PrismaClient({ adapter: pgliteAdapter(client) }), "pglite", pgliteRunner(client), batches, migrate, () =>
     client.close(),
   );

@@ -116,4 +116,22 @@ describe.each(BACKENDS)("the SQL ranking on %s", (backend) => {
     await h.services.results.eachRankingBatch(round.id, undefined, async (batch) => void ordered.push(...batch));
     expect(ordered.slice(0, 3)).toMatchObject(top.rows);
   });
+
+  it("lets other statements run while an export waits on its reader (PGlite has a single connection)", async () => {
+    const round = await h.db.prisma.round.findFirstOrThrow({ where: { contestId: h.contest.id, number: 1 } });
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let batches = 0;
+    const exporting = h.services.results.eachRankingBatch(round.id, undefined, async () => {
+      batches++;
+      await gate; // a slow download
+    });
+    await expect.poll(() => batches).toBe(1);
+    // A turn's statement while the export is held up: it must not wait for the export to end.
+    expect(await h.db.prisma.participant.count()).toBeGreaterThan(0);
+    release();
+    await exporting;
+  });
 });
