@@ -184,6 +184,7 @@ export function adminRouter(deps: {
         fullName: p.fullName,
         unit: p.unit?.name,
         phoneVerified: p.phoneVerified,
+        details: p.details,
         rounds: p.attempts.map((a) => ({ round: a.round.number, score: a.score, status: a.status })),
       })),
     );

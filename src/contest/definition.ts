@@ -27,6 +27,9 @@ const unit = z.object({
 });
 
 export const REGISTRATION_FIELDS = ["fullName", "birthDate", "phone", "unit"] as const;
+/** Further fields a contest may ask for (plans 000, 003, 004), after the unit and audience. */
+export const EXTRA_FIELDS = ["address", "gender", "occupation", "school", "className", "workplace", "email", "idCard"] as const;
+export type ExtraField = (typeof EXTRA_FIELDS)[number];
 export const RANKING_KEYS = ["score", "prediction", "duration", "submittedAt"] as const;
 export type RankingKey = (typeof RANKING_KEYS)[number];
 
@@ -92,8 +95,22 @@ export const contestSchema = z
       })
       .default({ keys: ["participants", "correct", "averageDuration"], subtree: true, prizes: [] }),
     registration: z
-      .object({ fields: z.array(z.enum(REGISTRATION_FIELDS)).default([...REGISTRATION_FIELDS]) })
-      .default({ fields: [...REGISTRATION_FIELDS] }),
+      .object({
+        fields: z.array(z.enum(REGISTRATION_FIELDS)).default([...REGISTRATION_FIELDS]),
+        /** Asked in this order; a choice field when it has options (gender: Nam, Nữ, Khác by default). */
+        extra: z
+          .array(
+            z.object({
+              field: z.enum(EXTRA_FIELDS),
+              required: z.boolean().default(false),
+              options: z.array(z.string().min(1).max(60)).min(2).max(12).optional(),
+              /** The ID-card number is kept masked except its last 4 digits unless this is true. */
+              keepFullIdCard: z.boolean().default(false),
+            }),
+          )
+          .default([]),
+      })
+      .default({ fields: [...REGISTRATION_FIELDS], extra: [] }),
     audiences: z
       .array(
         z.object({

@@ -17,6 +17,8 @@ export interface NewParticipant {
   audienceId: string | null;
   excluded: boolean;
   consentAt: Date;
+  /** The contest's further registration fields, by name; null when it asks none. */
+  details: Record<string, string> | null;
 }
 
 /** What a profile edit may change (the phone stays). */
@@ -26,6 +28,7 @@ export interface ProfileChange {
   birthDate: string;
   unitId: string | null;
   audienceId: string | null;
+  details: Record<string, string> | null;
 }
 
 export type RegisterOutcome =
@@ -134,7 +137,7 @@ export class PrismaPeople implements People {
       return await recoverable(this.prisma, () =>
         atomically(this.prisma, async (tx) => {
           const participant = await tx.participant.create({
-            data: { contestId: this.contestId, ...data, birthDate: asDate(data.birthDate) },
+            data: { contestId: this.contestId, ...data, details: data.details ?? undefined, birthDate: asDate(data.birthDate) },
           });
           const account = await tx.platformAccount.update({ where: { id: accountId }, data: { phone: data.phone } });
           return { kind: "created" as const, participant, account };
@@ -161,7 +164,10 @@ export class PrismaPeople implements People {
   }
 
   updateProfile(participantId: string, data: ProfileChange): Promise<Participant> {
-    return this.prisma.participant.update({ where: { id: participantId }, data: { ...data, birthDate: asDate(data.birthDate) } });
+    return this.prisma.participant.update({
+      where: { id: participantId },
+      data: { ...data, details: data.details ?? undefined, birthDate: asDate(data.birthDate) },
+    });
   }
 
   async releaseUnverified(participant: Participant): Promise<void> {

@@ -4,7 +4,7 @@
 // sees NaN, a number past the database's range or an unknown field name.
 import { DATA } from "./keyboards.js";
 
-export const EDITABLE_FIELDS = ["fullName", "birthDate", "phone", "unit", "audience"] as const;
+export const EDITABLE_FIELDS = ["fullName", "birthDate", "phone", "unit", "audience", "extra"] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
 export type Callback =
@@ -17,6 +17,8 @@ export type Callback =
   | { kind: "unitChoose"; code: string }
   | { kind: "unitPage"; parent: string; page: number }
   | { kind: "audience"; code: string }
+  /** A further registration field: the option's index, or null to skip an optional one. */
+  | { kind: "extra"; choice: number | null }
   | { kind: "answer"; attemptId: string; position: number; shown: number }
   | { kind: "review"; round: number }
   | { kind: "submit" }
@@ -37,6 +39,7 @@ const FIXED: Record<string, Callback> = {
   [DATA.editPrediction]: { kind: "editPrediction" },
   [DATA.broadcastConfirm]: { kind: "broadcast", confirm: true },
   [DATA.broadcastCancel]: { kind: "broadcast", confirm: false },
+  [DATA.extraSkip]: { kind: "extra", choice: null },
 };
 
 const CODE = "[A-Za-z0-9_-]{1,32}";
@@ -55,6 +58,7 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Callback | undefined][] = [
     (m) => ({ kind: "answer", attemptId: m[1]!, position: Number(m[2]), shown: Number(m[3]) }),
   ],
   [/^rv:([1-9]\d{0,3})$/, (m) => ({ kind: "review", round: Number(m[1]) })],
+  [/^x:(\d|1[01])$/, (m) => ({ kind: "extra", choice: Number(m[1]) })],
 ];
 
 /** The callback a payload stands for, or undefined when it is not one this bot writes. */

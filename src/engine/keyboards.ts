@@ -17,6 +17,8 @@ export const DATA = {
   unitChoose: (code: string) => `us:${code}`,
   unitPage: (parent: string, page: number) => `up:${parent}:${page}`,
   audience: (code: string) => `au:${code}`,
+  extraChoice: (index: number) => `x:${index}`,
+  extraSkip: "x:s",
   answer: (attemptId: string, position: number, shown: number) => `a:${attemptId}:${position}:${shown}`,
   review: (round: number) => `rv:${round}`,
   submit: "p:ok",

@@ -1,7 +1,7 @@
 // Conversation state kept in the session store between messages. Only registration needs it:
 // the state of an attempt is read from the database, so it survives any restart.
 
-export type RegistrationStep = "consent" | "fullName" | "birthDate" | "phone" | "unit" | "audience" | "confirm";
+export type RegistrationStep = "consent" | "fullName" | "birthDate" | "phone" | "unit" | "audience" | "extra" | "confirm";
 
 export interface Draft {
   fullName?: string;
@@ -11,6 +11,8 @@ export interface Draft {
   phoneVerified?: boolean;
   unitCode?: string;
   audienceCode?: string;
+  /** The contest's further fields answered so far ("" when an optional one was skipped). */
+  extra?: Record<string, string>;
 }
 
 export interface ConversationSession {

@@ -10,6 +10,8 @@ export const BUTTONS = {
   editPhone: "✏️ Sửa số điện thoại",
   editUnit: "✏️ Sửa đơn vị",
   editAudience: "✏️ Sửa đối tượng",
+  editExtra: "✏️ Sửa thông tin bổ sung",
+  skip: "⏭ Bỏ qua",
   start: "📝 Bắt đầu thi",
   results: "🏆 Kết quả của tôi",
   profile: "👤 Hồ sơ",

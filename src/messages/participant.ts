@@ -3,14 +3,23 @@
 /** What the person typed, quoted back: short enough never to push a reply past a platform's limit. */
 const clip = (text: string, max = 60) => ([...text].length <= max ? text : `${[...text].slice(0, max).join("")}…`);
 
+/** Exactly the data the contest asks for: the usual four, and the further fields it names. */
+function consentFor(extra: string[]): string {
+  return (
+    "🔒 Để tham gia, Ban Tổ chức cần thu thập họ tên, ngày sinh, số điện thoại và đơn vị của bạn" +
+    (extra.length ? `, cùng ${extra.join(", ")}` : "") +
+    ", chỉ để xác minh người dự thi, xếp hạng và trao giải, theo quy định về bảo vệ dữ liệu cá nhân. " +
+    "Thông tin không được công khai; bảng xếp hạng chỉ hiện tên viết tắt và đơn vị.\n\nBạn có đồng ý không?"
+  );
+}
+
 export const PARTICIPANT = {
   welcome: (title: string, organizer: string, unitName?: string) =>
     `Xin chào! Đây là ${title}, do ${organizer} tổ chức.${unitName ? `\n\nBạn tham gia qua đường dẫn của đơn vị: ${unitName}.` : ""}`,
   rulesSummary: (rules: string) => `📋 Thể lệ tóm tắt:\n${rules.trim()}`,
-  consent:
-    "🔒 Để tham gia, Ban Tổ chức cần thu thập họ tên, ngày sinh, số điện thoại và đơn vị của bạn, " +
-    "chỉ để xác minh người dự thi, xếp hạng và trao giải, theo quy định về bảo vệ dữ liệu cá nhân. " +
-    "Thông tin không được công khai; bảng xếp hạng chỉ hiện tên viết tắt và đơn vị.\n\nBạn có đồng ý không?",
+  consent: consentFor([]),
+  /** The consent naming the contest's further fields too. */
+  consentFor,
   consentRefused:
     "Bạn đã không đồng ý nên Ban Tổ chức không lưu thông tin nào của bạn. Nếu đổi ý, hãy gửi /start để bắt đầu lại. Cảm ơn bạn!",
   askName: "Bước 1/4. Vui lòng nhập họ và tên đầy đủ của bạn (có dấu), ví dụ: Nguyễn Thị Lan.",
@@ -44,19 +53,39 @@ export const PARTICIPANT = {
   unitFromReferral: (name: string) => `Đơn vị của bạn: ${name} (theo đường dẫn bạn đã dùng).`,
   unknownReferral: "Mã đơn vị trong đường dẫn không đúng; bạn sẽ chọn đơn vị ở bước sau.",
   askAudience: "Bạn tham gia với tư cách nào?",
+  extraLabels: {
+    address: "Địa chỉ (thôn/tổ dân phố, xã/phường)",
+    gender: "Giới tính",
+    occupation: "Nghề nghiệp",
+    school: "Trường",
+    className: "Lớp",
+    workplace: "Nơi công tác",
+    email: "Email",
+    idCard: "Số CCCD/CMND",
+  },
+  askExtra: (label: string, choice: boolean, required: boolean) =>
+    `${choice ? "Vui lòng chọn" : "Vui lòng nhập"} ${label.charAt(0).toLowerCase()}${label.slice(1)}` +
+    (required ? "." : " (không bắt buộc, có thể bỏ qua)."),
+  extraLine: (label: string, value: string) => `• ${label}: ${value}`,
+  extraEmailInvalid: "Địa chỉ email chưa đúng, ví dụ: ten@gmail.com.",
+  extraIdCardInvalid: "Số CCCD gồm 12 chữ số (CMND cũ: 9 chữ số).",
+  extraLength: "Vui lòng nhập từ 2 đến 200 ký tự.",
+  extraRequired: "Thông tin này là bắt buộc.",
   rosterFound: (unit: string, audience: string) =>
     `Số điện thoại của bạn có trong danh sách dự thi của đơn vị: ${unit} (${audience}). Thông tin này đã được điền sẵn; bạn kiểm tra lại ở bước xác nhận.`,
-  confirmProfile: (p: { fullName: string; birth: string; phone: string; unit: string; audience?: string }) =>
+  confirmProfile: (p: { fullName: string; birth: string; phone: string; unit: string; audience?: string; extra?: string[] }) =>
     `Vui lòng kiểm tra lại thông tin:\n👤 Họ tên: ${p.fullName}\n🎂 Ngày sinh: ${p.birth}\n📱 Số điện thoại: ${p.phone}\n🏢 Đơn vị: ${p.unit}` +
     (p.audience ? `\n👥 Đối tượng: ${p.audience}` : "") +
+    (p.extra?.length ? `\n${p.extra.join("\n")}` : "") +
     "\n\nNếu đúng, bấm «Xác nhận». Nếu cần sửa, bấm nút tương ứng.",
   registered: (name: string) => `🎉 Đăng ký thành công! Chào mừng ${name}.`,
   profileUpdated: "Đã cập nhật thông tin của bạn.",
   menu: "Bạn muốn làm gì tiếp theo?",
   welcomeBack: (name: string) => `Chào ${name}! Bạn đã đăng ký dự thi.`,
-  profile: (p: { fullName: string; birth: string; phone: string; unit: string; audience?: string }) =>
+  profile: (p: { fullName: string; birth: string; phone: string; unit: string; audience?: string; extra?: string[] }) =>
     `👤 Hồ sơ dự thi\nHọ tên: ${p.fullName}\nNgày sinh: ${p.birth}\nSố điện thoại: ${p.phone}\nĐơn vị: ${p.unit}` +
-    (p.audience ? `\nĐối tượng: ${p.audience}` : ""),
+    (p.audience ? `\nĐối tượng: ${p.audience}` : "") +
+    (p.extra?.length ? `\n${p.extra.join("\n")}` : ""),
   phoneLocked: "Số điện thoại là định danh dự thi nên không sửa được sau khi đăng ký. Nếu cần đổi, vui lòng liên hệ Ban Tổ chức.",
   help: (limitMinutes: number, count: number, prediction: boolean) =>
     `❓ Hướng dẫn\n• /start – bắt đầu, đăng ký\n• /thi – bắt đầu lượt thi của vòng đang mở\n• /ketqua – xem kết quả của bạn\n• /hoso – xem, sửa hồ sơ\n\n` +

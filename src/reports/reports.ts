@@ -5,6 +5,7 @@
 import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { M } from "../messages/index.js";
 import { REPORTS } from "../messages/pages.js";
 import { rollUp, type UnitTotals } from "../results/ranking.js";
 import { type ResultsService, unitTotals } from "../results/results.js";
@@ -99,6 +100,7 @@ export async function rankingReport(
 ): Promise<Report> {
   const round = await prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: roundNumber } } });
   const units = new Map(contest.units.map((u) => [u.id, u.name]));
+  const extra = contest.def.registration.extra;
   return {
     title: REPORTS.rankingTitle(round.number),
     columns: [
@@ -112,6 +114,8 @@ export async function rankingReport(
       { header: REPORTS.rankingColumns.submittedAt, key: "submittedAt", width: 22 },
       { header: REPORTS.rankingColumns.prize, key: "prize", width: 20 },
       { header: REPORTS.rankingColumns.phoneVerified, key: "phoneVerified", width: 12 },
+      // The contest's further registration fields, as asked.
+      ...extra.map((spec) => ({ header: M.extraLabels[spec.field], key: `extra.${spec.field}`, width: 20 })),
     ],
     batches: (each) =>
       results.eachRankingBatch(round.id, audience, (ranking) =>
@@ -127,10 +131,17 @@ export async function rankingReport(
             submittedAt: r.submittedAt,
             prize: r.prize ?? "",
             phoneVerified: r.phoneVerified ? REPORTS.yes : REPORTS.no,
+            ...Object.fromEntries(extra.map((spec) => [`extra.${spec.field}`, detail(r.details, spec.field)])),
           })),
         ),
       ),
   };
+}
+
+/** One further registration field from a participant's details (a JSON column): text or "". */
+function detail(details: unknown, field: string): string {
+  const value = details && typeof details === "object" ? (details as Record<string, unknown>)[field] : undefined;
+  return typeof value === "string" ? value : "";
 }
 
 export interface LiveStats {

@@ -48,6 +48,8 @@ export interface NamedRankingRow extends RankingRow {
   fullName: string;
   unitId: string | null;
   phoneVerified: boolean;
+  /** The contest's further registration fields (JSON). */
+  details: unknown;
 }
 
 /** A closing transaction of a million rows takes seconds; its default 5 s limit would cut it. */
@@ -139,7 +141,7 @@ export class ResultsService {
     each: (rows: NamedRankingRow[]) => Promise<void>,
   ): Promise<void> {
     const { sql } = await this.source(roundId, audienceCode);
-    const named = Prisma.sql`SELECT s.*, p."fullName", p."unitId"::text AS "unitId", p."phoneVerified"
+    const named = Prisma.sql`SELECT s.*, p."fullName", p."unitId"::text AS "unitId", p."phoneVerified", p.details
       FROM (${sql}) s JOIN "Participant" p ON p.id = s."participantId"::uuid ORDER BY s.rank, s."participantId"`;
     await this.db.batches(named, BATCH, each);
   }

@@ -184,6 +184,39 @@ describe("registration steps (no database)", () => {
   });
 });
 
+describe("further registration fields (no database)", () => {
+  it("asks the contest's fields in order, as buttons or typed, validated, the ID card masked, an optional one skipped", async () => {
+    const contest = await sampleContext();
+    contest.def.registration.extra = [
+      { field: "gender", required: true, keepFullIdCard: false },
+      { field: "email", required: false, keepFullIdCard: false },
+      { field: "idCard", required: true, keepFullIdCard: false },
+      { field: "address", required: false, keepFullIdCard: false },
+    ];
+    const { people, say } = converse(contest);
+    const consent = await say({ type: "start" });
+    expect(consent.at(-1)).toBe(M.consentFor(["giới tính", "email", "số cccd/cmnd", "địa chỉ (thôn/tổ dân phố, xã/phường)"]));
+    await say(tap(DATA.consentYes));
+    await say(text("Phan Thị Lan"));
+    await say(text("01/01/1990"));
+    await say(text("0912 345 671"));
+    await say(tap(DATA.unitChoose("TDP05")));
+    expect(await say(tap(DATA.audience("DAN")))).toEqual([M.askExtra("Giới tính", true, true)]);
+    expect(await say(text("Nữ"))).toEqual([M.useButtons, M.askExtra("Giới tính", true, true)]); // a choice: buttons only
+    expect(await say(tap(DATA.extraSkip))).toEqual([M.useButtons, M.askExtra("Giới tính", true, true)]); // required: no skipping
+    expect(await say(tap(DATA.extraChoice(1)))).toEqual([M.askExtra("Email", false, false)]);
+    expect(await say(text("lan@"))).toEqual([M.extraEmailInvalid, M.askExtra("Email", false, false)]);
+    await say(text("Lan.Phan@Gmail.com"));
+    expect(await say(text("0123 456"))).toEqual([M.extraIdCardInvalid, M.askExtra("Số CCCD/CMND", false, true)]);
+    await say(text("0123 4567 8901"));
+    const confirm = await say(tap(DATA.extraSkip));
+    expect(confirm[0]).toContain("• Giới tính: Nữ\n• Email: lan.phan@gmail.com\n• Số CCCD/CMND: ********8901");
+    expect(confirm[0]).not.toContain("Địa chỉ");
+    await say(tap(DATA.confirm));
+    expect(people.participants[0]!.details).toEqual({ gender: "Nữ", email: "lan.phan@gmail.com", idCard: "********8901", address: "" });
+  });
+});
+
 describe("registration of a roster member (no database)", () => {
   it("proposes the roster's unit and audience, goes straight to the confirmation and keeps them editable", async () => {
     const { people, say } = converse(await sampleContext());
@@ -211,6 +244,9 @@ describe("callback codec", () => {
     expect(parseCallback(DATA.broadcastConfirm)).toEqual({ kind: "broadcast", confirm: true });
     for (const forged of [
       "rv:abc",
+      "x:12",
+      "x:-1",
+      "x:s1",
       "rv:0",
       "rv:99999999999",
       "rv:1 OR 1=1",

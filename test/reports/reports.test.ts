@@ -55,6 +55,16 @@ describe.each(BACKENDS)("reports and exports on %s", (backend) => {
       expect(lines).toHaveLength(4);
       expect(lines[1]).toMatch(/^1,Phạm Thị An,Tổ dân phố số 1,10,1,0,10,\d{2}\/\d{2}\/2026 \d{2}:\d{2}:\d{2},Giải Nhất,Không$/); // typed phones: unverified
       expect(lines[3]).toMatch(/^3,Phạm Thị Bình,/);
+
+      // A contest asking further fields exports them as columns of their own.
+      h.contest.def.registration.extra = [{ field: "gender", required: false, keepFullIdCard: false }];
+      await h.db.prisma.participant.updateMany({ where: { phone: "+84944000001" }, data: { details: { gender: "Nữ" } } });
+      const withDetails = await rankingReport(h.db.prisma, h.contest, h.services.results, 1);
+      expect(withDetails.columns.at(-1)).toMatchObject({ header: "Giới tính" });
+      const rows: Record<string, unknown>[] = [];
+      await withDetails.batches(async (batch) => void rows.push(...batch));
+      expect(rows.map((r) => r["extra.gender"])).toEqual(["Nữ", "", ""]);
+      h.contest.def.registration.extra = [];
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -11,9 +11,10 @@ import { type Draft, emptySession, type RegistrationStep } from "../session.js";
 import { type EngineContext, type RegisteredTurn, say, type Turn } from "../turn.js";
 import type { Button } from "../types.js";
 import { normalizePhone } from "../validation.js";
+import { extraLines, nextExtra } from "./extra.js";
 import { ask } from "./steps.js";
 
-const ORDER: RegistrationStep[] = ["fullName", "birthDate", "phone", "unit", "audience", "confirm"];
+const ORDER: RegistrationStep[] = ["fullName", "birthDate", "phone", "unit", "audience", "extra", "confirm"];
 
 export function unitByCode(ctx: EngineContext, text: string | undefined) {
   const code = nfc(text ?? "")
@@ -58,6 +59,7 @@ export function advance(ctx: EngineContext, turn: Turn, step: RegistrationStep):
       if (audiences.length === 1) d.audienceCode = audiences[0]!.code;
       if (audiences.length <= 1 || d.audienceCode) continue;
     }
+    if (next === "extra" && !nextExtra(ctx, d)) continue;
     return ask(ctx, turn, next);
   }
 }
@@ -72,6 +74,7 @@ export function showConfirm(ctx: EngineContext, turn: Turn): void {
   if (!turn.session.editingProfile) edit.push([{ label: BUTTONS.editPhone, data: DATA.edit("phone") }]);
   if (asksUnit(ctx)) edit.push([{ label: BUTTONS.editUnit, data: DATA.edit("unit") }]);
   if (ctx.contest.audiences.length > 1) edit.push([{ label: BUTTONS.editAudience, data: DATA.edit("audience") }]);
+  if (ctx.contest.def.registration.extra.length) edit.push([{ label: BUTTONS.editExtra, data: DATA.edit("extra") }]);
   say(turn, M.confirmProfile(describe(ctx, turn.session.draft)), { buttons: [[{ label: BUTTONS.confirm, data: DATA.confirm }], ...edit] });
 }
 
@@ -82,6 +85,7 @@ export function describe(ctx: EngineContext, d: Draft) {
     phone: d.phone ? formatPhone(d.phone) : "",
     unit: ctx.contest.units.find((u) => u.code === d.unitCode)?.name ?? "—",
     audience: ctx.contest.audiences.find((a) => a.code === d.audienceCode)?.name,
+    extra: extraLines(ctx, d.extra),
   };
 }
 
@@ -93,13 +97,21 @@ export function draftOf(ctx: EngineContext, p: Participant): Draft {
     phone: p.phone,
     unitCode: ctx.contest.units.find((u) => u.id === p.unitId)?.code,
     audienceCode: ctx.contest.audiences.find((a) => a.id === p.audienceId)?.code,
+    extra: detailsOf(p.details),
   };
+}
+
+/** A participant's stored further fields (a JSON column, read as strings only). */
+function detailsOf(value: unknown): Record<string, string> | undefined {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
 
 function ids(ctx: EngineContext, d: Draft) {
   return {
     unitId: ctx.contest.units.find((u) => u.code === d.unitCode)?.id ?? null,
     audienceId: ctx.contest.audiences.find((a) => a.code === d.audienceCode)?.id ?? null,
+    details: ctx.contest.def.registration.extra.length ? (d.extra ?? {}) : null,
   };
 }
 

@@ -10,6 +10,7 @@ import { emptySession, type RegistrationStep } from "../session.js";
 import { type EngineContext, isRegistered, say, type Turn } from "../turn.js";
 import type { InboundEvent } from "../types.js";
 import { normalizePhone, type ValidationError, validateBirthDate, validateFullName, validatePhone } from "../validation.js";
+import { answerExtra, askExtra, nextExtra } from "./extra.js";
 import { advance, linkAccount, register, saveProfile, showConfirm, unitByCode } from "./flow.js";
 
 interface Step {
@@ -42,10 +43,13 @@ function chooseUnit(ctx: EngineContext, turn: Turn, code: string): void {
   advance(ctx, turn, "unit");
 }
 
+const consentText = (ctx: EngineContext) =>
+  M.consentFor(ctx.contest.def.registration.extra.map((spec) => M.extraLabels[spec.field].toLowerCase()));
+
 const STEPS: Record<RegistrationStep, Step> = {
   consent: {
-    ask: (_ctx, turn) =>
-      say(turn, M.consent, {
+    ask: (ctx, turn) =>
+      say(turn, consentText(ctx), {
         buttons: [[{ label: BUTTONS.consentYes, data: DATA.consentYes }], [{ label: BUTTONS.consentNo, data: DATA.consentNo }]],
       }),
     handle(ctx, turn, _event, callback) {
@@ -164,12 +168,22 @@ const STEPS: Record<RegistrationStep, Step> = {
     },
   },
 
+  extra: {
+    ask: askExtra,
+    handle(ctx, turn, event, callback) {
+      if (!answerExtra(ctx, turn, event, callback)) return;
+      if (nextExtra(ctx, turn.session.draft)) return ask(ctx, turn, "extra");
+      advance(ctx, turn, "extra");
+    },
+  },
+
   confirm: {
     ask: showConfirm,
     async handle(ctx, turn, event, callback) {
       if (event.type !== "button") return say(turn, M.useButtons);
       if (callback?.kind === "edit") {
         if (callback.field === "phone" && turn.session.editingProfile) return say(turn, M.phoneLocked);
+        if (callback.field === "extra") turn.session.draft.extra = {}; // asked again from the first
         return ask(ctx, turn, callback.field);
       }
       if (callback?.kind !== "confirm") return showConfirm(ctx, turn);
