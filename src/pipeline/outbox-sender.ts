@@ -10,6 +10,7 @@ import { RateLimitedError, RecipientUnreachableError, unreachableMark } from "..
 import type { Pacer } from "../broadcast/rate-limiter.js";
 import type { Platform, Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
+import { GroupCommit } from "../storage/group-commit.js";
 import type { SqlRunner } from "../storage/migrate.js";
 import type { OutboxPayload, ReplyChannel } from "./outbox.js";
 
@@ -82,6 +83,8 @@ export class OutboxSender {
   readonly leaseMs: number;
   private readonly maxTries: number;
   private readonly clock: () => Date;
+  /** Replies marked SENT by group commit: under load one UPDATE for many. */
+  private readonly sentMarks: GroupCommit<{ id: string; progress: number; at: Date }, undefined>;
 
   constructor(private readonly options: OutboxSenderOptions) {
     this.workerId = options.workerId ?? randomUUID();
@@ -89,6 +92,16 @@ export class OutboxSender {
     // Back-off 0.5 s doubling to a minute: about ten minutes of outage before a reply is given up.
     this.maxTries = options.maxTries ?? 15;
     this.clock = options.clock ?? (() => new Date());
+    this.sentMarks = new GroupCommit(async (marks) => {
+      // Plain SQL outside Prisma (Database.urgent); only the holder settles.
+      await options.sql.query(
+        `UPDATE "OutboxMessage" o SET status = 'SENT', "sentAt" = m.at, progress = m.progress, "lastError" = NULL, "lockedUntil" = NULL
+         FROM unnest($1::uuid[], $2::int[], $3::timestamptz[]) AS m(id, progress, at)
+         WHERE o.id = m.id AND o."lockedBy" = $4 AND o.status = 'SENDING'`,
+        [marks.map((m) => m.id), marks.map((m) => m.progress), marks.map((m) => m.at), this.workerId],
+      );
+      return marks.map(() => undefined);
+    });
   }
 
   /** Claims up to `limit` rows, each the first unsent row of its chat (raw pool, like the inbox's claims). */
@@ -136,12 +149,8 @@ export class OutboxSender {
       await channel.deliver(row.chatId, row.payload, progress, () => {
         progress++;
       });
-      // Every reply ends here: plain SQL outside Prisma (Database.urgent); only the holder settles.
-      await this.options.sql.query(
-        `UPDATE "OutboxMessage" SET status = 'SENT', "sentAt" = $1, progress = $2, "lastError" = NULL, "lockedUntil" = NULL
-         WHERE id = $3::uuid AND "lockedBy" = $4 AND status = 'SENDING'`,
-        [this.clock(), progress, row.id, this.workerId],
-      );
+      // Every reply ends here.
+      await this.sentMarks.add({ id: row.id, progress, at: this.clock() });
       return "sent";
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
