@@ -156,7 +156,7 @@ export function parseDocumentLines(lines: Line[], options: DocumentBankOptions &
       continue;
     }
     const question = QUESTION.exec(text);
-    if (question && fold(text).startsWith("cau")) {
+    if (question) {
       current = { number: Number(question[1]), line: i + 1, question: [question[2]!], options: [], explanation: [], problems: [] };
       blocks.push(current);
       section = "question";

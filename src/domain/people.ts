@@ -64,6 +64,12 @@ export interface People {
   releaseUnverified(participant: Participant): Promise<void>;
 }
 
+/** A participant's further registration fields, from their JSON column (text values only). */
+export function participantDetails(value: unknown): Record<string, string> {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === "string"));
+}
+
 /** The phone as dialled, without the mark of a released unverified registration. */
 export const dialledPhone = (phone: string) => phone.split("#")[0]!;
 

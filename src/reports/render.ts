@@ -99,6 +99,5 @@ export async function streamReport(report: Report, format: ReportFormat, zone: s
 /** Writes the report as .xlsx or .csv by the file's extension (CLI). */
 export async function writeReport(report: Report, file: string, zone: string): Promise<void> {
   const out = createWriteStream(file);
-  await streamReport(report, path.extname(file).toLowerCase() === ".csv" ? "csv" : "xlsx", zone, out);
-  if (!out.writableFinished) await finished(out);
+  await streamReport(report, path.extname(file).toLowerCase() === ".csv" ? "csv" : "xlsx", zone, out); // ends when the file is written
 }

@@ -4,6 +4,7 @@
 
 import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
+import { participantDetails } from "../domain/people.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { M } from "../messages/index.js";
 import { REPORTS } from "../messages/pages.js";
@@ -45,12 +46,13 @@ export async function unitReport(
   const round = roundNumber
     ? await prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: roundNumber } } })
     : undefined;
-  const placed = new Map((await results.unitRanking(round?.id)).map((u) => [u.unitId, u]));
+  const totals = await unitTotals(prisma, contest, round?.id);
+  const placed = new Map((await results.unitRanking(round?.id, totals)).map((u) => [u.unitId, u]));
   const registered = await prisma.$queryRaw<UnitTotals[]>`
     SELECT "unitId"::text AS "unitId", count(*)::int AS people, 0 AS attempts, 0 AS correct, 0 AS perfect, 0 AS "durationMs"
     FROM "Participant" WHERE "contestId" = ${contest.id}::uuid AND "unitId" IS NOT NULL GROUP BY "unitId"`;
   const registeredIn = rollUp(contest.units, registered);
-  const attemptsIn = rollUp(contest.units, await unitTotals(prisma, contest, round?.id));
+  const attemptsIn = rollUp(contest.units, totals);
   const rows = contest.units.map((unit) => {
     const t = attemptsIn.get(unit.id)!;
     const base = unit.target ?? unit.headcount;
@@ -131,17 +133,16 @@ export async function rankingReport(
             submittedAt: r.submittedAt,
             prize: r.prize ?? "",
             phoneVerified: r.phoneVerified ? REPORTS.yes : REPORTS.no,
-            ...Object.fromEntries(extra.map((spec) => [`extra.${spec.field}`, detail(r.details, spec.field)])),
+            ...extraCells(extra, participantDetails(r.details)),
           })),
         ),
       ),
   };
 }
 
-/** One further registration field from a participant's details (a JSON column): text or "". */
-function detail(details: unknown, field: string): string {
-  const value = details && typeof details === "object" ? (details as Record<string, unknown>)[field] : undefined;
-  return typeof value === "string" ? value : "";
+/** The further registration fields as cells, "" for those not answered. */
+function extraCells(extra: readonly { field: string }[], details: Record<string, string>): Row {
+  return Object.fromEntries(extra.map((spec) => [`extra.${spec.field}`, details[spec.field] ?? ""]));
 }
 
 export interface LiveStats {

@@ -10,6 +10,7 @@ import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { Database } from "../storage/database.js";
+import type { Db } from "../storage/transaction.js";
 import { rankUnits, type UnitRow, type UnitTotals } from "./ranking.js";
 import { insertRankingSql, rankedRowsSql } from "./ranking-sql.js";
 
@@ -89,7 +90,7 @@ export class ResultsService {
         // A larger sort area keeps the window functions' sort of a big round in memory.
         await tx.$executeRawUnsafe(`SET LOCAL work_mem = '256MB'`);
         await tx.$executeRaw`${insertRankingSql(this.contest, roundId, this.predictionValue(actual))}`;
-        const units = rankUnits(this.contest.units, await unitTotals(tx, this.contest, roundId), this.contest.def.unitRanking);
+        const units = this.rankedUnits(await unitTotals(tx, this.contest, roundId));
         await tx.round.update({
           where: { id: roundId },
           data: { predictionActual: actual, results: { units } as unknown as Prisma.InputJsonObject },
@@ -146,13 +147,21 @@ export class ResultsService {
     await this.db.batches(named, BATCH, each);
   }
 
-  /** Unit ranking for one round (frozen once closed), or for the whole contest when roundId is omitted. */
-  async unitRanking(roundId?: string): Promise<UnitRow[]> {
+  /**
+   * Unit ranking for one round (frozen once closed), or for the whole contest when roundId is
+   * omitted; `totals` when the caller has already summed them (unitTotals) for the same scope.
+   */
+  async unitRanking(roundId?: string, totals?: UnitTotals[]): Promise<UnitRow[]> {
     if (roundId) {
       const round = await this.prisma.round.findUniqueOrThrow({ where: { id: roundId } });
       if (round.results !== null) return frozenSchema.parse(round.results).units;
     }
-    return rankUnits(this.contest.units, await unitTotals(this.prisma, this.contest, roundId), this.contest.def.unitRanking);
+    return this.rankedUnits(totals ?? (await unitTotals(this.prisma, this.contest, roundId)));
+  }
+
+  /** The contest's unit ranking rules applied to unit totals. */
+  private rankedUnits(totals: UnitTotals[]): UnitRow[] {
+    return rankUnits(this.contest.units, totals, this.contest.def.unitRanking);
   }
 }
 
@@ -161,11 +170,7 @@ export class ResultsService {
  * of subtrees happens in rankUnits). A participant belongs to one unit, so people counted per
  * unit add up without double counting.
  */
-export async function unitTotals(
-  db: PrismaClient | Prisma.TransactionClient,
-  contest: ContestContext,
-  roundId?: string,
-): Promise<UnitTotals[]> {
+export async function unitTotals(db: Db, contest: ContestContext, roundId?: string): Promise<UnitTotals[]> {
   const round = roundId ? Prisma.sql`AND a."roundId" = ${roundId}::uuid` : Prisma.empty;
   return db.$queryRaw<UnitTotals[]>`
     SELECT p."unitId"::text AS "unitId", count(DISTINCT a."participantId")::int AS people, count(*)::int AS attempts,

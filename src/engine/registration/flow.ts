@@ -1,6 +1,7 @@
 // Registration around the steps: the start (welcome, referral), moving to the next step, the
 // confirmation screen, and what «Xác nhận» does (register, link to an existing person, or
 // save a profile edit).
+import { participantDetails } from "../../domain/people.js";
 import type { Participant } from "../../generated/prisma/client.js";
 import { BUTTONS, M } from "../../messages/index.js";
 import { nfc } from "../../text/normalize.js";
@@ -97,14 +98,8 @@ export function draftOf(ctx: EngineContext, p: Participant): Draft {
     phone: p.phone,
     unitCode: ctx.contest.units.find((u) => u.id === p.unitId)?.code,
     audienceCode: ctx.contest.audiences.find((a) => a.id === p.audienceId)?.code,
-    extra: detailsOf(p.details),
+    extra: participantDetails(p.details),
   };
-}
-
-/** A participant's stored further fields (a JSON column, read as strings only). */
-function detailsOf(value: unknown): Record<string, string> | undefined {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
-  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === "string"));
 }
 
 function ids(ctx: EngineContext, d: Draft) {
