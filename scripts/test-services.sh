@@ -23,6 +23,7 @@ ensure_packages() {
   command -v redis-server >/dev/null || missing+=(redis-server)
   [ -n "$(pg_bin_dir)" ] && [ -x "$(pg_bin_dir)/initdb" ] || missing+=(postgresql)
   command -v chromium >/dev/null || missing+=(chromium)  # browser tests of the simulator
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)  # certificates rendered to PNG and text
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "test-services: installing ${missing[*]} from Debian's packages" >&2
   as_root apt-get update -qq

@@ -8,6 +8,7 @@ import { findToken } from "./admin/tokens.js";
 import { startBackgroundWork } from "./background.js";
 import { pendingDeliveries } from "./broadcast/campaigns.js";
 import type { Messenger } from "./broadcast/messenger.js";
+import { certificateRouter } from "./certificates/router.js";
 import { landingRouter } from "./channels/landing.js";
 import { SimulatorChannel } from "./channels/simulator/channel.js";
 import { PreviewWorld } from "./channels/simulator/preview.js";
@@ -26,6 +27,7 @@ import type { Platform } from "./generated/prisma/client.js";
 import type { Logger } from "./logger.js";
 import { organizerTools } from "./organizer/tools.js";
 import { assemblePipeline } from "./pipeline/assemble.js";
+import type { DocumentLoader } from "./pipeline/outbox.js";
 import type { Pipeline } from "./pipeline/pipeline.js";
 import type { TurnRunner } from "./pipeline/turn-runner.js";
 import { createApp } from "./server/app.js";
@@ -61,6 +63,13 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     const contest = await loadContestContext(db.prisma, loaded.definition.slug);
     const services = createServices(db, contest, logger);
     const metrics = new Metrics(db.prisma, contest.id);
+    // Certificates link to their verification page at PUBLIC_URL (or this server, once listening).
+    let listeningPort = config.port;
+    const verifyBase = () => config.publicUrl ?? `http://localhost:${listeningPort}`;
+    const documents: DocumentLoader = async (ref) => {
+      const file = await services.certificates.pdf(ref.code, verifyBase());
+      return file && { ...file, link: new URL(`/chungnhan/${ref.code}/pdf`, verifyBase()).toString() };
+    };
     const { runner, inbox, sender, pipeline, pacers, replyChannels, signal } = assemblePipeline({
       config,
       db,
@@ -97,6 +106,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
         prisma: db.prisma,
         sessions,
         logger: telegramLogger,
+        documents,
       });
       messengers.TELEGRAM = adapter;
       replyChannels.TELEGRAM = adapter;
@@ -143,7 +153,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
         };
       };
       const client = new ZaloClient(config.zalo.apiBase, tokens, zaloLogger);
-      const adapter = new ZaloAdapter(client, db.prisma, sessions, zaloLogger, config.zalo.buttons);
+      const adapter = new ZaloAdapter(client, db.prisma, sessions, zaloLogger, config.zalo.buttons, documents);
       messengers.ZALO = adapter;
       replyChannels.ZALO = adapter;
       const channel = new ZaloChannel({ runner, pipeline, prisma: db.prisma, sessions, logger: zaloLogger });
@@ -164,8 +174,9 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
         }),
       );
     }
-    routers.push(adminRouter({ prisma: db.prisma, services, logger, zaloStatus, inbox }));
+    routers.push(adminRouter({ prisma: db.prisma, services, logger, zaloStatus, inbox, verifyBase }));
     routers.push(metricsRouter(metrics, config.metricsToken));
+    routers.push(certificateRouter(contest, services.certificates, verifyBase));
     routers.push(landingRouter(contest, { telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId }));
     if (config.simulator) {
       const preview = new PreviewWorld(config.contestFile, logger);
@@ -199,6 +210,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     });
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
+    listeningPort = port;
     logger.info({ port, database: db.kind, sessions: sessions.kind }, `server listening on http://localhost:${port}`);
     if (config.simulator) {
       logger.info({ access: config.simulatorAccess }, `web simulator: http://localhost:${port}/simulator`);

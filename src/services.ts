@@ -1,5 +1,6 @@
 // The domain services of one contest, built once per process (server, CLI command, preview
 // world, test harness) and handed to whatever needs them.
+import { CertificateReader, CertificateService } from "./certificates/certificates.js";
 import type { ContestContext } from "./contest/context.js";
 import { AttemptService } from "./domain/attempts.js";
 import { type People, PrismaPeople } from "./domain/people.js";
@@ -15,6 +16,7 @@ export interface ContestServices {
   people: People;
   results: ResultsService;
   closer: RoundCloser;
+  certificates: CertificateService;
 }
 
 export function createServices(db: Database, contest: ContestContext, logger: Logger): ContestServices {
@@ -27,10 +29,15 @@ export function createServices(db: Database, contest: ContestContext, logger: Lo
     people: new PrismaPeople(prisma, contest.id),
     results,
     closer: new RoundCloser(prisma, contest, results, logger),
+    certificates: new CertificateService(db, contest),
   };
 }
 
 /** The services a conversation turn uses, bound to the turn's transaction. */
-export function turnServices(db: Db, contest: ContestContext): Pick<ContestServices, "attempts" | "people"> {
-  return { attempts: new AttemptService(db, contest), people: new PrismaPeople(db, contest.id) };
+export function turnServices(db: Db, contest: ContestContext) {
+  return {
+    attempts: new AttemptService(db, contest),
+    people: new PrismaPeople(db, contest.id) as People,
+    certificates: new CertificateReader(db, contest.id),
+  };
 }

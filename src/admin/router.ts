@@ -20,7 +20,9 @@ import { streamReport } from "../reports/render.js";
 import { filterRows, liveStats, type Report, rankingReport, unitReport } from "../reports/reports.js";
 import { rosterMissingReport, rosterReport } from "../reports/roster-report.js";
 import { bearerToken } from "../server/client-address.js";
+import { RequestError } from "../server/request-error.js";
 import type { ContestServices } from "../services.js";
+import { certificatesAdminRouter } from "./certificates-router.js";
 import { findToken } from "./tokens.js";
 
 declare module "express-serve-static-core" {
@@ -42,16 +44,6 @@ const campaignSchema = z.object({
   scheduledAt: z.coerce.date().optional(),
 });
 
-/** A client error: answered with its status and message by the app's error handler. */
-class RequestError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 const ROUND_NUMBER = /^[1-9]\d{0,3}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FORMATS = ["json", "csv", "xlsx"] as const;
@@ -71,6 +63,8 @@ export function adminRouter(deps: {
   /** The Zalo channel's state for organizers (button mode and fallbacks, token health); unset without Zalo. */
   zaloStatus?: () => Promise<object>;
   inbox: Inbox;
+  /** The server's public address, for the verification links printed on certificates. */
+  verifyBase: () => string;
 }): Router {
   const { prisma } = deps;
   const { contest, attempts, results, closer } = deps.services;
@@ -189,6 +183,8 @@ export function adminRouter(deps: {
       })),
     );
   });
+
+  router.use("/api/admin/certificates", organizer, certificatesAdminRouter(deps.services.certificates, deps.verifyBase));
 
   router.get("/api/admin/rounds/:n/ranking", organizer, async (req, res) => {
     const format = formatOf(req.query.format);

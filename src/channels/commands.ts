@@ -1,7 +1,5 @@
 // Typed commands shared by the channels: "/start CODE", "/thi", "/thi@bot" → neutral events.
-import type { CommandName, InboundEvent } from "../engine/types.js";
-
-const COMMANDS: CommandName[] = ["start", "thi", "ketqua", "hoso", "huongdan"];
+import { COMMANDS, type CommandName, type InboundEvent } from "../engine/types.js";
 
 /** Parses "/cmd@bot payload" (the bot name suffix is how commands look in groups). */
 export function parseCommand(text: string): { name: string; payload?: string } | undefined {
@@ -13,6 +11,6 @@ export function parseCommand(text: string): { name: string; payload?: string } |
 export function textEvent(text: string): InboundEvent {
   const command = parseCommand(text);
   if (command?.name === "start") return { type: "start", payload: command.payload };
-  if (command && (COMMANDS as string[]).includes(command.name)) return { type: "command", name: command.name as CommandName };
+  if (command && (COMMANDS as readonly string[]).includes(command.name)) return { type: "command", name: command.name as CommandName };
   return { type: "text", text };
 }

@@ -4,8 +4,7 @@
 import { Router } from "express";
 import type { ContestContext } from "../contest/context.js";
 import { PAGES } from "../messages/pages.js";
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml } from "../text/html.js";
 
 export function landingRouter(contest: ContestContext, links: { telegramBot?: string; zaloOaId?: string }): Router {
   const router = Router();

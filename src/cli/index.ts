@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { type Config, configSecrets, loadConfig } from "../config.js";
 import { createLogger } from "../logger.js";
 import { type Database, openDatabase } from "../storage/database.js";
+import { registerCertificateCommands } from "./certificate-commands.js";
 import { registerContestCommands } from "./contest-commands.js";
 import { registerOrganizerCommands, registerTokenCommands } from "./organizer-commands.js";
 import { registerTelegramCommands } from "./telegram-commands.js";
@@ -42,6 +43,7 @@ program
 registerContestCommands(program, context);
 registerTelegramCommands(program, context);
 registerOrganizerCommands(program, context);
+registerCertificateCommands(program, context);
 registerTokenCommands(program, context);
 
 program.parseAsync().catch((error: unknown) => {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { DateTime } from "luxon";
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
+import { certificateSettings } from "./certificate-settings.js";
 import { listWindows, toInstant } from "./schedule.js";
 
 const localDateTime = z
@@ -127,6 +128,8 @@ export const contestSchema = z
     units: z.array(unit).default([]),
     /** Phone numbers of the organizing board, jury and secretariat: never ranked. */
     excludedPhones: z.array(z.string()).default([]),
+    /** Certificates for winners (and optionally participants) after each round: see certificate-settings.ts. */
+    certificates: certificateSettings.optional(),
     /** Question bank spreadsheet (CSV or XLSX), relative to the definition file. */
     questionBank: z.string().optional(),
   })

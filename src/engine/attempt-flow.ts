@@ -39,14 +39,14 @@ export async function startAttempt(
   round: Round | null,
   existing: AttemptWithQuestions | null,
 ): Promise<void> {
-  if (!round) return say(turn, M.noOpenRound(await nextOpening(ctx, turn)), { buttons: menuButtons().slice(1) });
+  if (!round) return say(turn, M.noOpenRound(await nextOpening(ctx, turn)), { buttons: menuButtons(ctx.contest).slice(1) });
   let attempt = existing;
   if (attempt && attempt.status === "IN_PROGRESS" && turn.now >= attempt.deadlineAt) {
     await ctx.attempts.finalize(attempt.id, turn.now);
     attempt = await ctx.attempts.load(attempt.id);
   }
   if (attempt && attempt.status !== "IN_PROGRESS") {
-    return say(turn, M.alreadyAttempted(round.number, await nextOpening(ctx, turn)), { buttons: menuButtons().slice(1) });
+    return say(turn, M.alreadyAttempted(round.number, await nextOpening(ctx, turn)), { buttons: menuButtons(ctx.contest).slice(1) });
   }
   if (attempt) {
     say(turn, M.resumeAttempt);
@@ -177,5 +177,5 @@ async function showFinal(ctx: EngineContext, turn: RegisteredTurn, attempt: Atte
     const closes = formatDateTime(attempt.round.closesAt, ctx.contest.timezone);
     say(turn, M.result(final.score ?? 0, total, formatDuration(final.durationMs ?? 0), closes));
   }
-  showMenu(turn);
+  showMenu(ctx, turn);
 }

@@ -11,7 +11,7 @@ export type Callback =
   | { kind: "consent"; yes: boolean }
   | { kind: "confirm" }
   | { kind: "edit"; field: EditableField }
-  | { kind: "menu"; item: "thi" | "ketqua" | "hoso" | "huongdan" }
+  | { kind: "menu"; item: "thi" | "ketqua" | "hoso" | "huongdan" | "chungnhan" }
   | { kind: "editProfile" }
   | { kind: "unit"; code: string }
   | { kind: "unitChoose"; code: string }
@@ -34,6 +34,7 @@ const FIXED: Record<string, Callback> = {
   [DATA.menuResults]: { kind: "menu", item: "ketqua" },
   [DATA.menuProfile]: { kind: "menu", item: "hoso" },
   [DATA.menuHelp]: { kind: "menu", item: "huongdan" },
+  [DATA.menuCertificates]: { kind: "menu", item: "chungnhan" },
   [DATA.editProfile]: { kind: "editProfile" },
   [DATA.submit]: { kind: "submit" },
   [DATA.editPrediction]: { kind: "editPrediction" },

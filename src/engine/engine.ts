@@ -3,6 +3,7 @@
 // types.ts) nor about how turns are queued and committed (src/pipeline). A turn loads the
 // account and participant, then dispatches to a step; the steps live in registration/,
 // attempt-flow.ts and menu.ts.
+import type { CertificateReader } from "../certificates/certificates.js";
 import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
 import type { People } from "../domain/people.js";
@@ -10,7 +11,7 @@ import type { Logger } from "../logger.js";
 import { M } from "../messages/index.js";
 import { onAnswerButton, onAttemptInput, startAttempt } from "./attempt-flow.js";
 import { type Callback, parseCallback } from "./callback-data.js";
-import { showHelp, showMenu, showProfile, showResults, showReview } from "./menu.js";
+import { showCertificates, showHelp, showMenu, showProfile, showResults, showReview } from "./menu.js";
 import { draftOf, onStart, showConfirm, unitByCode } from "./registration/flow.js";
 import { onRegistrationEvent } from "./registration/steps.js";
 import { type ConversationSession, emptySession } from "./session.js";
@@ -29,6 +30,7 @@ export interface TurnInput {
   session: ConversationSession | undefined;
   people: People;
   attempts: AttemptService;
+  certificates: CertificateReader;
   now: Date;
 }
 
@@ -47,7 +49,13 @@ export class ConversationEngine {
    */
   async turn(input: TurnInput): Promise<TurnResult> {
     const { actor, now, people } = input;
-    const ctx: EngineContext = { contest: this.deps.contest, people, attempts: input.attempts, logger: this.deps.logger };
+    const ctx: EngineContext = {
+      contest: this.deps.contest,
+      people,
+      attempts: input.attempts,
+      certificates: input.certificates,
+      logger: this.deps.logger,
+    };
     const { account, participant } = await people.arrive(actor, now);
     const turn: Turn = { actor, account, participant, session: input.session ?? emptySession(), now, out: [] };
     await this.dispatch(ctx, turn, input.event);
@@ -79,6 +87,7 @@ export class ConversationEngine {
     if (command === "hoso") return showProfile(ctx, turn);
     if (command === "huongdan") return showHelp(ctx, turn);
     if (command === "ketqua") return showResults(ctx, turn);
+    if (command === "chungnhan") return showCertificates(ctx, turn);
     if (callback?.kind === "review") return showReview(ctx, turn, callback.round);
     if (callback?.kind === "editProfile") {
       turn.session = { ...emptySession(), editingProfile: true, draft: draftOf(ctx, turn.participant) };
@@ -96,6 +105,6 @@ export class ConversationEngine {
       return;
     }
     say(turn, M.unknownText);
-    showMenu(turn);
+    showMenu(ctx, turn);
   }
 }

@@ -12,6 +12,7 @@ export const DATA = {
   menuResults: "m:kq",
   menuProfile: "m:hs",
   menuHelp: "m:hd",
+  menuCertificates: "m:cn",
   editProfile: "hs:e",
   unit: (code: string) => `u:${code}`,
   unitChoose: (code: string) => `us:${code}`,
@@ -30,13 +31,19 @@ export const DATA = {
 export const ROOT = "_";
 const PAGE_SIZE = 8;
 
-export const menuButtons = (): Button[][] => [
+/** The participant's menu; «Giấy chứng nhận» only in a contest that issues certificates. */
+export const menuButtons = (contest: { def: { certificates?: object } }): Button[][] => [
   [{ label: BUTTONS.start, data: DATA.menuStart }],
   [
     { label: BUTTONS.results, data: DATA.menuResults },
     { label: BUTTONS.profile, data: DATA.menuProfile },
   ],
-  [{ label: BUTTONS.help, data: DATA.menuHelp }],
+  contest.def.certificates
+    ? [
+        { label: BUTTONS.certificates, data: DATA.menuCertificates },
+        { label: BUTTONS.help, data: DATA.menuHelp },
+      ]
+    : [{ label: BUTTONS.help, data: DATA.menuHelp }],
 ];
 
 export function unitButtons(units: Unit[], parent: Unit | undefined, page: number): Button[][] {

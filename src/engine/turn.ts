@@ -1,6 +1,7 @@
 // One turn of the conversation: who wrote, what we know of them, what we answer. Steps read
 // and change the turn; the pipeline (engine.ts) loads it before and saves it after.
 
+import type { CertificateReader } from "../certificates/certificates.js";
 import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
 import type { People } from "../domain/people.js";
@@ -32,6 +33,7 @@ export interface EngineContext {
   contest: ContestContext;
   people: People;
   attempts: AttemptService;
+  certificates: CertificateReader;
   logger: Logger;
 }
 

@@ -19,7 +19,9 @@ export interface Actor {
   startsOnAnyMessage?: boolean;
 }
 
-export type CommandName = "start" | "thi" | "ketqua" | "hoso" | "huongdan";
+/** The commands people send (a slash command on Telegram, the words of COMMAND_WORDS on Zalo). */
+export const COMMANDS = ["start", "thi", "ketqua", "hoso", "huongdan", "chungnhan"] as const;
+export type CommandName = (typeof COMMANDS)[number];
 
 export type InboundEvent =
   | { type: "start"; payload?: string }
@@ -48,6 +50,15 @@ export interface OutboundMessage {
    * the question in place); elsewhere each is a new message.
    */
   slot?: "question";
+  /** A file sent with the text as its caption (drawn when sent: the outbox keeps only the reference). */
+  document?: DocumentRef;
+}
+
+/** A file the bot sends, by reference: a certificate by its verification code. */
+export interface DocumentRef {
+  kind: "certificate";
+  code: string;
+  filename: string;
 }
 
 export interface Reply {

@@ -16,6 +16,7 @@ export const BUTTONS = {
   results: "🏆 Kết quả của tôi",
   profile: "👤 Hồ sơ",
   help: "❓ Hướng dẫn",
+  certificates: "🏅 Giấy chứng nhận",
   editProfile: "✏️ Sửa thông tin",
   chooseThisUnit: "✅ Chọn đơn vị này",
   back: "↩️ Quay lại",
@@ -30,8 +31,16 @@ export const COMMAND_MENU = [
   { command: "thi", description: "Bắt đầu lượt thi của vòng đang mở" },
   { command: "ketqua", description: "Xem kết quả của tôi" },
   { command: "hoso", description: "Xem, sửa hồ sơ dự thi" },
+  { command: "chungnhan", description: "Nhận giấy chứng nhận" },
   { command: "huongdan", description: "Hướng dẫn" },
 ] as const;
 
 /** The word that stands for each command where people do not type slash commands (Zalo). */
-export const COMMAND_WORDS = { start: "Bắt đầu", thi: "Thi", ketqua: "Kết quả", hoso: "Hồ sơ", huongdan: "Hướng dẫn" } as const;
+export const COMMAND_WORDS = {
+  start: "Bắt đầu",
+  thi: "Thi",
+  ketqua: "Kết quả",
+  hoso: "Hồ sơ",
+  huongdan: "Hướng dẫn",
+  chungnhan: "Chứng nhận",
+} as const;

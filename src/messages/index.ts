@@ -1,11 +1,12 @@
 // The message catalogue: every Vietnamese text the bot sends, split by who reads it. `M`
 // merges them for code that renders any of them (the engine, channels, tests).
 import { BROADCAST } from "./broadcast.js";
+import { CERTIFICATE } from "./certificate.js";
 import { GROUP } from "./group.js";
 import { ORGANIZER } from "./organizer.js";
 import { PARTICIPANT } from "./participant.js";
 
 export { BUTTONS, COMMAND_MENU, COMMAND_WORDS } from "./buttons.js";
-export { BROADCAST, GROUP, ORGANIZER, PARTICIPANT };
+export { BROADCAST, CERTIFICATE, GROUP, ORGANIZER, PARTICIPANT };
 
-export const M = { ...PARTICIPANT, ...BROADCAST, ...GROUP, ...ORGANIZER } as const;
+export const M = { ...PARTICIPANT, ...BROADCAST, ...CERTIFICATE, ...GROUP, ...ORGANIZER } as const;

@@ -87,8 +87,10 @@ export const PARTICIPANT = {
     (p.audience ? `\nĐối tượng: ${p.audience}` : "") +
     (p.extra?.length ? `\n${p.extra.join("\n")}` : ""),
   phoneLocked: "Số điện thoại là định danh dự thi nên không sửa được sau khi đăng ký. Nếu cần đổi, vui lòng liên hệ Ban Tổ chức.",
-  help: (limitMinutes: number, count: number, prediction: boolean) =>
-    `❓ Hướng dẫn\n• /start – bắt đầu, đăng ký\n• /thi – bắt đầu lượt thi của vòng đang mở\n• /ketqua – xem kết quả của bạn\n• /hoso – xem, sửa hồ sơ\n\n` +
+  help: (limitMinutes: number, count: number, prediction: boolean, certificates = false) =>
+    `❓ Hướng dẫn\n• /start – bắt đầu, đăng ký\n• /thi – bắt đầu lượt thi của vòng đang mở\n• /ketqua – xem kết quả của bạn\n• /hoso – xem, sửa hồ sơ\n` +
+    (certificates ? "• /chungnhan – nhận giấy chứng nhận\n" : "") +
+    "\n" +
     `Mỗi lượt thi gồm ${count} câu hỏi${prediction ? " và 1 câu dự đoán" : ""}, làm trong tối đa ${limitMinutes} phút. ` +
     "Bấm nút để chọn đáp án (hoặc gõ A, B, C, D). Mỗi vòng chỉ được thi một lần.",
   notRegistered: "Bạn chưa đăng ký dự thi. Gửi /start để đăng ký.",

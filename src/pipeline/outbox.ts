@@ -3,7 +3,7 @@
 // button press to answer, whether the contact keyboard should go). Delivery is in steps (the
 // press answered, each message); a channel reports each finished step, so a retry after a
 // failure goes on from the first step not yet done.
-import type { Reply } from "../engine/types.js";
+import type { DocumentRef, Reply } from "../engine/types.js";
 
 export interface ReplyContext {
   /** Telegram: the button press to answer with the reply's notice. */
@@ -13,6 +13,13 @@ export interface ReplyContext {
 }
 
 export type OutboxPayload = Reply & ReplyContext;
+
+/**
+ * The file a message refers to, drawn when it is sent (the outbox keeps the reference only),
+ * with the page that serves it for a channel that cannot send the file; undefined when it no
+ * longer exists.
+ */
+export type DocumentLoader = (ref: DocumentRef) => Promise<{ bytes: Buffer; filename: string; link: string } | undefined>;
 
 export interface ReplyChannel {
   /**

@@ -1,11 +1,13 @@
 // Round and contest results from the database. Closing a round is one transaction: the
 // unfinished attempts finalised, the prediction's actual value and the rankings frozen (the
-// individual ranking as rows of RoundRanking, the unit ranking as JSON on the round). Reads of
+// individual ranking as rows of RoundRanking, the unit ranking as JSON on the round), the
+// certificates issued (src/certificates/issue.ts). Reads of
 // a closed round come from the frozen rows; an open round's provisional ranking is computed by
 // the same SQL on the fly. Everything is set-based SQL: a round of 1,000,000 attempts closes
 // in seconds and is read in batches through a cursor, never held in memory whole.
 
 import { z } from "zod";
+import { issueRoundCertificates } from "../certificates/issue.js";
 import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
@@ -91,6 +93,11 @@ export class ResultsService {
         await tx.$executeRawUnsafe(`SET LOCAL work_mem = '256MB'`);
         await tx.$executeRaw`${insertRankingSql(this.contest, roundId, this.predictionValue(actual))}`;
         const units = this.rankedUnits(await unitTotals(tx, this.contest, roundId));
+        // The last round closed: the contest's own unit prizes are final too.
+        const open = await tx.round.count({ where: { contestId: this.contest.id, closedAt: null } });
+        const contestUnits = open === 0 ? this.rankedUnits(await unitTotals(tx, this.contest)) : null;
+        const round = await tx.round.findUniqueOrThrow({ where: { id: roundId }, select: { id: true, number: true } });
+        await issueRoundCertificates(tx, this.contest, round, units, contestUnits, now);
         await tx.round.update({
           where: { id: roundId },
           data: { predictionActual: actual, results: { units } as unknown as Prisma.InputJsonObject },

@@ -6,6 +6,7 @@
 // checks. Each text is written when it is sent, from the frozen ranking (`noticeTexts`).
 
 import { z } from "zod";
+import { roundScope } from "../certificates/issue.js";
 import type { ContestContext } from "../contest/context.js";
 import { formatDuration } from "../engine/format.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
@@ -174,9 +175,10 @@ export class RoundCloser {
     });
     if (!round) return new Map();
     const rows = await this.prisma.$queryRaw<
-      { accountId: string; score: number | null; durationMs: number | null; questions: number; rank: number | null }[]
+      { accountId: string; score: number | null; durationMs: number | null; questions: number; rank: number | null; certified: boolean }[]
     >`
       SELECT acc.id::text AS "accountId", a.score, a."durationMs", rr.rank,
+        EXISTS (SELECT 1 FROM "Certificate" c WHERE c."participantId" = p.id AND c.scope = ${roundScope(round.number)}) AS certified,
         (SELECT count(*) FROM "AttemptQuestion" q WHERE q."attemptId" = a.id)::int AS questions
       FROM "PlatformAccount" acc
         JOIN "Participant" p ON p.phone = acc.phone AND p."contestId" = ${this.contest.id}::uuid
@@ -187,7 +189,8 @@ export class RoundCloser {
     return new Map(
       rows.map((r) => [
         r.accountId,
-        M.roundResultNotice(round.number, r.score ?? 0, r.questions, formatDuration(r.durationMs ?? 0), r.rank ?? undefined, ranked),
+        M.roundResultNotice(round.number, r.score ?? 0, r.questions, formatDuration(r.durationMs ?? 0), r.rank ?? undefined, ranked) +
+          (r.certified ? M.certificateNoticeHint : ""),
       ]),
     );
   }

@@ -71,9 +71,9 @@ describe.each(BACKENDS)("plan 000 (Sóc Sơn 2024) on %s", (backend) => {
     const units = await h.services.results.unitRanking(roundId);
     // Most participants, then most perfect attempts, then fastest; offices, communes and the town compete.
     expect(units.filter((u) => u.prize).map((u) => [u.code, u.rank, u.prize])).toEqual([
-      ["PNV", 1, "Giấy khen tập thể – giải Nhất"],
-      ["VPUB", 2, "Giấy khen tập thể – giải Nhì"],
-      ["TTSS", 3, "Giấy khen tập thể – giải Nhì"],
+      ["PNV", 1, "Giải Nhất tập thể"],
+      ["VPUB", 2, "Giải Nhì tập thể"],
+      ["TTSS", 3, "Giải Nhì tập thể"],
     ]);
     expect(units.find((u) => u.code === "HUYEN")).toMatchObject({ rank: null, participants: 4 }); // the district does not compete
   });

@@ -1,6 +1,7 @@
 // Registration steps and the callback codec without a database: the engine runs on an
 // in-memory People service and the sample contest's definition.
 import { describe, expect, it } from "vitest";
+import type { CertificateReader } from "../../src/certificates/certificates.js";
 import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
 import type { ContestContext } from "../../src/contest/context.js";
 import { readDefinition } from "../../src/contest/definition.js";
@@ -112,10 +113,19 @@ function converse(contest: ContestContext) {
   const people = new MemoryPeople();
   const conversation = new ConversationEngine({ contest, logger: silentLogger });
   const attempts = { current: async () => ({ round: null, attempt: null }) } as unknown as AttemptService; // no round open: registration only
+  const certificates = { forParticipant: async () => [] } as unknown as CertificateReader;
   let session: ConversationSession | undefined;
   const engine = {
     handle: async (actor: Actor, event: InboundEvent) => {
-      const result = await conversation.turn({ actor, event, session, people, attempts, now: new Date("2026-11-24T03:00:00Z") });
+      const result = await conversation.turn({
+        actor,
+        event,
+        session,
+        people,
+        attempts,
+        certificates,
+        now: new Date("2026-11-24T03:00:00Z"),
+      });
       session = result.session;
       return result.reply;
     },

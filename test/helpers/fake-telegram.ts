@@ -1,8 +1,11 @@
 // A fake Telegram Bot API server on 127.0.0.1: answers /bot<token>/<method> with the documented
 // { ok, result } / { ok:false, error_code, description, parameters } shapes, records every call,
 // and can be told to fail the next calls of a method (429 with retry_after, 403 blocked, …).
+// Uploads (sendDocument with a file) come as multipart/form-data: each file is kept in the
+// call's payload, under the field it fills, as { filename, bytes }.
 import type { Server } from "node:http";
 import express from "express";
+import multer from "multer";
 
 export interface Call {
   method: string;
@@ -48,9 +51,14 @@ export class FakeTelegram {
     const app = express();
     app.use(express.json());
     app.use(express.urlencoded({ extended: true }));
-    app.post("/bot:token/:method", async (req, res) => {
-      const method = req.params.method;
-      const payload = (req.body ?? {}) as Record<string, unknown>;
+    app.post("/bot:token/:method", multer({ storage: multer.memoryStorage() }).any(), async (req, res) => {
+      const method = String(req.params.method);
+      const payload = { ...(req.body ?? {}) } as Record<string, unknown>;
+      // grammY names the file part randomly and puts "attach://<name>" in the field it fills.
+      for (const file of (req.files ?? []) as Express.Multer.File[]) {
+        const field = Object.keys(payload).find((k) => payload[k] === `attach://${file.fieldname}`) ?? file.fieldname;
+        payload[field] = { filename: file.originalname, bytes: file.buffer };
+      }
       const call: Call = { method, payload, at: Date.now() };
       if (this.keepCalls) this.calls.push(call);
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
@@ -81,6 +89,14 @@ export class FakeTelegram {
           date: Math.floor(Date.now() / 1000),
           chat: { id: Number(payload.chat_id), type: "private" },
           text: payload.text,
+        };
+      case "sendDocument":
+        return {
+          message_id: this.nextMessageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(payload.chat_id), type: "private" },
+          caption: payload.caption,
+          document: { file_id: `doc${this.nextMessageId}`, file_unique_id: `u${this.nextMessageId}` },
         };
       default:
         return true;

@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type NextFunction, type Request, type Response, Router } from "express";
 import { z } from "zod";
+import { COMMANDS } from "../../engine/types.js";
 import type { Logger } from "../../logger.js";
 import { bearerToken, isLocalRequest } from "../../server/client-address.js";
 import type { SimulatorChannel } from "./channel.js";
@@ -22,7 +23,7 @@ const PAGE = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url))
 
 const eventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("start"), payload: z.string().max(64).optional() }),
-  z.object({ type: z.literal("command"), name: z.enum(["start", "thi", "ketqua", "hoso", "huongdan"]) }),
+  z.object({ type: z.literal("command"), name: z.enum(COMMANDS) }),
   z.object({ type: z.literal("text"), text: z.string().min(1).max(2000) }),
   z.object({ type: z.literal("button"), data: z.string().min(1).max(64) }),
   // The simulator stands in for a platform's verified contact sharing.

@@ -2,17 +2,19 @@
 // outbox) and for broadcasts alike: inline keyboards, the contact button, the question edited in place,
 // texts over 4,096 characters split (buttons on the last part). Telegram's refusals come out
 // as the sender's typed errors (blocked → RecipientUnreachableError, 429 → RateLimitedError).
-import { type Api, GrammyError, InlineKeyboard } from "grammy";
+import { type Api, GrammyError, InlineKeyboard, InputFile } from "grammy";
 import { type Messenger, RateLimitedError, RecipientUnreachableError } from "../../broadcast/messenger.js";
 import type { OutboundMessage } from "../../engine/types.js";
 import type { Logger } from "../../logger.js";
 import { M } from "../../messages/index.js";
-import type { OutboxPayload, ReplyChannel } from "../../pipeline/outbox.js";
+import type { DocumentLoader, OutboxPayload, ReplyChannel } from "../../pipeline/outbox.js";
 import type { SessionStore } from "../../sessions/store.js";
 import { splitText } from "../../text/split.js";
 
 /** Telegram's limit on a message's text. */
 export const TEXT_LIMIT = 4096;
+/** Telegram's limit on a file's caption. */
+const CAPTION_LIMIT = 1024;
 // A question message is edited in place only within one attempt's lifetime.
 const QUESTION_MESSAGE_TTL_SECONDS = 60 * 60 * 6;
 
@@ -40,6 +42,7 @@ export class TelegramAdapter implements Messenger, ReplyChannel {
     private readonly api: Api,
     private readonly sessions: SessionStore,
     private readonly logger: Logger,
+    private readonly documents?: DocumentLoader,
   ) {}
 
   /** One message as a broadcast or a reply: split to the limit, buttons on the last part. */
@@ -86,6 +89,7 @@ export class TelegramAdapter implements Messenger, ReplyChannel {
   }
 
   private async sendPlain(chatId: string, message: OutboundMessage): Promise<number> {
+    if (message.document) return this.sendDocument(chatId, message);
     const parts = splitText(message.text, TEXT_LIMIT);
     for (const part of parts.slice(0, -1)) await this.api.sendMessage(chatId, part);
     const last = parts.at(-1) ?? "";
@@ -93,6 +97,23 @@ export class TelegramAdapter implements Messenger, ReplyChannel {
       ? { keyboard: [[{ text: message.contactRequest, request_contact: true }]], resize_keyboard: true, one_time_keyboard: true }
       : keyboard(message);
     return (await this.api.sendMessage(chatId, last, { reply_markup: markup })).message_id;
+  }
+
+  /** A file with the text as its caption (or before it, when longer than a caption may be). */
+  private async sendDocument(chatId: string, message: OutboundMessage): Promise<number> {
+    const { document, ...rest } = message;
+    const file = document && (await this.documents?.(document));
+    if (!file) {
+      this.logger.warn({ document }, "a message's file no longer exists; sending its text alone");
+      return this.sendPlain(chatId, rest);
+    }
+    const fits = [...message.text].length <= CAPTION_LIMIT;
+    if (!fits) await this.sendPlain(chatId, { text: message.text });
+    const sent = await this.api.sendDocument(chatId, new InputFile(file.bytes, file.filename), {
+      caption: fits ? message.text : undefined,
+      reply_markup: keyboard(message),
+    });
+    return sent.message_id;
   }
 
   private async sendQuestion(chatId: string, message: OutboundMessage): Promise<void> {

@@ -11,6 +11,7 @@ import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import { M } from "../../messages/index.js";
 import type { OrganizerTools } from "../../organizer/tools.js";
+import type { DocumentLoader } from "../../pipeline/outbox.js";
 import type { InboxHandler, Pipeline } from "../../pipeline/pipeline.js";
 import type { TurnRunner } from "../../pipeline/turn-runner.js";
 import type { SessionStore } from "../../sessions/store.js";
@@ -31,6 +32,8 @@ export interface TelegramDeps {
   sessions: SessionStore;
   logger: Logger;
   organizerIds: string[];
+  /** Draws the files messages refer to (certificates). */
+  documents?: DocumentLoader;
   /** Skips getMe (tests, autoscaled instances). */
   botInfo?: UserFromGetMe;
 }
@@ -40,7 +43,7 @@ export function createTelegramBot(deps: TelegramDeps): { bot: Bot; adapter: Tele
   // No retry plugin: a 429 or an outage fails the call, and the outbox (or the inbox, for
   // group and organizer replies) retries after Telegram's retry_after, holding every send.
   const bot = new Bot(deps.token, { client: { apiRoot: deps.apiRoot }, botInfo: deps.botInfo });
-  const adapter = new TelegramAdapter(bot.api, deps.sessions, deps.logger);
+  const adapter = new TelegramAdapter(bot.api, deps.sessions, deps.logger, deps.documents);
   // Updates handed over by the inbox worker, with their inbox ids; any other update is new.
   const inboxIds = new WeakMap<object, string>();
   const applied = new WeakSet<object>();

@@ -5,13 +5,15 @@
 // in the text; `auto` sends buttons and, when Zalo refuses that one message, sends it again
 // as a numbered list (recorded for the organizer, never switched off for the whole OA). More
 // than 5 choices are always a numbered list. The choices are kept per user in every mode, so a
-// typed number or the choice's words act as the tap whether or not the buttons showed.
+// typed number or the choice's words act as the tap whether or not the buttons showed. A file
+// (a certificate) follows its text as an uploaded attachment, or as a link where Zalo refuses it.
+import { isAxiosError } from "axios";
 import { ChannelBlockedError, type Messenger, RecipientUnreachableError } from "../../broadcast/messenger.js";
 import type { Button, OutboundMessage } from "../../engine/types.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../logger.js";
 import { BUTTONS, COMMAND_WORDS, M } from "../../messages/index.js";
-import type { OutboxPayload, ReplyChannel } from "../../pipeline/outbox.js";
+import type { DocumentLoader, OutboxPayload, ReplyChannel } from "../../pipeline/outbox.js";
 import type { SessionStore } from "../../sessions/store.js";
 import { splitText } from "../../text/split.js";
 import { ZaloApiError, ZaloBillingError, type ZaloClient, ZaloUnreachableError } from "./client.js";
@@ -43,6 +45,7 @@ export class ZaloAdapter implements Messenger, ReplyChannel {
     private readonly sessions: SessionStore,
     private readonly logger: Logger,
     private readonly mode: ZaloButtonMode = "auto",
+    private readonly documents?: DocumentLoader,
   ) {}
 
   async send(userId: string, message: OutboundMessage): Promise<void> {
@@ -66,6 +69,7 @@ export class ZaloAdapter implements Messenger, ReplyChannel {
   }
 
   private async render(userId: string, message: OutboundMessage): Promise<void> {
+    if (message.document) return this.sendDocument(userId, message);
     if (message.contactRequest) return this.askContact(userId, message.text);
     const buttons = (message.buttons ?? []).flat();
     if (buttons.length === 0) {
@@ -88,6 +92,23 @@ export class ZaloAdapter implements Messenger, ReplyChannel {
       if (this.mode === "on" || !(error instanceof ZaloApiError) || !BUTTONS_REFUSED_ERRORS.has(error.code)) throw error;
       await this.recordFallback(error.code);
       await this.sendTexts(userId, numbered(last, buttons));
+    }
+  }
+
+  private async sendDocument(userId: string, message: OutboundMessage): Promise<void> {
+    const { document, ...rest } = message;
+    await this.render(userId, rest);
+    const file = document && (await this.documents?.(document));
+    if (!file) {
+      this.logger.warn({ document }, "a message's file no longer exists; sent its text alone");
+      return;
+    }
+    try {
+      await this.client.sendFile(userId, file.bytes, file.filename);
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      this.logger.warn({ err: (error as Error).message }, "Zalo refused the file; sent its link instead");
+      await this.sendTexts(userId, M.certificateFileFailed(file.link));
     }
   }
 
@@ -114,4 +135,12 @@ export class ZaloAdapter implements Messenger, ReplyChannel {
     });
     this.logger.warn({ code }, "Zalo refused a message with buttons; sent it as a numbered list (ZALO_BUTTONS=auto)");
   }
+}
+
+/** Zalo said no to this request (an error code, or a 4xx for an unknown path): retrying will not help. */
+function isRefusal(error: unknown): boolean {
+  if (error instanceof ZaloUnreachableError || error instanceof ZaloBillingError) return false;
+  if (error instanceof ZaloApiError) return true;
+  const status = isAxiosError(error) ? error.response?.status : undefined;
+  return status !== undefined && status >= 400 && status < 500;
 }

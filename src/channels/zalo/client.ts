@@ -95,6 +95,20 @@ export class ZaloClient {
     });
   }
 
+  /** Uploads a file (PDF) and sends it as a `file` attachment (the token is good for one send here). */
+  async sendFile(userId: string, bytes: Buffer, filename: string): Promise<unknown> {
+    const uploaded = await this.call<{ token?: string }>(async (token) => {
+      const form = new FormData();
+      form.append("file", new Blob([new Uint8Array(bytes)], { type: "application/pdf" }), filename);
+      return (await this.http.post(ZALO.uploadFilePath, form, { headers: { access_token: token } })).data;
+    });
+    if (!uploaded?.token) throw new ZaloApiError(0, "the file upload answered no token");
+    return this.post(ZALO.sendPath, {
+      recipient: { user_id: userId },
+      message: { attachment: { type: "file", payload: { token: uploaded.token } } },
+    });
+  }
+
   /** Zalo's form asking the user to share name and phone; the answer is a user_submit_info event. */
   requestUserInfo(userId: string, title: string, subtitle: string): Promise<unknown> {
     return this.post(ZALO.sendPath, {

@@ -4,6 +4,12 @@ import { createHash, timingSafeEqual } from "node:crypto";
 
 export const ZALO = {
   sendPath: "/v3.0/oa/message/cs",
+  /**
+   * Multipart `file` (PDF, DOC, DOCX; up to 5 MB) answering a token for a `file` attachment.
+   * UNCONFIRMED: the SDKs name this path, the platform notes confirm only the image upload; a
+   * refusal makes the adapter send the file's link instead (a live upload would confirm it).
+   */
+  uploadFilePath: "/v2.0/oa/upload/file",
   profilePath: "/v3.0/oa/user/detail",
   tokenPath: "/v4/oa/access_token",
   textLimit: 2000,

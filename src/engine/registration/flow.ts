@@ -32,7 +32,7 @@ export function onStart(ctx: EngineContext, turn: Turn, payload: string | undefi
   if (turn.participant) {
     turn.session = emptySession();
     say(turn, M.welcomeBack(turn.participant.fullName));
-    return showMenu(turn);
+    return showMenu(ctx, turn);
   }
   turn.session = { ...emptySession(), step: "consent", referral: unit?.code };
   say(turn, M.welcome(ctx.contest.title, ctx.contest.organizer, unit?.name));
@@ -138,7 +138,7 @@ export async function register(ctx: EngineContext, turn: Turn): Promise<void> {
     return;
   }
   say(turn, M.registered(outcome.participant.fullName));
-  showMenu(turn);
+  showMenu(ctx, turn);
 }
 
 /** The phone belongs to someone registered: this account joins them (one person, one attempt). */
@@ -153,7 +153,7 @@ export async function linkAccount(ctx: EngineContext, turn: Turn, participant: P
   turn.session = emptySession();
   say(turn, M.linkedExisting(participant.fullName));
   ctx.logger.info({ participantId: participant.id, platform: turn.actor.platform }, "account linked to participant");
-  showMenu(turn);
+  showMenu(ctx, turn);
 }
 
 /** «Xác nhận» on a profile edit (the phone cannot change). */
@@ -166,5 +166,5 @@ export async function saveProfile(ctx: EngineContext, turn: RegisteredTurn): Pro
   });
   turn.session = emptySession();
   say(turn, M.profileUpdated);
-  showMenu(turn);
+  showMenu(ctx, turn);
 }
