@@ -33,7 +33,9 @@ export function registerTelegramCommands(program: Command, cli: CliContext): voi
           max_connections: cli.config.telegram!.maxConnections,
           drop_pending_updates: opts.dropPending ?? false,
         });
-        await bot.api.setMyCommands([...COMMAND_MENU]);
+        // /chungnhan only in a contest that issues certificates.
+        const { definition } = await readDefinition(cli.config.contestFile);
+        await bot.api.setMyCommands(COMMAND_MENU.filter((c) => c.command !== "chungnhan" || definition.certificates));
         console.log(`webhook set to ${url}; command menu updated`);
       } else if (action === "show") {
         const info = await bot.api.getWebhookInfo();

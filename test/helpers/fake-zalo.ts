@@ -1,8 +1,10 @@
 // A fake Zalo OA Open API + OAuth server on 127.0.0.1 following the documented shapes:
-// HTTP 200 with { error, message, data }, `access_token` header, single-use refresh tokens.
+// HTTP 200 with { error, message, data }, `access_token` header, single-use refresh tokens,
+// file uploads as multipart `file` answering a token for a `file` attachment.
 import { createHash } from "node:crypto";
 import type { Server } from "node:http";
 import express from "express";
+import multer from "multer";
 
 export interface ZaloCall {
   path: string;
@@ -12,6 +14,10 @@ export interface ZaloCall {
 
 export class FakeZalo {
   readonly calls: ZaloCall[] = [];
+  /** Files uploaded, by the token each was answered with. */
+  readonly uploads = new Map<string, { filename: string; bytes: Buffer }>();
+  /** When set, uploads answer this Zalo error (an OA whose package cannot send files). */
+  uploadError?: { error: number; message: string };
   refreshes = 0;
   /** Delay before answering a cs message (a slow Zalo). */
   delayMs = 0;
@@ -77,6 +83,14 @@ export class FakeZalo {
         data: { message_id: `m${this.calls.length}`, user_id: (body.recipient as { user_id: string }).user_id },
       });
     });
+    app.post("/v2.0/oa/upload/file", multer({ storage: multer.memoryStorage() }).single("file"), (req, res) => {
+      if (req.header("access_token") !== this.accessToken) return void res.json({ error: -216, message: "Access token is invalid" });
+      if (this.uploadError) return void res.json(this.uploadError);
+      if (!req.file) return void res.json({ error: -201, message: "file is missing" });
+      const token = `file-${this.uploads.size + 1}`;
+      this.uploads.set(token, { filename: req.file.originalname, bytes: req.file.buffer });
+      res.json({ error: 0, message: "Success", data: { token } });
+    });
     app.get("/v3.0/oa/user/detail", (req, res) => {
       const { user_id } = JSON.parse(String(req.query.data)) as { user_id: string };
       res.json({ error: 0, message: "Success", data: { user_id, display_name: "Người dùng Zalo", user_is_follower: true } });
@@ -88,16 +102,17 @@ export class FakeZalo {
   }
 
   /** Messages sent to one user: text, plus button payloads when the message had buttons. */
-  messagesTo(userId: string): { text?: string; buttons?: string[]; template?: string }[] {
+  messagesTo(userId: string): { text?: string; buttons?: string[]; template?: string; file?: string }[] {
     return this.calls
       .filter((c) => (c.body.recipient as { user_id: string }).user_id === userId && c.token === this.accessToken)
       .map((c) => {
         const m = c.body.message as {
           text?: string;
-          attachment?: { payload: { buttons?: { payload: string }[]; template_type?: string } };
+          attachment?: { type: string; payload: { buttons?: { payload: string }[]; template_type?: string; token?: string } };
         };
         return {
           text: m.text,
+          file: m.attachment?.type === "file" ? m.attachment.payload.token : undefined,
           buttons: m.attachment?.payload.buttons?.map((b) => b.payload),
           template: m.attachment?.payload.template_type,
         };
