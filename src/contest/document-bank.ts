@@ -1,7 +1,7 @@
 // Question banks as secretariats write them: Word documents (.docx, read with mammoth) and
 // plain text laid out as «Câu 1: … A. … B. … C. … D. …», the conventions of the quiz tools
 // Vietnamese teachers use (Azota's Word layout, McMIX). The correct option is marked by a
-// leading `*`, by bold, underline or highlight on its letter or text (Word), by a line
+// leading `*`, by bold, underline, highlight or colour on its letter or text (Word), by a line
 // «Đáp án: B», or in an answer table at the end («Bảng đáp án»: 1-A, 1.A, 1a…); an explanation
 // follows «Lời giải» / «Giải thích». Option letters must be typed (Word's automatic list
 // lettering is not part of the text). Each block becomes a row of the spreadsheet import, so
@@ -9,16 +9,9 @@
 
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import mammoth from "mammoth";
 import { fold, nfc } from "../text/normalize.js";
+import { docxLines, type Line } from "./docx-lines.js";
 import { type ParsedBank, parseBankRows } from "./question-bank.js";
-
-/** A piece of a line and whether it was marked (bold, underline or highlight in Word). */
-interface Piece {
-  text: string;
-  marked: boolean;
-}
-type Line = Piece[];
 
 export interface DocumentBankOptions {
   /** Question codes are the prefix and the number: CCHC-1, CCHC-2… (default: from the file name). */
@@ -62,53 +55,6 @@ export async function readDocumentBank(file: string, options: DocumentBankOption
 async function textLines(file: string): Promise<Line[]> {
   const text = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
   return text.split(/\r?\n/).map((l) => [{ text: l, marked: false }]);
-}
-
-interface DocNode {
-  type: string;
-  children?: DocNode[];
-  value?: string;
-  isBold?: boolean;
-  isUnderline?: boolean;
-  highlight?: string | null;
-}
-
-/** Paragraphs of the document in order (a table row's cells joined into one line), with run marks. */
-async function docxLines(file: string): Promise<Line[]> {
-  const lines: Line[] = [];
-  const runText = (node: DocNode): string =>
-    node.type === "text" ? (node.value ?? "") : node.type === "tab" ? "\t" : (node.children ?? []).map(runText).join("");
-  const inline = (node: DocNode, out: Line, marked: boolean): void => {
-    if (node.type === "run") {
-      out.push({ text: runText(node), marked: marked || Boolean(node.isBold || node.isUnderline || node.highlight) });
-      return;
-    }
-    for (const child of node.children ?? []) inline(child, out, marked);
-  };
-  const walk = (node: DocNode): void => {
-    if (node.type === "paragraph") {
-      const line: Line = [];
-      inline(node, line, false);
-      lines.push(line);
-    } else if (node.type === "tableRow") {
-      const line: Line = [];
-      for (const cell of node.children ?? []) {
-        if (line.length) line.push({ text: " ", marked: false });
-        inline(cell, line, false);
-      }
-      lines.push(line);
-    } else for (const child of node.children ?? []) walk(child);
-  };
-  await mammoth.convertToHtml(
-    { path: file },
-    {
-      transformDocument: (document: DocNode) => {
-        walk(document);
-        return document;
-      },
-    },
-  );
-  return lines;
 }
 
 /** Splits a line into its options when it holds any («A. … B. …»), keeping marks per option. */
@@ -247,7 +193,7 @@ function correctLetter(block: Block, fromTable: string | undefined): string | un
   );
   const distinct = new Set(candidates.flat());
   if (distinct.size === 0) {
-    block.problems.push("no answer marked (*, bold/underline/highlight, «Đáp án: B» or the answer table)");
+    block.problems.push("no answer marked (*, bold/underline/highlight/colour, «Đáp án: B» or the answer table)");
     return undefined;
   }
   if (distinct.size > 1) {

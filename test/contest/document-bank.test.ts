@@ -7,14 +7,14 @@ import { ZipArchive } from "archiver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readBankFile } from "../../src/contest/bank-file.js";
 
-type Run = string | { text: string; bold?: boolean; underline?: boolean; highlight?: boolean };
+type Run = string | { text: string; bold?: boolean; underline?: boolean; highlight?: boolean; color?: string };
 
 /** A minimal Word document: paragraphs of runs (marked as asked), and table rows of cells. */
 async function docx(file: string, body: (Run[] | { row: string[] })[]): Promise<void> {
   const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;");
   const run = (r: Run) => {
     const x = typeof r === "string" ? { text: r } : r;
-    const props = `${x.bold ? "<w:b/>" : ""}${x.underline ? '<w:u w:val="single"/>' : ""}${x.highlight ? '<w:highlight w:val="yellow"/>' : ""}`;
+    const props = `${x.bold ? "<w:b/>" : ""}${x.underline ? '<w:u w:val="single"/>' : ""}${x.highlight ? '<w:highlight w:val="yellow"/>' : ""}${x.color ? `<w:color w:val="${x.color}"/>` : ""}`;
     return `<w:r>${props ? `<w:rPr>${props}</w:rPr>` : ""}<w:t xml:space="preserve">${esc(x.text)}</w:t></w:r>`;
   };
   const xml = body
@@ -102,7 +102,7 @@ describe("question banks as documents", () => {
     );
   });
 
-  it("reads a .docx bank whose answers are in bold, underlined, highlighted, on an «Đáp án» line or in a table", async () => {
+  it("reads a .docx bank whose answers are in bold, underlined, highlighted, coloured, on an «Đáp án» line or in a table", async () => {
     const file = path.join(dir, "de-thi.docx");
     const q = (n: number, text: string) => [`Câu ${n}: ${text}`];
     await docx(file, [
@@ -133,6 +133,11 @@ describe("question banks as documents", () => {
       ["A. Không"],
       ["B. Có"],
       ["Lời giải: Xem bảng đáp án."],
+      // Red marks the answer; dark grey body text does not.
+      q(7, "Ai cấp tài khoản định danh điện tử?"),
+      [{ text: "A. Bộ Công an", color: "C00000" }],
+      [{ text: "B. Ủy ban nhân dân xã", color: "333333" }],
+      ["Lời giải: Nghị định 69/2024."],
       ["Bảng đáp án"],
       { row: ["6", "B"] },
     ]);
@@ -143,6 +148,7 @@ describe("question banks as documents", () => {
       ["de-thi-3", 1],
       ["de-thi-4", 0],
       ["de-thi-6", 1],
+      ["de-thi-7", 0],
     ]);
     expect(bank.accepted[1]!.question.options).toEqual(["Ảnh chân dung và vân tay", "Chỉ số điện thoại"]);
     expect(bank.rejected).toHaveLength(1);
