@@ -45,6 +45,8 @@ export const REPORTS = {
     averageSeconds: "Thời gian TB (giây)",
     unitRank: "Hạng tập thể",
     unitPrize: "Giải tập thể",
+    roster: "Danh sách bắt buộc",
+    compliance: "Tỷ lệ hoàn thành (%)",
   },
   rankingColumns: {
     rank: "Hạng",

@@ -3,6 +3,7 @@
 // through a cursor), rendered by render.ts as XLSX, CSV or JSON while they are read.
 
 import type { ContestContext } from "../contest/context.js";
+import { memberStatus, rosterCounts } from "../contest/roster-status.js";
 import type { AttemptService } from "../domain/attempts.js";
 import { participantDetails } from "../domain/people.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -53,6 +54,9 @@ export async function unitReport(
     FROM "Participant" WHERE "contestId" = ${contest.id}::uuid AND "unitId" IS NOT NULL GROUP BY "unitId"`;
   const registeredIn = rollUp(contest.units, registered);
   const attemptsIn = rollUp(contest.units, totals);
+  // Mandatory participation, when the contest has a roster: its size and the share who took part.
+  const members = await memberStatus(prisma, contest, roundNumber);
+  const roster = members.length ? rosterCounts(contest, members) : undefined;
   const rows = contest.units.map((unit) => {
     const t = attemptsIn.get(unit.id)!;
     const base = unit.target ?? unit.headcount;
@@ -70,6 +74,8 @@ export async function unitReport(
       averageSeconds: mean(t.durationMs / 1000),
       unitRank: placed.get(unit.id)?.rank ?? null,
       unitPrize: placed.get(unit.id)?.prize ?? "",
+      roster: roster?.get(unit.id)?.roster ?? null,
+      compliance: roster?.get(unit.id)?.compliance ?? null,
     };
   });
   return smallReport(
@@ -87,6 +93,12 @@ export async function unitReport(
       { header: REPORTS.unitColumns.averageSeconds, key: "averageSeconds", width: 14 },
       { header: REPORTS.unitColumns.unitRank, key: "unitRank", width: 10 },
       { header: REPORTS.unitColumns.unitPrize, key: "unitPrize", width: 20 },
+      ...(roster
+        ? [
+            { header: REPORTS.unitColumns.roster, key: "roster", width: 12 },
+            { header: REPORTS.unitColumns.compliance, key: "compliance", width: 14 },
+          ]
+        : []),
     ],
     rows,
   );

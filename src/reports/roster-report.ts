@@ -1,49 +1,19 @@
 // Mandatory participation (plans 000, 002): for each unit with its subtree, how many roster
 // members there are, how many registered and took part (in a round, or in any round), who has
 // not yet — and who registered under another unit than the roster's.
-import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
-import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import type { ContestContext } from "../contest/context.js";
+import { memberStatus, rosterCounts } from "../contest/roster-status.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
 import { REPORTS } from "../messages/pages.js";
 import { type Report, smallReport } from "./reports.js";
 
-interface MemberStatus {
-  fullName: string;
-  unitId: string | null;
-  registered: boolean;
-  registeredUnitId: string | null;
-  tookPart: boolean;
-}
-
-async function memberStatus(prisma: PrismaClient, contest: ContestContext, roundNumber?: number): Promise<MemberStatus[]> {
-  const round = roundNumber
-    ? await prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: roundNumber } } })
-    : undefined;
-  const inRound = round ? Prisma.sql`AND a."roundId" = ${round.id}::uuid` : Prisma.empty;
-  return prisma.$queryRaw<MemberStatus[]>`
-    SELECT r."fullName", r."unitId"::text AS "unitId", p.id IS NOT NULL AS registered, p."unitId"::text AS "registeredUnitId",
-      EXISTS (SELECT 1 FROM "Attempt" a WHERE a."participantId" = p.id AND a.status IN ('SUBMITTED', 'EXPIRED') ${inRound}) AS "tookPart"
-    FROM "RosterEntry" r LEFT JOIN "Participant" p ON p."contestId" = r."contestId" AND p.phone = r.phone
-    WHERE r."contestId" = ${contest.id}::uuid
-    ORDER BY r."fullName"`;
-}
-
 /** Per unit with its subtree: roster size, registered, took part, not yet, compliance (%). */
 export async function rosterReport(prisma: PrismaClient, contest: ContestContext, roundNumber?: number): Promise<Report> {
-  const members = await memberStatus(prisma, contest, roundNumber);
+  const counts = rosterCounts(contest, await memberStatus(prisma, contest, roundNumber));
   const rows = contest.units
     .map((unit) => {
-      const ids = new Set(unitSubtreeIds(contest.units, unit.id));
-      const mine = members.filter((m) => m.unitId && ids.has(m.unitId));
-      const took = mine.filter((m) => m.tookPart).length;
-      return {
-        code: unit.code,
-        name: unit.name,
-        roster: mine.length,
-        registered: mine.filter((m) => m.registered).length,
-        tookPart: took,
-        notYet: mine.length - took,
-        compliance: mine.length ? Math.round((took / mine.length) * 1000) / 10 : null,
-      };
+      const n = counts.get(unit.id)!;
+      return { code: unit.code, name: unit.name, ...n, notYet: n.roster - n.tookPart };
     })
     .filter((r) => r.roster > 0);
   const c = REPORTS.rosterColumns;

@@ -3,7 +3,7 @@ import { previewCampaign } from "../../src/broadcast/campaigns.js";
 import { importRoster, parseRosterRows } from "../../src/contest/roster.js";
 import { DATA } from "../../src/engine/keyboards.js";
 import type { InboundEvent } from "../../src/engine/types.js";
-import type { Report, Row } from "../../src/reports/reports.js";
+import { type Report, type Row, unitReport } from "../../src/reports/reports.js";
 import { rosterMissingReport, rosterReport } from "../../src/reports/roster-report.js";
 import { actor, allText, takeAttempt, useSampleHarness } from "../helpers/contest.js";
 import { BACKENDS } from "../helpers/db.js";
@@ -70,6 +70,11 @@ describe.each(BACKENDS)("the mandatory roster on %s", (backend) => {
     expect(perUnit.find((r) => r.code === "TDP01")).toMatchObject({ roster: 2, registered: 1, tookPart: 1, notYet: 1, compliance: 50 });
     expect(perUnit.find((r) => r.code === "KP1")).toMatchObject({ roster: 3, registered: 2, tookPart: 1, notYet: 2 });
     expect(perUnit.find((r) => r.code === "UBND")).toBeUndefined(); // nobody of its roster
+    // The unit report carries the same compliance next to the participation figures.
+    const units = await rowsOf(await unitReport(h.db.prisma, h.contest, h.services.results, 1));
+    expect(units.find((r) => r.code === "TDP01")).toMatchObject({ attempted: 1, roster: 2, compliance: 50 });
+    expect(units.find((r) => r.code === "KP1")).toMatchObject({ roster: 3, compliance: 33.3 });
+    expect(units.find((r) => r.code === "UBND")).toMatchObject({ roster: 0, compliance: null });
 
     const missing = await rowsOf(await rosterMissingReport(h.db.prisma, h.contest, 1));
     expect(missing.map((r) => [r.unitCode, r.fullName, r.registered, r.registeredElsewhere])).toEqual([
