@@ -21,6 +21,7 @@ import { ZaloClient } from "./channels/zalo/client.js";
 import { ZaloTokens } from "./channels/zalo/tokens.js";
 import { zaloWebhookRouter } from "./channels/zalo/webhook.js";
 import type { Config } from "./config.js";
+import { consoleRouter } from "./console/router.js";
 import { loadContestContext } from "./contest/context.js";
 import { loadContestFile } from "./contest/loader.js";
 import type { Platform } from "./generated/prisma/client.js";
@@ -177,6 +178,15 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     routers.push(adminRouter({ prisma: db.prisma, services, logger, zaloStatus, inbox, verifyBase }));
     routers.push(metricsRouter(metrics, config.metricsToken));
     routers.push(certificateRouter(contest, services.certificates, verifyBase));
+    routers.push(
+      consoleRouter({
+        prisma: db.prisma,
+        services,
+        logger: logger.child({ feature: "console" }),
+        links: { publicUrl: config.publicUrl, telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId },
+        secure: config.publicUrl?.startsWith("https:") ?? false,
+      }),
+    );
     routers.push(landingRouter(contest, { telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId }));
     if (config.simulator) {
       const preview = new PreviewWorld(config.contestFile, logger);

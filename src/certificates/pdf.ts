@@ -1,25 +1,17 @@
 // Certificates drawn as PDF pages with pdfkit: an A4 landscape page per certificate in the
 // layout of Vietnamese administrative certificates (issuer and national motto at the top, the
 // title, the holder, the prize, the date line and the signature), with the serial and a QR
-// code to the verification page. The fonts are DejaVu Serif from the dejavu-fonts-ttf package,
-// embedded (subset) in each file: full Vietnamese coverage, nothing downloaded at run time.
+// code to the verification page, in the fonts of src/pdf/fonts.ts.
 
 import { once } from "node:events";
-import { createRequire } from "node:module";
 import type { Writable } from "node:stream";
 import { DateTime } from "luxon";
 import PDFDocument from "pdfkit";
-import QRCode from "qrcode";
 import type { CertificateSettings } from "../contest/certificate-settings.js";
 import { M } from "../messages/index.js";
+import { withFonts } from "../pdf/fonts.js";
+import { drawQr } from "../pdf/qr.js";
 import { achievement, type CertificatePaper } from "./paper.js";
-
-const require = createRequire(import.meta.url);
-const FONTS = {
-  regular: require.resolve("dejavu-fonts-ttf/ttf/DejaVuSerif.ttf"),
-  bold: require.resolve("dejavu-fonts-ttf/ttf/DejaVuSerif-Bold.ttf"),
-  italic: require.resolve("dejavu-fonts-ttf/ttf/DejaVuSerif-Italic.ttf"),
-};
 
 /** What every page of a contest shares. */
 export interface PaperStyle {
@@ -35,13 +27,8 @@ const RED = "#a61b1b";
 const INK = "#1a1a1a";
 const PAGE = { size: "A4", layout: "landscape", margin: 0 } as const;
 
-function newDocument(): PDFKit.PDFDocument {
-  const doc = new PDFDocument({ ...PAGE, autoFirstPage: false, info: { Title: "Giấy chứng nhận", Producer: "contest-bot" } });
-  doc.registerFont("regular", FONTS.regular);
-  doc.registerFont("bold", FONTS.bold);
-  doc.registerFont("italic", FONTS.italic);
-  return doc;
-}
+const newDocument = () =>
+  withFonts(new PDFDocument({ ...PAGE, autoFirstPage: false, info: { Title: "Giấy chứng nhận", Producer: "contest-bot" } }));
 
 /** One certificate as a PDF file (sent in chat, downloaded from the verification page). */
 export async function certificatePdf(paper: CertificatePaper, style: PaperStyle): Promise<Buffer> {
@@ -150,18 +137,4 @@ function drawPage(doc: PDFKit.PDFDocument, paper: CertificatePaper, style: Paper
     .fontSize(9)
     .text(M.certVerify, 162, doc.y + 4, { width: 250 });
   doc.text(url, 162, doc.y + 2, { width: 250 });
-}
-
-/** A QR code drawn as vector squares (sharp at any zoom, no image to embed). */
-function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: "M" });
-  const quiet = 2;
-  const cell = size / (modules.size + 2 * quiet);
-  doc.rect(x, y, size, size).fill("#ffffff");
-  for (let r = 0; r < modules.size; r++) {
-    for (let c = 0; c < modules.size; c++) {
-      if (modules.get(r, c)) doc.rect(x + (c + quiet) * cell, y + (r + quiet) * cell, cell + 0.05, cell + 0.05);
-    }
-  }
-  doc.fill("#000000");
 }

@@ -7,6 +7,7 @@ import { registerCertificateCommands } from "./certificate-commands.js";
 import { registerContestCommands } from "./contest-commands.js";
 import { registerOrganizerCommands, registerTokenCommands } from "./organizer-commands.js";
 import { registerTelegramCommands } from "./telegram-commands.js";
+import { registerUserCommands } from "./user-commands.js";
 
 export interface CliContext {
   config: Config;
@@ -44,6 +45,7 @@ registerContestCommands(program, context);
 registerTelegramCommands(program, context);
 registerOrganizerCommands(program, context);
 registerCertificateCommands(program, context);
+registerUserCommands(program, context);
 registerTokenCommands(program, context);
 
 program.parseAsync().catch((error: unknown) => {

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { Bot } from "grammy";
 import QRCode from "qrcode";
 import { readDefinition } from "../contest/definition.js";
+import { unitLinks } from "../contest/unit-links.js";
 import { COMMAND_MENU } from "../messages/index.js";
 import type { CliContext } from "./index.js";
 
@@ -61,10 +62,9 @@ export function registerTelegramCommands(program: Command, cli: CliContext): voi
       await mkdir(opts.out, { recursive: true });
       for (const unit of definition.units) {
         const code = unit.code.toUpperCase();
-        const link = `https://t.me/${username}?start=${code}`;
-        const landing = cli.config.publicUrl ? new URL(`/u/${code}`, cli.config.publicUrl).toString() : undefined;
+        const { telegram: link, landing } = unitLinks(code, { telegramBot: username, publicUrl: cli.config.publicUrl });
         const file = path.join(opts.out, `${code}.png`);
-        await QRCode.toFile(file, landing ?? link, { width: 600, margin: 2 });
+        await QRCode.toFile(file, landing ?? link!, { width: 600, margin: 2 });
         console.log([code, unit.name, link, landing ?? "", file].join("\t"));
       }
     });
