@@ -1,24 +1,20 @@
-// Charts drawn on the server as inline SVG (no chart library, no script needed to read them):
-// horizontal bars of participation against a base, and a line of counts per hour.
+// Charts drawn on the server (no chart library, no script needed to read them): horizontal
+// bars of participation against a base (HTML), and a line of counts per hour (inline SVG).
 import { type Html, html } from "../html.js";
 
-/** One bar per item: the value's share of its base (or of the largest value without bases), labelled. */
+/**
+ * One bar per item: the value's share of its base (or of the largest value without bases), with
+ * its figures. Plain HTML rows, so the labels stay readable on a phone.
+ */
 export function barChart(items: { label: string; value: number; base: number | null }[]): Html {
-  const rowHeight = 26;
-  const width = 640;
-  const labelWidth = 220;
-  const barSpace = width - labelWidth - 90;
   const largest = Math.max(1, ...items.map((i) => Math.max(i.value, i.base ?? 0)));
-  const bars = items.map((item, k) => {
-    const y = k * rowHeight;
-    const scale = (v: number) => (v / largest) * barSpace;
-    const text = item.base ? `${item.value}/${item.base} (${Math.round((item.value / item.base) * 1000) / 10}%)` : String(item.value);
-    return html`<g transform="translate(0 ${y})"><text x="0" y="17" class="label">${item.label.slice(0, 32)}</text>
-${item.base ? html`<rect x="${labelWidth}" y="5" width="${scale(item.base).toFixed(1)}" height="16" class="base"/>` : ""}
-<rect x="${labelWidth}" y="5" width="${scale(item.value).toFixed(1)}" height="16" class="value"/>
-<text x="${labelWidth + Math.max(scale(item.value), scale(item.base ?? 0)) + 6}" y="17" class="figure">${text}</text></g>`;
-  });
-  return html`<svg class="chart" viewBox="0 0 ${width} ${Math.max(rowHeight, items.length * rowHeight)}" role="img">${bars}</svg>`;
+  const share = (v: number) => `${((v / largest) * 100).toFixed(1)}%`;
+  return html`<div class="bars" role="list">${items.map((item) => {
+    const figures = item.base ? `${item.value}/${item.base} (${Math.round((item.value / item.base) * 1000) / 10}%)` : String(item.value);
+    return html`<div class="bar" role="listitem"><span class="label">${item.label}</span><span class="track">
+${item.base ? html`<span class="base" style="width:${share(item.base)}"></span>` : ""}<span class="value" style="width:${share(item.value)}"></span></span>
+<span class="figure">${figures}</span></div>`;
+  })}</div>`;
 }
 
 /** A line through the points, with the largest value and the first and last labels marked. */
