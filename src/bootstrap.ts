@@ -185,6 +185,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
         logger: logger.child({ feature: "console" }),
         links: { publicUrl: config.publicUrl, telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId },
         secure: config.publicUrl?.startsWith("https:") ?? false,
+        store: sessions,
       }),
     );
     routers.push(landingRouter(contest, { telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId }));

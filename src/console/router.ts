@@ -8,6 +8,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import { CONSOLE } from "../messages/console.js";
 import type { ContestServices } from "../services.js";
+import type { SessionStore } from "../sessions/store.js";
 import { ConsoleSessions } from "./auth/sessions.js";
 import { SignInThrottle } from "./auth/throttle.js";
 import { authRouter } from "./auth-routes.js";
@@ -17,7 +18,10 @@ import { html } from "./html.js";
 import { checkCsrf, loadSession, requireSignIn, visibleUnitIds } from "./http.js";
 import { dashboardBody, dashboardFragment } from "./pages/dashboard-page.js";
 import { accountRoutes } from "./routes/accounts.js";
+import { campaignRoutes } from "./routes/campaigns.js";
 import { peopleRoutes } from "./routes/people.js";
+import { bankUploadParser, questionUploadRoutes } from "./routes/question-upload.js";
+import { questionRoutes } from "./routes/questions.js";
 import { roundRoutes } from "./routes/rounds.js";
 import { unitRoutes } from "./routes/units.js";
 
@@ -30,6 +34,8 @@ export function consoleRouter(options: {
   links: ConsoleDeps["links"];
   /** Cookies marked Secure (the console is served over HTTPS). */
   secure: boolean;
+  /** Short-lived shared state (checked question banks waiting to be imported). */
+  store: SessionStore;
 }): Router {
   const { prisma, services, logger } = options;
   const { contest } = services;
@@ -56,6 +62,7 @@ export function consoleRouter(options: {
       audit: (actor, action, details) => prisma.auditLog.create({ data: { actor, action, details } }),
     }),
   );
+  router.use("/admin/questions/upload", bankUploadParser());
   router.use("/admin", requireSignIn, checkCsrf);
 
   const dashboard = async (req: express.Request) => {
@@ -64,7 +71,15 @@ export function consoleRouter(options: {
   };
   router.get("/admin", async (req, res) => deps.send(req, res, CONSOLE.dashboardTitle, dashboardBody(await dashboard(req))));
   router.get("/admin/fragments/dashboard", async (req, res) => void res.type("html").send((await dashboard(req)).value));
-  router.use(roundRoutes(deps), unitRoutes(deps), peopleRoutes(deps), accountRoutes(deps));
+  router.use(
+    roundRoutes(deps),
+    unitRoutes(deps),
+    peopleRoutes(deps),
+    questionUploadRoutes(deps, options.store),
+    questionRoutes(deps),
+    campaignRoutes(deps),
+    accountRoutes(deps),
+  );
   router.use("/admin", (req, res) => deps.send(req, res, CONSOLE.notFound, html``, 404));
   return router;
 }

@@ -29,7 +29,7 @@ const STATUS: Record<string, "DRAFT" | "APPROVED" | "RETIRED"> = {
   "ngung dung": "RETIRED",
 };
 
-const rowSchema = z
+export const questionRowSchema = z
   .object({
     code: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, "code: 1–40 characters from A-Z a-z 0-9 _ . -"),
     topic: z.string().min(1, "topic is empty"),
@@ -44,7 +44,7 @@ const rowSchema = z
   .refine((r) => r.correct < r.options.length, { message: "correct answer points at an empty option", path: ["correct"] })
   .refine((r) => new Set(r.options.map(fold)).size === r.options.length, { message: "two options are the same", path: ["options"] });
 
-export type QuestionRow = z.infer<typeof rowSchema>;
+export type QuestionRow = z.infer<typeof questionRowSchema>;
 
 export interface RowProblem {
   row: number;
@@ -101,7 +101,7 @@ export function parseBankRows(
       .filter(Boolean);
     const unknown = audiences.filter((a) => knownAudiences.length > 0 && !knownAudiences.includes(a));
     if (unknown.length) reasons.push(`unknown audience ${unknown.join(", ")}`);
-    const parsed = rowSchema.safeParse({
+    const parsed = questionRowSchema.safeParse({
       code: cell("code"),
       topic: cell("topic"),
       question: cell("question"),

@@ -13,6 +13,7 @@ import { loadConfig } from "../../src/config.js";
 import { createAccount } from "../../src/console/auth/accounts.js";
 import type { Actor } from "../../src/engine/types.js";
 import { type Harness, register, takeAttempt } from "../helpers/contest.js";
+import { FakeTelegram } from "../helpers/fake-telegram.js";
 import { silentLogger } from "../helpers/logger.js";
 import { pdfPages, pdfText } from "../helpers/poppler.js";
 
@@ -29,6 +30,7 @@ describe("web console in Chromium", () => {
   let browser: Browser;
   let dataDir: string;
   let base: string;
+  const telegram = new FakeTelegram();
 
   const signIn = async (page: Page, login: string, password: string) => {
     await page.goto(`${base}/admin`);
@@ -39,12 +41,16 @@ describe("web console in Chromium", () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), "cb-console-"));
+    await telegram.start();
     running = await bootstrap(
       loadConfig({
         PORT: "0",
         HOST: "127.0.0.1",
         DATA_DIR: dataDir,
         SIMULATOR: "off",
+        TELEGRAM_BOT_TOKEN: "123456:TEST",
+        TELEGRAM_WEBHOOK_SECRET: "console-secret",
+        TELEGRAM_API_ROOT: telegram.apiRoot,
         TELEGRAM_BOT_USERNAME: "cuocthi_bot",
         PUBLIC_URL: "https://thi.example.vn",
       }),
@@ -70,7 +76,7 @@ describe("web console in Chromium", () => {
       contest: { def: { prediction: { enabled: true } } },
     };
     for (const [i, { name, unit }] of PEOPLE.entries()) {
-      const who: Actor = { platform: "SIMULATOR", externalId: `web-${i}`, chatId: `web-${i}`, canShareContact: true };
+      const who: Actor = { platform: "TELEGRAM", externalId: `${7100 + i}`, chatId: `${7100 + i}`, canShareContact: true };
       await register(running.runner, who, { name, phone: `09390001${i}0`, unit, audience: "DAN" });
       if (i < 2) await takeAttempt(player as unknown as Harness, who, `+849390001${i}0`, i === 0 ? 10 : 6, 1);
     }
@@ -84,6 +90,7 @@ describe("web console in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
     await running?.stop();
+    await telegram.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -118,6 +125,51 @@ describe("web console in Chromium", () => {
     const pdf = Buffer.from(await poster.body());
     expect(await pdfPages(pdf)).toBe(4); // KP1 and its three residential groups
     expect((await pdfText(pdf)).normalize("NFC")).toContain("Tổ dân phố số 1");
+    await page.close();
+  });
+
+  it("checks an uploaded bank row by row, writes nothing while a row is refused, then imports the valid ones", async () => {
+    const page = await browser.newPage();
+    await signIn(page, "thuky", "mat-khau-dai-1");
+    await page.waitForURL(`${base}/admin`);
+    await page.goto(`${base}/admin/questions`);
+    const csv = [
+      "code,topic,question,option_a,option_b,option_c,option_d,correct,explanation,source,status,audiences",
+      "WEB01,Chuyển đổi số,Ứng dụng nào dùng để định danh điện tử?,VNeID,Zalo,Facebook,Email,A,VNeID của Bộ Công an.,Nghị định 69/2024,approved,",
+      "WEB02,Chuyển đổi số,Câu thiếu đáp án đúng?,Một,Hai,,,,Không có.,Không,approved,",
+    ].join("\n");
+    await page.setInputFiles('input[type="file"]', { name: "ngan-hang.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.click("form[enctype] button");
+    await page.waitForURL(`${base}/admin/questions/upload`);
+    expect(await page.getAttribute("[data-accepted]", "data-rejected")).toBe("1");
+    expect(await page.textContent("table.rejected")).toContain("WEB02");
+    expect(await running.db.prisma.question.count({ where: { code: { in: ["WEB01", "WEB02"] } } })).toBe(0);
+    await page.click(".actions button");
+    await page.waitForURL(/imported=1\.0/);
+    expect((await running.db.prisma.question.findMany({ where: { code: { startsWith: "WEB" } } })).map((q) => q.code)).toEqual(["WEB01"]);
+    // The preview of the question as the bot sends it.
+    await page.click('tr[data-code="WEB01"] a');
+    expect(await page.textContent(".phone.telegram pre")).toContain("Ứng dụng nào dùng để định danh điện tử?");
+    await page.close();
+  });
+
+  it("sends a broadcast to a live-sized audience and follows it to 100 %", async () => {
+    const page = await browser.newPage();
+    await signIn(page, "thuky", "mat-khau-dai-1");
+    await page.waitForURL(`${base}/admin`);
+    await page.goto(`${base}/admin/campaigns`);
+    await page.fill('input[name="name"]', "Nhắc thi tuần 1");
+    await page.fill('textarea[name="text"]', "Vòng 1 đang mở, mời bạn dự thi!");
+    await page.check('input[name="startButton"]');
+    await page.selectOption('select[name="audience"]', "all");
+    await expect.poll(() => page.textContent("[data-size-out]")).toBe("3 người nhận");
+    await page.click("form[data-size] button");
+    expect(await page.getAttribute("[data-recipients]", "data-recipients")).toBe("3");
+    await page.click("form[action='/admin/campaigns'] button");
+    await page.waitForURL(/\/admin\/campaigns\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.getAttribute("progress", "data-percent"), { timeout: 20_000 }).toBe("100");
+    const sent = telegram.delivered().filter((c) => c.payload.text === "Vòng 1 đang mở, mời bạn dự thi!");
+    expect(sent.map((c) => String(c.payload.chat_id)).sort()).toEqual(["7100", "7101", "7102"]);
     await page.close();
   });
 

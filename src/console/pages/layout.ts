@@ -10,6 +10,8 @@ const NAV: { href: string; label: string; organizerOnly?: boolean }[] = [
   { href: "/admin/rounds", label: CONSOLE.navRounds },
   { href: "/admin/units", label: CONSOLE.navUnits },
   { href: "/admin/people", label: CONSOLE.navPeople },
+  { href: "/admin/questions", label: CONSOLE.navQuestions, organizerOnly: true },
+  { href: "/admin/campaigns", label: CONSOLE.navCampaigns, organizerOnly: true },
   { href: "/admin/accounts", label: CONSOLE.navAccounts, organizerOnly: true },
   { href: "/admin/audit", label: CONSOLE.navAudit, organizerOnly: true },
 ];
