@@ -124,7 +124,8 @@ export const CONSOLE = {
   colReasons: "Lý do",
   importAll: "Nhập tất cả",
   importValidOnly: "Chỉ nhập các câu hợp lệ",
-  imported: (created: number, updated: number) => `Đã nhập: ${created} câu mới, ${updated} câu cập nhật (ở trạng thái trong tệp; câu từ tài liệu Word/văn bản là bản nháp).`,
+  imported: (created: number, updated: number) =>
+    `Đã nhập: ${created} câu mới, ${updated} câu cập nhật (ở trạng thái trong tệp; câu từ tài liệu Word/văn bản là bản nháp).`,
   filter: "Lọc",
   allStatuses: "Mọi trạng thái",
   allTopics: "Mọi chủ đề",
@@ -141,7 +142,8 @@ export const CONSOLE = {
   colSource: "Nguồn",
   previewTelegram: "Xem trước trên Telegram",
   previewZalo: "Xem trước trên Zalo",
-  overLimit: (platform: string, length: number, limit: number) => `Quá giới hạn ${platform}: ${length}/${limit} ký tự (tin sẽ bị chia nhỏ).`,
+  overLimit: (platform: string, length: number, limit: number) =>
+    `Quá giới hạn ${platform}: ${length}/${limit} ký tự (tin sẽ bị chia nhỏ).`,
   zaloNumbered: "Zalo: hơn 5 phương án nên hiện thành danh sách đánh số.",
   saved: "Đã lưu câu hỏi.",
   questionInvalid: "Câu hỏi chưa hợp lệ",
