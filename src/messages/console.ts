@@ -80,6 +80,7 @@ export const CONSOLE = {
   roundTitle: (n: number) => `Kết quả vòng ${n}`,
   individualRanking: (shown: number, total: number) => `Xếp hạng cá nhân (${shown}/${total} người đầu)`,
   unitRanking: "Xếp hạng tập thể",
+  audienceRanking: (audience: string, shown: number, total: number) => `Xếp hạng đối tượng ${audience} (${shown}/${total} người đầu)`,
   provisional: "Vòng chưa chốt: xếp hạng tạm thời.",
   announcement: "Thông báo kết quả",
   publish: "Gửi thông báo tới mọi người",

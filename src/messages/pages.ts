@@ -16,6 +16,16 @@ export const REPORTS = {
   rosterTitle: (round?: number) =>
     round ? `Danh sách bắt buộc theo đơn vị – vòng ${round}` : "Danh sách bắt buộc theo đơn vị – toàn cuộc thi",
   rosterMissingTitle: (round?: number) => (round ? `Chưa dự thi – vòng ${round}` : "Chưa dự thi – toàn cuộc thi"),
+  peopleTitle: "Người dự thi",
+  peopleColumns: {
+    name: "Họ và tên",
+    phone: "Số điện thoại",
+    birthDate: "Ngày sinh",
+    unit: "Đơn vị",
+    audience: "Đối tượng",
+    registeredAt: "Đăng ký lúc",
+    rounds: "Vòng: số câu đúng",
+  },
   rosterColumns: {
     code: "Mã đơn vị",
     name: "Tên đơn vị",

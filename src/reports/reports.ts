@@ -153,7 +153,7 @@ export async function rankingReport(
 }
 
 /** The further registration fields as cells, "" for those not answered. */
-function extraCells(extra: readonly { field: string }[], details: Record<string, string>): Row {
+export function extraCells(extra: readonly { field: string }[], details: Record<string, string>): Row {
   return Object.fromEntries(extra.map((spec) => [`extra.${spec.field}`, details[spec.field] ?? ""]));
 }
 

@@ -203,6 +203,11 @@ describe("web console in Chromium", () => {
     expect(accounts?.status()).toBe(403);
     const other = await page.goto(`${base}/admin/units/TDP01`);
     expect(other?.status()).toBe(403);
+    // Their people export holds their subtree only.
+    const people = new ExcelJS.Workbook();
+    await people.xlsx.load(Buffer.from(await (await page.request.get(`${base}/admin/people.xlsx`)).body()) as unknown as ArrayBuffer);
+    const sheet = people.worksheets[0]!;
+    expect(sheet.getRows(2, sheet.rowCount - 1)!.map((r) => r.getCell(1).value)).toEqual(["Lê Văn Cường"]);
     await page.close();
 
     const intruder = await browser.newPage();

@@ -3,6 +3,8 @@
 import { Router } from "express";
 import { DateTime } from "luxon";
 import { CONSOLE } from "../../messages/console.js";
+import { peopleReport } from "../../reports/people-report.js";
+import { streamReport } from "../../reports/render.js";
 import { fold } from "../../text/normalize.js";
 import type { ConsoleDeps } from "../deps.js";
 import { html } from "../html.js";
@@ -51,10 +53,19 @@ export function peopleRoutes(deps: ConsoleDeps): Router {
       res,
       CONSOLE.peopleTitle,
       html`<form method="get" class="search"><input name="q" value="${q}" placeholder="${CONSOLE.searchPlaceholder}" aria-label="${CONSOLE.searchPlaceholder}"><button>${CONSOLE.search}</button></form>
-<p class="muted">${CONSOLE.peopleCount(people.length, total)}</p>
+<p class="muted">${CONSOLE.peopleCount(people.length, total)} · <a href="/admin/people.xlsx">${CONSOLE.download} (XLSX)</a></p>
 <table><thead><tr><th>${CONSOLE.colName}</th><th>${CONSOLE.colPhone}</th><th>${CONSOLE.colUnit}</th><th>${CONSOLE.colAudience}</th>
 <th>${CONSOLE.colRegisteredAt}</th><th>${CONSOLE.colRound}: ${CONSOLE.colScore}</th></tr></thead><tbody>${rows}</tbody></table>`,
     );
+  });
+  router.get("/admin/people.xlsx", async (req, res) => {
+    const report = peopleReport(
+      deps.prisma,
+      contest,
+      req.console!.user.role === "ORGANIZER" ? undefined : [...visibleUnitIds(req, contest)],
+    );
+    res.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").attachment(`${report.title}.xlsx`);
+    await streamReport(report, "xlsx", contest.timezone, res);
   });
   return router;
 }

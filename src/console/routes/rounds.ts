@@ -65,6 +65,16 @@ ${organizer && !r.closedAt && r.opensAt <= now ? html` <a href="/admin/rounds/${
       ]),
     );
     const units = (await results.unitRanking(round.id)).filter((u) => u.rank !== null);
+    // Audiences with prizes of their own have their own places.
+    const ownPrizes = contest.def.audiences.filter((a) => a.prizes?.length);
+    const audienceTops = await Promise.all(ownPrizes.map(async (a) => ({ name: a.name, ...(await results.top(round.id, TOP, a.code)) })));
+    const audienceIds = audienceTops.flatMap((t) => t.rows.map((r) => r.participantId));
+    for (const p of await prisma.participant.findMany({ where: { id: { in: audienceIds } }, include: { unit: true } })) people.set(p.id, p);
+    const rankingRows = (list: typeof rows) =>
+      list.map((r) => {
+        const p = people.get(r.participantId);
+        return html`<tr><td>${r.rank}</td><td>${p?.fullName}</td><td>${p?.unit?.name ?? "—"}</td><td>${r.score}</td><td>${formatDuration(r.durationMs)}</td><td>${r.prize ?? ""}</td></tr>`;
+      });
     const organizer = req.console!.user.role === "ORGANIZER";
     const message = typeof req.query.done === "string" ? req.query.done : undefined;
     const body = html`${notice(message === "closed" ? CONSOLE.roundClosed(round.number) : message === "published" ? CONSOLE.published : undefined)}
@@ -73,10 +83,14 @@ ${round.closedAt ? "" : html`<p class="notice">${CONSOLE.provisional}</p>`}
 <a href="/admin/rounds/${round.number}/ranking.csv">CSV</a> · <a href="/admin/rounds/${round.number}/units.xlsx">${CONSOLE.unitsDownload} (XLSX)</a></p>
 <section class="card"><h2>${CONSOLE.individualRanking(rows.length, ranked)}</h2><table><thead><tr><th>${CONSOLE.colRank}</th><th>${CONSOLE.colName}</th>
 <th>${CONSOLE.colUnit}</th><th>${CONSOLE.colScore}</th><th>${CONSOLE.colTime}</th><th>${CONSOLE.colPrize}</th></tr></thead><tbody>
-${rows.map((r) => {
-  const p = people.get(r.participantId);
-  return html`<tr><td>${r.rank}</td><td>${p?.fullName}</td><td>${p?.unit?.name ?? "—"}</td><td>${r.score}</td><td>${formatDuration(r.durationMs)}</td><td>${r.prize ?? ""}</td></tr>`;
-})}</tbody></table></section>
+${rankingRows(rows)}</tbody></table></section>
+${audienceTops.map(
+  (
+    t,
+  ) => html`<section class="card"><h2>${CONSOLE.audienceRanking(t.name, t.rows.length, t.ranked)}</h2><table><thead><tr><th>${CONSOLE.colRank}</th>
+<th>${CONSOLE.colName}</th><th>${CONSOLE.colUnit}</th><th>${CONSOLE.colScore}</th><th>${CONSOLE.colTime}</th><th>${CONSOLE.colPrize}</th></tr></thead>
+<tbody>${rankingRows(t.rows)}</tbody></table></section>`,
+)}
 <section class="card"><h2>${CONSOLE.unitRanking}</h2><table><thead><tr><th>${CONSOLE.colRank}</th><th>${CONSOLE.colUnit}</th><th>${CONSOLE.colAttempted}</th>
 <th>${CONSOLE.colPrize}</th><th>${CONSOLE.colDetails}</th></tr></thead><tbody>
 ${units.map((u) => html`<tr><td>${u.rank}</td><td>${u.name}</td><td>${u.participants}</td><td>${u.prize ?? ""}</td><td>${u.explanation}</td></tr>`)}</tbody></table></section>
