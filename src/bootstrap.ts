@@ -1,5 +1,6 @@
 // Wires the process together: storage, sessions, features, HTTP server. Used by src/main.ts
-// and by tests that need the whole server.
+// and by tests that need the whole server. Long on purpose: every feature is wired here, in
+// one place, so what runs in a process reads top to bottom.
 import type { Server } from "node:http";
 import path from "node:path";
 import type { Router } from "express";
@@ -9,6 +10,7 @@ import { startBackgroundWork } from "./background.js";
 import { pendingDeliveries } from "./broadcast/campaigns.js";
 import type { Messenger } from "./broadcast/messenger.js";
 import { certificateRouter } from "./certificates/router.js";
+import { documentLoader } from "./channels/documents.js";
 import { landingRouter } from "./channels/landing.js";
 import { SimulatorChannel } from "./channels/simulator/channel.js";
 import { PreviewWorld } from "./channels/simulator/preview.js";
@@ -24,11 +26,11 @@ import type { Config } from "./config.js";
 import { consoleRouter } from "./console/router.js";
 import { loadContestContext } from "./contest/context.js";
 import { loadContestFile } from "./contest/loader.js";
+import { UnitAdminDirectory } from "./domain/unit-admins.js";
 import type { Platform } from "./generated/prisma/client.js";
 import type { Logger } from "./logger.js";
 import { organizerTools } from "./organizer/tools.js";
 import { assemblePipeline } from "./pipeline/assemble.js";
-import type { DocumentLoader } from "./pipeline/outbox.js";
 import type { Pipeline } from "./pipeline/pipeline.js";
 import type { TurnRunner } from "./pipeline/turn-runner.js";
 import { createApp } from "./server/app.js";
@@ -64,13 +66,16 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     const contest = await loadContestContext(db.prisma, loaded.definition.slug);
     const services = createServices(db, contest, logger);
     const metrics = new Metrics(db.prisma, contest.id);
+    const unitAdmins = new UnitAdminDirectory(contest, db.prisma);
+    await unitAdmins.refresh();
     // Certificates link to their verification page at PUBLIC_URL (or this server, once listening).
     let listeningPort = config.port;
     const verifyBase = () => config.publicUrl ?? `http://localhost:${listeningPort}`;
-    const documents: DocumentLoader = async (ref) => {
-      const file = await services.certificates.pdf(ref.code, verifyBase());
-      return file && { ...file, link: new URL(`/chungnhan/${ref.code}/pdf`, verifyBase()).toString() };
-    };
+    const documents = documentLoader({
+      certificates: services.certificates,
+      verifyBase,
+      links: { telegramBot: config.telegramBotUsername, publicUrl: config.publicUrl },
+    });
     const { runner, inbox, sender, pipeline, pacers, replyChannels, signal } = assemblePipeline({
       config,
       db,
@@ -78,12 +83,14 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       sessions,
       logger,
       metrics,
+      unitAdmins,
     });
     if (signal) closers.push({ name: "inbox wake-ups", close: () => signal.close() });
     const messengers: Partial<Record<Platform, Messenger>> = {};
     const upkeep: { name: string; run: () => Promise<unknown> }[] = [
       { name: "inbox pruning", run: () => inbox.prune() },
       { name: "outbox pruning", run: () => sender.prune() },
+      { name: "unit admins", run: () => unitAdmins.refresh() },
     ];
     const notes: Record<string, () => Promise<unknown>> = {
       // What waits in the inbox (events not yet applied, DEAD ones for an organizer to look at)

@@ -4,6 +4,7 @@ import { CertificateReader, CertificateService } from "./certificates/certificat
 import type { ContestContext } from "./contest/context.js";
 import { AttemptService } from "./domain/attempts.js";
 import { type People, PrismaPeople } from "./domain/people.js";
+import { UnitTools } from "./domain/unit-tools.js";
 import type { Logger } from "./logger.js";
 import { ResultsService } from "./results/results.js";
 import { RoundCloser } from "./results/round-closer.js";
@@ -39,5 +40,6 @@ export function turnServices(db: Db, contest: ContestContext) {
     attempts: new AttemptService(db, contest),
     people: new PrismaPeople(db, contest.id) as People,
     certificates: new CertificateReader(db, contest.id),
+    unitTools: new UnitTools(db, contest),
   };
 }

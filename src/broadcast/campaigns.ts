@@ -6,7 +6,7 @@ import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
 import type { Button } from "../engine/types.js";
 import { type Platform, Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import { isUniqueViolation } from "../storage/errors.js";
-import type { Db } from "../storage/transaction.js";
+import { atomically, type Db } from "../storage/transaction.js";
 
 export const buttonRowsSchema = z.array(z.array(z.object({ label: z.string().min(1).max(64), data: z.string().min(1).max(64) })));
 
@@ -20,7 +20,9 @@ export type AudienceFilter =
   | { kind: "unit"; unitCode: string; platform?: Platform }
   | { kind: "notAttempted"; platform?: Platform }
   /** Roster members (registered) without an attempt in the open round: the compulsory ones to remind. */
-  | { kind: "rosterNotAttempted"; platform?: Platform };
+  | { kind: "rosterNotAttempted"; platform?: Platform }
+  /** A unit admin's reminder: their subtree's registered people without an attempt in the open round. */
+  | { kind: "unitNotAttempted"; unitCode: string; platform?: Platform };
 
 export interface CampaignInput {
   name: string;
@@ -62,8 +64,9 @@ export async function eachAudiencePage(
 ): Promise<void> {
   const conditions: Prisma.Sql[] = [Prisma.sql`p."contestId" = ${contest.id}::uuid`];
   if (filter.platform) conditions.push(Prisma.sql`a.platform = ${filter.platform}::"Platform"`);
-  if (filter.kind === "unit") conditions.push(Prisma.sql`p."unitId" = ANY(${subtreeIds(contest, filter.unitCode)}::uuid[])`);
-  if (filter.kind === "notAttempted" || filter.kind === "rosterNotAttempted") {
+  if (filter.kind === "unit" || filter.kind === "unitNotAttempted")
+    conditions.push(Prisma.sql`p."unitId" = ANY(${subtreeIds(contest, filter.unitCode)}::uuid[])`);
+  if (filter.kind === "notAttempted" || filter.kind === "rosterNotAttempted" || filter.kind === "unitNotAttempted") {
     const round = await db.round.findFirst({ where: { contestId: contest.id, opensAt: { lte: now }, closesAt: { gt: now } } });
     if (round)
       conditions.push(
@@ -162,8 +165,10 @@ export async function writeCampaign(prisma: PrismaClient, contestId: string, cam
 /** A transaction long enough for a province-wide audience (the default 5 s is not). */
 const WRITE_TIMEOUT_MS = 10 * 60_000;
 
-function insertCampaign(prisma: PrismaClient, contestId: string, campaign: CampaignRecord, deliveries: DeliverySource) {
-  return prisma.$transaction(
+/** In a transaction of its own, or in the caller's (a conversation turn's) when `db` is one. */
+function insertCampaign(db: Db, contestId: string, campaign: CampaignRecord, deliveries: DeliverySource) {
+  return atomically(
+    db,
     async (tx) => {
       const row = await tx.campaign.create({
         data: {
@@ -188,8 +193,8 @@ function insertCampaign(prisma: PrismaClient, contestId: string, campaign: Campa
   );
 }
 
-export async function createCampaign(prisma: PrismaClient, contest: ContestContext, input: CampaignInput, now: Date) {
-  return insertCampaign(prisma, contest.id, { ...input, scheduledAt: input.scheduledAt ?? now }, (tx, write) =>
+export async function createCampaign(db: Db, contest: ContestContext, input: CampaignInput & { systemKey?: string }, now: Date) {
+  return insertCampaign(db, contest.id, { ...input, scheduledAt: input.scheduledAt ?? now }, (tx, write) =>
     eachAudiencePage(tx, contest, input.audience, now, (accounts) => write(accounts.map((a) => ({ accountId: a.id })))),
   );
 }

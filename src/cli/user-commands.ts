@@ -22,8 +22,9 @@ export function registerUserCommands(program: Command, cli: CliContext): void {
     .requiredOption("-n, --name <name>", "full name")
     .option("-r, --role <role>", "organizer, unit or jury", "organizer")
     .option("-u, --unit <code>", "the unit subtree of a unit admin")
+    .option("-p, --phone <phone>", "a unit admin's phone: the bot gives them their unit's menu in chat")
     .description("create a web console account (/admin); password from stdin, or generated and printed once")
-    .action(async (opts: { login: string; name: string; role: string; unit?: string }) => {
+    .action(async (opts: { login: string; name: string; role: string; unit?: string; phone?: string }) => {
       const role = ROLES[opts.role];
       if (!role) throw new Error("--role: organizer, unit or jury");
       const { definition } = await readDefinition(cli.config.contestFile);
@@ -31,7 +32,7 @@ export function registerUserCommands(program: Command, cli: CliContext): void {
       await cli.withDatabase(async (db) => {
         const created = await createAccount(
           db.prisma,
-          { login: opts.login, name: opts.name, role, unitCode: opts.unit, password },
+          { login: opts.login, name: opts.name, role, unitCode: opts.unit, phone: opts.phone, password },
           definition.units.map((u) => u.code.toUpperCase()),
         );
         await db.prisma.auditLog.create({ data: { actor: "cli", action: "account.create", details: { login: created.user.login, role } } });

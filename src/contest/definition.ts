@@ -128,6 +128,8 @@ export const contestSchema = z
     units: z.array(unit).default([]),
     /** Phone numbers of the organizing board, jury and secretariat: never ranked. */
     excludedPhones: z.array(z.string()).default([]),
+    /** Unit admins (tổ trưởng, secretaries) by phone: in chat they get their unit's menu. */
+    unitAdmins: z.array(z.object({ phone: z.string(), unit: z.string() })).default([]),
     /** Certificates for winners (and optionally participants) after each round: see certificate-settings.ts. */
     certificates: certificateSettings.optional(),
     /** Question bank spreadsheet (CSV or XLSX), relative to the definition file. */

@@ -33,6 +33,10 @@ export async function loadContestFile(prisma: PrismaClient, file: string, now: D
 
 export async function loadContest(prisma: PrismaClient, def: ContestDefinition, now: Date): Promise<LoadResult> {
   const schedule = resolveSchedule(def, now);
+  for (const admin of def.unitAdmins) {
+    if (!normalizePhone(admin.phone)) throw new Error(`unitAdmins: ${admin.phone} is not a Vietnamese mobile number`);
+    if (!def.units.some((u) => u.code.toUpperCase() === admin.unit.toUpperCase())) throw new Error(`unitAdmins: no unit ${admin.unit}`);
+  }
   for (const phone of def.excludedPhones) {
     if (!normalizePhone(phone)) throw new Error(`excludedPhones: ${phone} is not a Vietnamese mobile number`);
   }

@@ -23,6 +23,8 @@ export type Callback =
   | { kind: "review"; round: number }
   | { kind: "submit" }
   | { kind: "editPrediction" }
+  /** A unit admin's tools (their unit's menu). */
+  | { kind: "unitAdmin"; action: keyof typeof DATA.unitAdmin }
   /** Organizer's answer to a broadcast preview (/guitin). */
   | { kind: "broadcast"; confirm: boolean };
 
@@ -41,6 +43,7 @@ const FIXED: Record<string, Callback> = {
   [DATA.broadcastConfirm]: { kind: "broadcast", confirm: true },
   [DATA.broadcastCancel]: { kind: "broadcast", confirm: false },
   [DATA.extraSkip]: { kind: "extra", choice: null },
+  ...Object.fromEntries(Object.entries(DATA.unitAdmin).map(([action, data]) => [data, { kind: "unitAdmin", action } as Callback])),
 };
 
 const CODE = "[A-Za-z0-9_-]{1,32}";

@@ -7,6 +7,8 @@ import type { CertificateReader } from "../certificates/certificates.js";
 import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
 import type { People } from "../domain/people.js";
+import type { UnitAdminDirectory } from "../domain/unit-admins.js";
+import type { UnitTools } from "../domain/unit-tools.js";
 import type { Logger } from "../logger.js";
 import { M } from "../messages/index.js";
 import { onAnswerButton, onAttemptInput, startAttempt } from "./attempt-flow.js";
@@ -17,10 +19,13 @@ import { onRegistrationEvent } from "./registration/steps.js";
 import { type ConversationSession, emptySession } from "./session.js";
 import { type EngineContext, isRegistered, type RegisteredTurn, say, type Turn } from "./turn.js";
 import type { Actor, InboundEvent, Reply } from "./types.js";
+import { onUnitAdmin } from "./unit-admin.js";
 
 export interface EngineDeps {
   contest: ContestContext;
   logger: Logger;
+  unitAdmins?: UnitAdminDirectory;
+  links?: EngineContext["links"];
 }
 
 /** Everything one turn works with: the services are bound to the turn's transaction. */
@@ -31,6 +36,7 @@ export interface TurnInput {
   people: People;
   attempts: AttemptService;
   certificates: CertificateReader;
+  unitTools: UnitTools;
   now: Date;
 }
 
@@ -54,6 +60,9 @@ export class ConversationEngine {
       people,
       attempts: input.attempts,
       certificates: input.certificates,
+      unitTools: input.unitTools,
+      unitAdmins: this.deps.unitAdmins,
+      links: this.deps.links,
       logger: this.deps.logger,
     };
     const { account, participant } = await people.arrive(actor, now);
@@ -88,6 +97,7 @@ export class ConversationEngine {
     if (command === "huongdan") return showHelp(ctx, turn);
     if (command === "ketqua") return showResults(ctx, turn);
     if (command === "chungnhan") return showCertificates(ctx, turn);
+    if (callback?.kind === "unitAdmin") return onUnitAdmin(ctx, turn, callback.action);
     if (callback?.kind === "review") return showReview(ctx, turn, callback.round);
     if (callback?.kind === "editProfile") {
       turn.session = { ...emptySession(), editingProfile: true, draft: draftOf(ctx, turn.participant) };

@@ -13,6 +13,7 @@ export const DATA = {
   menuProfile: "m:hs",
   menuHelp: "m:hd",
   menuCertificates: "m:cn",
+  unitAdmin: { menu: "ua:m", standing: "ua:s", links: "ua:l", remind: "ua:r", send: "ua:ok", cancel: "ua:no" },
   editProfile: "hs:e",
   unit: (code: string) => `u:${code}`,
   unitChoose: (code: string) => `us:${code}`,

@@ -12,8 +12,17 @@ import { type EngineContext, type RegisteredTurn, say, type Turn } from "./turn.
 /** Files per request: a contest of many rounds could give one person a dozen. */
 const MAX_CERTIFICATES_SENT = 5;
 
+/** The unit the participant administers, if any (they get its tools in the menu). */
+export const administeredUnit = (ctx: EngineContext, phone: string | undefined) => {
+  const code = phone ? ctx.unitAdmins?.unitOf(phone) : undefined;
+  return code ? ctx.contest.units.find((u) => u.code === code) : undefined;
+};
+
 export function showMenu(ctx: EngineContext, turn: Turn): void {
-  say(turn, M.menu, { buttons: menuButtons(ctx.contest) });
+  const admin = administeredUnit(ctx, turn.participant?.phone);
+  say(turn, M.menu, {
+    buttons: [...menuButtons(ctx.contest), ...(admin ? [[{ label: BUTTONS.unitMenu, data: DATA.unitAdmin.menu }]] : [])],
+  });
 }
 
 export function showHelp(ctx: EngineContext, turn: Turn): void {

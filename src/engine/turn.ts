@@ -5,6 +5,8 @@ import type { CertificateReader } from "../certificates/certificates.js";
 import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
 import type { People } from "../domain/people.js";
+import type { UnitAdminDirectory } from "../domain/unit-admins.js";
+import type { UnitTools } from "../domain/unit-tools.js";
 import type { Participant, PlatformAccount } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import type { ConversationSession } from "./session.js";
@@ -34,6 +36,11 @@ export interface EngineContext {
   people: People;
   attempts: AttemptService;
   certificates: CertificateReader;
+  unitTools: UnitTools;
+  /** Who administers which unit (absent: nobody has the unit tools). */
+  unitAdmins?: UnitAdminDirectory;
+  /** Where the units' links point (the Telegram bot, the public address). */
+  links?: { telegramBot?: string; publicUrl?: string };
   logger: Logger;
 }
 

@@ -56,7 +56,8 @@ export interface OutboundMessage {
 
 /** A file the bot sends, by reference: a certificate by its verification code. */
 export interface DocumentRef {
-  kind: "certificate";
+  /** A certificate's PDF by its verification code, or a unit's QR code (PNG) by the unit's code. */
+  kind: "certificate" | "unitQr";
   code: string;
   filename: string;
 }

@@ -40,6 +40,6 @@ export const CERTIFICATE = {
   certificatesOff: "Cuộc thi này không cấp giấy chứng nhận qua bot.",
   certificateCaption: (what: string, serial: string) => `🏅 ${what}\nSố: ${serial}`,
   certificatesMore: (shown: number, total: number) => `Đã gửi ${shown} giấy gần nhất trong tổng số ${total}.`,
-  certificateFileFailed: (link: string) => `Không gửi được tệp PDF qua Zalo lúc này. Bạn có thể tải giấy chứng nhận tại: ${link}`,
+  zaloFileFailed: (link: string) => `Không gửi được tệp qua Zalo lúc này. Bạn có thể mở tệp tại: ${link}`,
   certificateNoticeHint: " 🏅 Bạn được cấp giấy chứng nhận: gửi /chungnhan để nhận bản PDF.",
 } as const;

@@ -203,6 +203,7 @@ export const CONSOLE = {
   disabled: "Đã khoá",
   passwordOptional: "Mật khẩu (để trống: tạo ngẫu nhiên)",
   unitForUnitAdmin: "Mã đơn vị (với quản trị đơn vị)",
+  phoneForUnitAdmin: "Số điện thoại (quản trị đơn vị dùng công cụ đơn vị trong Telegram/Zalo)",
   auditTitle: "Nhật ký thao tác (200 mục gần nhất)",
   notFound: "Không tìm thấy.",
   accountErrors: {
@@ -212,5 +213,6 @@ export const CONSOLE = {
     unknownUnit: (code: string) => `Cuộc thi không có đơn vị mã ${code}.`,
     password: (min: number) => `Mật khẩu cần ít nhất ${min} ký tự.`,
     taken: (login: string) => `Tên đăng nhập ${login} đã có người dùng.`,
+    phone: "Số điện thoại không phải số di động Việt Nam.",
   },
 } as const;

@@ -5,8 +5,9 @@ import { CERTIFICATE } from "./certificate.js";
 import { GROUP } from "./group.js";
 import { ORGANIZER } from "./organizer.js";
 import { PARTICIPANT } from "./participant.js";
+import { UNIT_ADMIN } from "./unit-admin.js";
 
 export { BUTTONS, COMMAND_MENU, COMMAND_WORDS } from "./buttons.js";
 export { BROADCAST, CERTIFICATE, GROUP, ORGANIZER, PARTICIPANT };
 
-export const M = { ...PARTICIPANT, ...BROADCAST, ...CERTIFICATE, ...GROUP, ...ORGANIZER } as const;
+export const M = { ...PARTICIPANT, ...BROADCAST, ...CERTIFICATE, ...GROUP, ...ORGANIZER, ...UNIT_ADMIN } as const;

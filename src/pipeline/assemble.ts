@@ -4,6 +4,7 @@
 import { platformPacers } from "../broadcast/rate-limiter.js";
 import type { Config } from "../config.js";
 import type { ContestContext } from "../contest/context.js";
+import type { UnitAdminDirectory } from "../domain/unit-admins.js";
 import { ConversationEngine } from "../engine/engine.js";
 import type { Platform } from "../generated/prisma/client.js";
 import { Inbox } from "../inbox/inbox.js";
@@ -25,6 +26,8 @@ export function assemblePipeline(deps: {
   sessions: SessionStore;
   logger: Logger;
   metrics: Metrics;
+  /** Who administers which unit (their tools in chat). */
+  unitAdmins?: UnitAdminDirectory;
 }) {
   const { config, db, contest, sessions, logger, metrics } = deps;
   const redis = sessions instanceof RedisSessionStore ? sessions.client : undefined;
@@ -59,7 +62,12 @@ export function assemblePipeline(deps: {
   const runner = new TurnRunner({
     prisma: db.prisma,
     contest,
-    engine: new ConversationEngine({ contest, logger }),
+    engine: new ConversationEngine({
+      contest,
+      logger,
+      unitAdmins: deps.unitAdmins,
+      links: { telegramBot: config.telegramBotUsername, publicUrl: config.publicUrl },
+    }),
     sessions,
     clock: () => new Date(),
     sessionTtlSeconds: config.sessionTtlSeconds,

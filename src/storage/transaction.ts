@@ -8,8 +8,12 @@ export type Db = PrismaClient | Prisma.TransactionClient;
 const isClient = (db: Db): db is PrismaClient => typeof (db as { $transaction?: unknown }).$transaction === "function";
 
 /** Runs `fn` in a transaction of its own, or as part of the caller's when `db` is one. */
-export function atomically<T>(db: Db, fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-  return isClient(db) ? db.$transaction(fn) : fn(db);
+export function atomically<T>(
+  db: Db,
+  fn: (tx: Prisma.TransactionClient) => Promise<T>,
+  options?: { timeout?: number; maxWait?: number },
+): Promise<T> {
+  return isClient(db) ? db.$transaction(fn, options) : fn(db);
 }
 
 let savepoints = 0;

@@ -137,7 +137,7 @@ describe.each(BACKENDS)("certificates delivered on %s", (backend) => {
     const fallback = zalo.messagesTo(zaloUser.externalId).slice(again);
     zalo.uploadError = undefined;
     expect(fallback.some((m) => m.file)).toBe(false);
-    const links = fallback.filter((m) => m.text?.startsWith("Không gửi được tệp PDF"));
+    const links = fallback.filter((m) => m.text?.startsWith("Không gửi được tệp qua Zalo"));
     expect(links).toHaveLength(3);
     expect(links[0]!.text).toMatch(new RegExp(`${PUBLIC_URL}/chungnhan/[0-9a-f]{20}/pdf$`));
   });

@@ -7,6 +7,7 @@ import type { ContestContext } from "../../src/contest/context.js";
 import { readDefinition } from "../../src/contest/definition.js";
 import type { AttemptService } from "../../src/domain/attempts.js";
 import type { NewParticipant, People, RegisterOutcome } from "../../src/domain/people.js";
+import type { UnitTools } from "../../src/domain/unit-tools.js";
 import { parseCallback } from "../../src/engine/callback-data.js";
 import { ConversationEngine } from "../../src/engine/engine.js";
 import { DATA } from "../../src/engine/keyboards.js";
@@ -114,6 +115,7 @@ function converse(contest: ContestContext) {
   const conversation = new ConversationEngine({ contest, logger: silentLogger });
   const attempts = { current: async () => ({ round: null, attempt: null }) } as unknown as AttemptService; // no round open: registration only
   const certificates = { forParticipant: async () => [] } as unknown as CertificateReader;
+  const unitTools = {} as unknown as UnitTools; // nobody administers a unit here
   let session: ConversationSession | undefined;
   const engine = {
     handle: async (actor: Actor, event: InboundEvent) => {
@@ -124,6 +126,7 @@ function converse(contest: ContestContext) {
         people,
         attempts,
         certificates,
+        unitTools,
         now: new Date("2026-11-24T03:00:00Z"),
       });
       session = result.session;

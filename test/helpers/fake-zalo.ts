@@ -14,7 +14,7 @@ export interface ZaloCall {
 
 export class FakeZalo {
   readonly calls: ZaloCall[] = [];
-  /** Files uploaded, by the token each was answered with. */
+  /** Files and images uploaded, by the token or attachment id each was answered with. */
   readonly uploads = new Map<string, { filename: string; bytes: Buffer }>();
   /** When set, uploads answer this Zalo error (an OA whose package cannot send files). */
   uploadError?: { error: number; message: string };
@@ -83,6 +83,13 @@ export class FakeZalo {
         data: { message_id: `m${this.calls.length}`, user_id: (body.recipient as { user_id: string }).user_id },
       });
     });
+    app.post("/v2.0/oa/upload/image", multer({ storage: multer.memoryStorage() }).single("file"), (req, res) => {
+      if (req.header("access_token") !== this.accessToken) return void res.json({ error: -216, message: "Access token is invalid" });
+      if (!req.file || req.file.size > 1024 * 1024) return void res.json({ error: -201, message: "image is missing or larger than 1 MB" });
+      const id = `img-${this.uploads.size + 1}`;
+      this.uploads.set(id, { filename: req.file.originalname, bytes: req.file.buffer });
+      res.json({ error: 0, message: "Success", data: { attachment_id: id } });
+    });
     app.post("/v2.0/oa/upload/file", multer({ storage: multer.memoryStorage() }).single("file"), (req, res) => {
       if (req.header("access_token") !== this.accessToken) return void res.json({ error: -216, message: "Access token is invalid" });
       if (this.uploadError) return void res.json(this.uploadError);
@@ -102,17 +109,21 @@ export class FakeZalo {
   }
 
   /** Messages sent to one user: text, plus button payloads when the message had buttons. */
-  messagesTo(userId: string): { text?: string; buttons?: string[]; template?: string; file?: string }[] {
+  messagesTo(userId: string): { text?: string; buttons?: string[]; template?: string; file?: string; image?: string }[] {
     return this.calls
       .filter((c) => (c.body.recipient as { user_id: string }).user_id === userId && c.token === this.accessToken)
       .map((c) => {
         const m = c.body.message as {
           text?: string;
-          attachment?: { type: string; payload: { buttons?: { payload: string }[]; template_type?: string; token?: string } };
+          attachment?: {
+            type: string;
+            payload: { buttons?: { payload: string }[]; template_type?: string; token?: string; elements?: { attachment_id?: string }[] };
+          };
         };
         return {
           text: m.text,
           file: m.attachment?.type === "file" ? m.attachment.payload.token : undefined,
+          image: m.attachment?.payload.template_type === "media" ? m.attachment.payload.elements?.[0]?.attachment_id : undefined,
           buttons: m.attachment?.payload.buttons?.map((b) => b.payload),
           template: m.attachment?.payload.template_type,
         };

@@ -99,7 +99,7 @@ export class TelegramAdapter implements Messenger, ReplyChannel {
     return (await this.api.sendMessage(chatId, last, { reply_markup: markup })).message_id;
   }
 
-  /** A file with the text as its caption (or before it, when longer than a caption may be). */
+  /** A file (or a photo) with the text as its caption (or before it, when longer than a caption may be). */
   private async sendDocument(chatId: string, message: OutboundMessage): Promise<number> {
     const { document, ...rest } = message;
     const file = document && (await this.documents?.(document));
@@ -109,10 +109,12 @@ export class TelegramAdapter implements Messenger, ReplyChannel {
     }
     const fits = [...message.text].length <= CAPTION_LIMIT;
     if (!fits) await this.sendPlain(chatId, { text: message.text });
-    const sent = await this.api.sendDocument(chatId, new InputFile(file.bytes, file.filename), {
-      caption: fits ? message.text : undefined,
-      reply_markup: keyboard(message),
-    });
+    const input = new InputFile(file.bytes, file.filename);
+    const extra = { caption: fits ? message.text : undefined, reply_markup: keyboard(message) };
+    // An image (a unit's QR code) shows as a photo, to forward as it is; anything else as a file.
+    const sent = file.filename.endsWith(".png")
+      ? await this.api.sendPhoto(chatId, input, extra)
+      : await this.api.sendDocument(chatId, input, extra);
     return sent.message_id;
   }
 

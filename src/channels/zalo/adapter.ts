@@ -29,7 +29,8 @@ export type ZaloButtonMode = "auto" | "on" | "off";
 /** Where the choices last offered to a user are kept. */
 export const pendingChoicesKey = (userId: string) => `zalo:pending:${userId}`;
 
-const SLASH_COMMAND = new RegExp(`/(${Object.keys(COMMAND_WORDS).join("|")})\\b`, "g");
+// A slash command standing alone: not a path in a link (https://thi.example.vn, /u/thi).
+const SLASH_COMMAND = new RegExp(`(?<![\\w/:.])/(${Object.keys(COMMAND_WORDS).join("|")})\\b(?!\\.\\w|/)`, "g");
 
 /** "/thi" → «Thi»: Zalo people do not type slash commands, and no Zalo text may ask them to. */
 export const withCommandWords = (text: string) =>
@@ -104,11 +105,12 @@ export class ZaloAdapter implements Messenger, ReplyChannel {
       return;
     }
     try {
-      await this.client.sendFile(userId, file.bytes, file.filename);
+      if (file.filename.endsWith(".png")) await this.client.sendImage(userId, file.bytes, file.filename);
+      else await this.client.sendFile(userId, file.bytes, file.filename);
     } catch (error) {
       if (!isRefusal(error)) throw error;
       this.logger.warn({ err: (error as Error).message }, "Zalo refused the file; sent its link instead");
-      await this.sendTexts(userId, M.certificateFileFailed(file.link));
+      await this.sendTexts(userId, M.zaloFileFailed(file.link));
     }
   }
 

@@ -109,6 +109,25 @@ export class ZaloClient {
     });
   }
 
+  /** Uploads an image (PNG, up to 1 MB) and sends it as a media message. */
+  async sendImage(userId: string, bytes: Buffer, filename: string): Promise<unknown> {
+    const uploaded = await this.call<{ attachment_id?: string }>(async (token) => {
+      const form = new FormData();
+      form.append("file", new Blob([new Uint8Array(bytes)], { type: "image/png" }), filename);
+      return (await this.http.post(ZALO.uploadImagePath, form, { headers: { access_token: token } })).data;
+    });
+    if (!uploaded?.attachment_id) throw new ZaloApiError(0, "the image upload answered no attachment id");
+    return this.post(ZALO.sendPath, {
+      recipient: { user_id: userId },
+      message: {
+        attachment: {
+          type: "template",
+          payload: { template_type: "media", elements: [{ media_type: "image", attachment_id: uploaded.attachment_id }] },
+        },
+      },
+    });
+  }
+
   /** Zalo's form asking the user to share name and phone; the answer is a user_submit_info event. */
   requestUserInfo(userId: string, title: string, subtitle: string): Promise<unknown> {
     return this.post(ZALO.sendPath, {

@@ -10,6 +10,8 @@ export const ZALO = {
    * refusal makes the adapter send the file's link instead (a live upload would confirm it).
    */
   uploadFilePath: "/v2.0/oa/upload/file",
+  /** Multipart `file` (JPG/PNG up to 1 MB) answering an attachment_id for a media template. */
+  uploadImagePath: "/v2.0/oa/upload/image",
   profilePath: "/v3.0/oa/user/detail",
   tokenPath: "/v4/oa/access_token",
   textLimit: 2000,

@@ -3,6 +3,7 @@
 // are bcrypt hashes (bcryptjs, cost 12: about a quarter of a second to check, which is the point).
 import { randomBytes } from "node:crypto";
 import bcrypt from "bcryptjs";
+import { normalizePhone } from "../../engine/validation.js";
 import type { ConsoleRole, ConsoleUser, PrismaClient } from "../../generated/prisma/client.js";
 import { CONSOLE } from "../../messages/console.js";
 
@@ -19,6 +20,8 @@ export interface NewAccount {
   name: string;
   role: ConsoleRole;
   unitCode?: string;
+  /** A unit admin's phone: the bot gives them their unit's menu in chat. */
+  phone?: string;
   /** Generated (and returned) when absent. */
   password?: string;
 }
@@ -36,6 +39,8 @@ export async function createAccount(
   const unitCode = input.unitCode?.trim().toUpperCase() || undefined;
   if (input.role === "UNIT_ADMIN" && !unitCode) throw new AccountError(E.unitNeeded);
   if (unitCode && !unitCodes.includes(unitCode)) throw new AccountError(E.unknownUnit(unitCode));
+  const phone = input.phone?.trim() ? normalizePhone(input.phone) : undefined;
+  if (input.phone?.trim() && !phone) throw new AccountError(E.phone);
   const password = input.password ?? randomBytes(12).toString("base64url");
   if (password.length < PASSWORD_MIN_LENGTH) throw new AccountError(E.password(PASSWORD_MIN_LENGTH));
   if (await prisma.consoleUser.findUnique({ where: { login } })) throw new AccountError(E.taken(login));
@@ -45,6 +50,7 @@ export async function createAccount(
       name,
       role: input.role,
       unitCode: input.role === "ORGANIZER" ? null : unitCode,
+      phone: input.role === "UNIT_ADMIN" ? phone : null,
       passwordHash: await bcrypt.hash(password, COST),
     },
   });

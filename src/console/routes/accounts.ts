@@ -46,6 +46,7 @@ export function accountRoutes(deps: ConsoleDeps): Router {
 <label>${CONSOLE.colLogin}<input name="login" required maxlength="40"></label><label>${CONSOLE.fullName}<input name="name" required maxlength="80"></label>
 <label>${CONSOLE.colRole}<select name="role">${ROLES.map((r) => html`<option value="${r}">${CONSOLE.roleNames[r]}</option>`)}</select></label>
 <label>${CONSOLE.unitForUnitAdmin}<input name="unitCode" maxlength="32"></label>
+<label>${CONSOLE.phoneForUnitAdmin}<input name="phone" type="tel" maxlength="20"></label>
 <label>${CONSOLE.passwordOptional}<input name="password" type="password" autocomplete="new-password"></label><button>${CONSOLE.createAccount}</button></form>`,
       error ? 400 : 200,
     );
@@ -64,6 +65,7 @@ export function accountRoutes(deps: ConsoleDeps): Router {
           name: String(body.name ?? ""),
           role,
           unitCode: typeof body.unitCode === "string" ? body.unitCode : undefined,
+          phone: typeof body.phone === "string" ? body.phone : undefined,
           password: typeof body.password === "string" && body.password ? body.password : undefined,
         },
         contest.units.map((u) => u.code),
