@@ -8,6 +8,7 @@ import { adminRouter } from "./admin/router.js";
 import { findToken } from "./admin/tokens.js";
 import { startBackgroundWork } from "./background.js";
 import { pendingDeliveries } from "./broadcast/campaigns.js";
+import { GroupPosts } from "./broadcast/group-posts.js";
 import type { Messenger } from "./broadcast/messenger.js";
 import { certificateRouter } from "./certificates/router.js";
 import { documentLoader } from "./channels/documents.js";
@@ -118,6 +119,8 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       });
       messengers.TELEGRAM = adapter;
       replyChannels.TELEGRAM = adapter;
+      const groupPosts = new GroupPosts(db.prisma, contest, services.results, adapter, telegramLogger);
+      upkeep.push({ name: "group posts", run: () => groupPosts.tick(new Date()) });
       let inited: Promise<void>;
       if (config.telegram.mode === "webhook") {
         const init = initBotInBackground(bot, telegramLogger);

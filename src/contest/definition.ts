@@ -128,6 +128,8 @@ export const contestSchema = z
     units: z.array(unit).default([]),
     /** Phone numbers of the organizing board, jury and secretariat: never ranked. */
     excludedPhones: z.array(z.string()).default([]),
+    /** Telegram groups tied to a unit get its standing daily at this hour while a round is open. */
+    groupDigest: z.object({ hour: z.number().int().min(0).max(23) }).optional(),
     /** Unit admins (tổ trưởng, secretaries) by phone: in chat they get their unit's menu. */
     unitAdmins: z.array(z.object({ phone: z.string(), unit: z.string() })).default([]),
     /** Certificates for winners (and optionally participants) after each round: see certificate-settings.ts. */
