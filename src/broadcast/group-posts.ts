@@ -47,7 +47,13 @@ export class GroupPosts {
     const posts = groups.flatMap((g) => {
       const u = units.find((x) => x.code === g.unitCode);
       if (!u) return [];
-      return [{ chatId: g.chatId, key: `round:${round.number}`, text: M.groupRoundStanding(round.number, u.name, u.participants, u.rate, u.rank, competing) }];
+      return [
+        {
+          chatId: g.chatId,
+          key: `round:${round.number}`,
+          text: M.groupRoundStanding(round.number, u.name, u.participants, u.rate, u.rank, competing),
+        },
+      ];
     });
     await this.prisma.groupPost.createMany({ data: posts, skipDuplicates: true });
   }
@@ -63,7 +69,11 @@ export class GroupPosts {
     for (const g of groups.filter((x) => !done.has(x.chatId))) {
       const s = await tools.standing(g.unitCode, now);
       if (!s) return; // no round open: no digest today
-      posts.push({ chatId: g.chatId, key, text: M.groupDailyDigest(s.round, s.unit.name, s.attempted, s.base, s.rate, s.attempted - s.attemptedDayAgo) });
+      posts.push({
+        chatId: g.chatId,
+        key,
+        text: M.groupDailyDigest(s.round, s.unit.name, s.attempted, s.base, s.rate, s.attempted - s.attemptedDayAgo),
+      });
     }
     await this.prisma.groupPost.createMany({ data: posts, skipDuplicates: true });
   }
