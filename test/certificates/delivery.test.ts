@@ -8,17 +8,16 @@ import { createToken } from "../../src/admin/tokens.js";
 import type { Actor } from "../../src/engine/types.js";
 import { M } from "../../src/messages/index.js";
 import { certificateContestFile } from "../helpers/certificate-contest.js";
-import { type Harness, register, takeAttempt } from "../helpers/contest.js";
+import { onServer, register, takeAttempt } from "../helpers/contest.js";
 import { BACKENDS } from "../helpers/db.js";
 import { FakeTelegram } from "../helpers/fake-telegram.js";
-import { FakeZalo, signedEvent } from "../helpers/fake-zalo.js";
+import { FakeZalo } from "../helpers/fake-zalo.js";
 import { pdfPages, pdfText } from "../helpers/poppler.js";
-import { backendEnv, startServer, type TestServer } from "../helpers/server.js";
+import { backendEnv, type TestServer } from "../helpers/server.js";
 import { textUpdate } from "../helpers/telegram-updates.js";
+import { chat, textEvent, zaloServer } from "../helpers/zalo-chat.js";
 
 const SECRET = "cert_secret-1";
-const APP_ID = "555";
-const OA_KEY = "oa-key";
 const PUBLIC_URL = "https://thi.example.vn";
 
 describe.each(BACKENDS)("certificates delivered on %s", (backend) => {
@@ -35,32 +34,21 @@ describe.each(BACKENDS)("certificates delivered on %s", (backend) => {
     zalo.seed("at-0", "rt-0");
     const backendSettings = await backendEnv(backend);
     drop = backendSettings.drop;
-    running = await startServer({
+    running = await zaloServer(zalo, {
       ...backendSettings.env,
       CONTEST_FILE: await certificateContestFile(),
       PUBLIC_URL,
       TELEGRAM_BOT_TOKEN: "123456:TEST",
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       TELEGRAM_API_ROOT: telegram.apiRoot,
-      ZALO_APP_ID: APP_ID,
-      ZALO_APP_SECRET: zalo.appSecret,
-      ZALO_OA_SECRET_KEY: OA_KEY,
-      ZALO_REFRESH_TOKEN: "rt-0",
-      ZALO_API_BASE: zalo.base,
-      ZALO_OAUTH_BASE: zalo.base,
     });
     organizer = (await createToken(running.db.prisma, { name: "Thư ký", role: "ORGANIZER" })).token;
     // Two people play round 1 (the server's clock: the round opened today) and it is closed by hand.
-    const player = {
-      engine: running.runner,
-      db: running.db,
-      clock: { advance: () => undefined },
-      contest: { def: { prediction: { enabled: true } } },
-    };
+    const player = onServer(running);
     await register(running.runner, tgUser, { name: "Nguyễn Thị Hồng Nhung", phone: "0939000001", unit: "TDP01", audience: "DAN" });
-    await takeAttempt(player as unknown as Harness, tgUser, "+84939000001", 10, 0);
+    await takeAttempt(player, tgUser, "+84939000001", 10, 0);
     await register(running.runner, zaloUser, { name: "Trần Văn Bình", phone: "0939000002", unit: "UBND", audience: "CBCC" });
-    await takeAttempt(player as unknown as Harness, zaloUser, "+84939000002", 9, 0);
+    await takeAttempt(player, zaloUser, "+84939000002", 9, 0);
     const closed = await request(running.server).post("/api/admin/rounds/1/close").set("Authorization", `Bearer ${organizer}`);
     expect(closed.status).toBe(200);
     // The result notices go out in the background: let them finish before the chat is read.
@@ -78,22 +66,7 @@ describe.each(BACKENDS)("certificates delivered on %s", (backend) => {
   });
 
   const zaloSay = async (text: string) => {
-    const { raw, signature } = signedEvent(
-      {
-        event_name: "user_send_text",
-        sender: { id: zaloUser.externalId },
-        recipient: { id: "oa" },
-        message: { msg_id: `m${Date.now()}${Math.random()}`, text },
-      },
-      APP_ID,
-      OA_KEY,
-    );
-    const res = await request(running.server)
-      .post("/webhooks/zalo")
-      .set("Content-Type", "application/json")
-      .set("X-ZEvent-Signature", signature)
-      .send(raw);
-    expect(res.status).toBe(200);
+    expect((await chat(zalo, () => running).deliver(textEvent(zaloUser.externalId, text))).status).toBe(200);
     await running.settled();
   };
 

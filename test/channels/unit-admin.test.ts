@@ -12,15 +12,14 @@ import { ZALO } from "../../src/channels/zalo/protocol.js";
 import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
 import type { Actor } from "../../src/engine/types.js";
 import { M } from "../../src/messages/index.js";
-import { type Harness, register, takeAttempt } from "../helpers/contest.js";
+import { onServer, register, takeAttempt } from "../helpers/contest.js";
 import { FakeTelegram } from "../helpers/fake-telegram.js";
-import { FakeZalo, signedEvent } from "../helpers/fake-zalo.js";
-import { startServer, type TestServer } from "../helpers/server.js";
+import { FakeZalo } from "../helpers/fake-zalo.js";
+import type { TestServer } from "../helpers/server.js";
 import { callbackUpdate } from "../helpers/telegram-updates.js";
+import { chat, textEvent, zaloServer } from "../helpers/zalo-chat.js";
 
 const SECRET = "unit_admin-secret";
-const APP_ID = "777";
-const OA_KEY = "oa-key-2";
 const PUBLIC_URL = "https://thi.example.vn";
 
 describe("unit admins in chat", () => {
@@ -41,27 +40,16 @@ describe("unit admins in chat", () => {
       sample.replace("questionBank: questions.csv", `questionBank: ${path.join(path.dirname(SAMPLE_CONTEST_FILE), "questions.csv")}`) +
         '\nunitAdmins:\n  - { phone: "0939200001", unit: KP1 }\n  - { phone: "0939200009", unit: KP2 }\n',
     );
-    running = await startServer({
+    running = await zaloServer(zalo, {
       CONTEST_FILE: file,
       PUBLIC_URL,
       TELEGRAM_BOT_TOKEN: "123456:TEST",
       TELEGRAM_BOT_USERNAME: "cuocthi_bot",
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       TELEGRAM_API_ROOT: telegram.apiRoot,
-      ZALO_APP_ID: APP_ID,
-      ZALO_APP_SECRET: zalo.appSecret,
-      ZALO_OA_SECRET_KEY: OA_KEY,
-      ZALO_REFRESH_TOKEN: "rt-0",
-      ZALO_API_BASE: zalo.base,
-      ZALO_OAUTH_BASE: zalo.base,
     });
     // KP1: its admin (TDP01) and three residents, one of whom has taken round 1; KP2: its admin on Zalo and one resident.
-    const player = {
-      engine: running.runner,
-      db: running.db,
-      clock: { advance: () => undefined },
-      contest: { def: { prediction: { enabled: true } } },
-    };
+    const player = onServer(running);
     const people = [
       { who: tg(8001), name: "Tổ Trưởng Một", phone: "0939200001", unit: "TDP01" },
       { who: tg(8002), name: "Nguyễn Văn Hai", phone: "0939200002", unit: "TDP01", plays: true },
@@ -72,7 +60,7 @@ describe("unit admins in chat", () => {
     ];
     for (const p of people) {
       await register(running.runner, p.who, { name: p.name, phone: p.phone, unit: p.unit, audience: "DAN" });
-      if (p.plays) await takeAttempt(player as unknown as Harness, p.who, `+84${p.phone.slice(1)}`, 7, 0);
+      if (p.plays) await takeAttempt(player, p.who, `+84${p.phone.slice(1)}`, 7, 0);
     }
   });
   afterAll(async () => {
@@ -149,21 +137,7 @@ describe("unit admins in chat", () => {
   it("gives a Zalo unit admin the same tools, with the QR code as an uploaded image", async () => {
     const say = async (text: string) => {
       const before = zalo.messagesTo(zaloAdmin.externalId).length;
-      const { raw, signature } = signedEvent(
-        {
-          event_name: "user_send_text",
-          sender: { id: zaloAdmin.externalId },
-          recipient: { id: "oa" },
-          message: { msg_id: `m${Math.random()}`, text },
-        },
-        APP_ID,
-        OA_KEY,
-      );
-      const res = await request(running.server)
-        .post("/webhooks/zalo")
-        .set("Content-Type", "application/json")
-        .set("X-ZEvent-Signature", signature)
-        .send(raw);
+      const res = await chat(zalo, () => running).deliver(textEvent(zaloAdmin.externalId, text));
       expect(res.status).toBe(200);
       await running.settled();
       return zalo.messagesTo(zaloAdmin.externalId).slice(before);

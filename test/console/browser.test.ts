@@ -12,7 +12,7 @@ import { bootstrap, type Running } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
 import { createAccount } from "../../src/console/auth/accounts.js";
 import type { Actor } from "../../src/engine/types.js";
-import { type Harness, register, takeAttempt } from "../helpers/contest.js";
+import { onServer, register, takeAttempt } from "../helpers/contest.js";
 import { FakeTelegram } from "../helpers/fake-telegram.js";
 import { silentLogger } from "../helpers/logger.js";
 import { pdfPages, pdfText } from "../helpers/poppler.js";
@@ -69,16 +69,11 @@ describe("web console in Chromium", () => {
       units,
     );
     // Three people register, two of them in TDP01; they take round 1 (one with every answer right).
-    const player = {
-      engine: running.runner,
-      db: running.db,
-      clock: { advance: () => undefined },
-      contest: { def: { prediction: { enabled: true } } },
-    };
+    const player = onServer(running);
     for (const [i, { name, unit }] of PEOPLE.entries()) {
       const who: Actor = { platform: "TELEGRAM", externalId: `${7100 + i}`, chatId: `${7100 + i}`, canShareContact: true };
       await register(running.runner, who, { name, phone: `09390001${i}0`, unit, audience: "DAN" });
-      if (i < 2) await takeAttempt(player as unknown as Harness, who, `+849390001${i}0`, i === 0 ? 10 : 6, 1);
+      if (i < 2) await takeAttempt(player, who, `+849390001${i}0`, i === 0 ? 10 : 6, 1);
     }
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -148,3 +148,15 @@ export async function takeAttempt(h: Harness, who: Actor, phone: string, right: 
   if (h.contest.def.prediction.enabled) await h.engine.handle(who, text(String(prediction)));
   await h.engine.handle(who, button("p:ok"));
 }
+
+/**
+ * The parts of a Harness that takeAttempt uses, on a whole running server (its own clock, so
+ * nothing to advance): for end-to-end tests that seed attempts before driving the platforms.
+ */
+export const onServer = (running: { runner: TurnRunner; db: Pick<TestDatabase, "prisma"> }, prediction = true): Harness =>
+  ({
+    engine: running.runner,
+    db: running.db,
+    clock: { advance: () => undefined },
+    contest: { def: { prediction: { enabled: prediction } } },
+  }) as unknown as Harness;

@@ -95,13 +95,18 @@ export class ZaloClient {
     });
   }
 
+  /** Uploads bytes as the multipart `file` field of an upload endpoint; returns what Zalo answered. */
+  private upload<T>(path: string, bytes: Buffer, filename: string, type: string): Promise<T | undefined> {
+    return this.call<T>(async (token) => {
+      const form = new FormData();
+      form.append("file", new Blob([new Uint8Array(bytes)], { type }), filename);
+      return (await this.http.post(path, form, { headers: { access_token: token } })).data;
+    });
+  }
+
   /** Uploads a file (PDF) and sends it as a `file` attachment (the token is good for one send here). */
   async sendFile(userId: string, bytes: Buffer, filename: string): Promise<unknown> {
-    const uploaded = await this.call<{ token?: string }>(async (token) => {
-      const form = new FormData();
-      form.append("file", new Blob([new Uint8Array(bytes)], { type: "application/pdf" }), filename);
-      return (await this.http.post(ZALO.uploadFilePath, form, { headers: { access_token: token } })).data;
-    });
+    const uploaded = await this.upload<{ token?: string }>(ZALO.uploadFilePath, bytes, filename, "application/pdf");
     if (!uploaded?.token) throw new ZaloApiError(0, "the file upload answered no token");
     return this.post(ZALO.sendPath, {
       recipient: { user_id: userId },
@@ -111,11 +116,7 @@ export class ZaloClient {
 
   /** Uploads an image (PNG, up to 1 MB) and sends it as a media message. */
   async sendImage(userId: string, bytes: Buffer, filename: string): Promise<unknown> {
-    const uploaded = await this.call<{ attachment_id?: string }>(async (token) => {
-      const form = new FormData();
-      form.append("file", new Blob([new Uint8Array(bytes)], { type: "image/png" }), filename);
-      return (await this.http.post(ZALO.uploadImagePath, form, { headers: { access_token: token } })).data;
-    });
+    const uploaded = await this.upload<{ attachment_id?: string }>(ZALO.uploadImagePath, bytes, filename, "image/png");
     if (!uploaded?.attachment_id) throw new ZaloApiError(0, "the image upload answered no attachment id");
     return this.post(ZALO.sendPath, {
       recipient: { user_id: userId },
