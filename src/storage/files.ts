@@ -1,0 +1,101 @@
+// Where uploaded files live (written entries' attachments): a folder under DATA_DIR by
+// default, any S3-compatible object store when FILES_S3_* is configured. Keys are chosen by the
+// caller (safe characters only, checked here); bytes are written whole (entries' files are a few
+// megabytes at most, capped by the contest file).
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+
+export interface FileStore {
+  readonly kind: "folder" | "s3";
+  put(key: string, bytes: Buffer, contentType: string): Promise<void>;
+  /** The file's bytes, or undefined when there is none under the key. */
+  get(key: string): Promise<Buffer | undefined>;
+  delete(key: string): Promise<void>;
+}
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+
+function checkedKey(key: string): string {
+  if (!KEY.test(key) || key.length > 400) throw new Error(`file key not allowed: ${key.slice(0, 60)}`);
+  return key;
+}
+
+export class FolderFileStore implements FileStore {
+  readonly kind = "folder";
+  constructor(private readonly root: string) {}
+
+  private file(key: string): string {
+    return path.join(this.root, ...checkedKey(key).split("/"));
+  }
+
+  async put(key: string, bytes: Buffer): Promise<void> {
+    const file = this.file(key);
+    await mkdir(path.dirname(file), { recursive: true });
+    // Written beside, then renamed: a reader never sees half a file.
+    const partial = `${file}.part`;
+    await writeFile(partial, bytes);
+    await rename(partial, file);
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.file(key));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.file(key), { force: true });
+  }
+}
+
+export interface S3Settings {
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Path-style URLs (bucket in the path): what S3-compatible servers (MinIO, s3rver…) expect. */
+  forcePathStyle: boolean;
+}
+
+export class S3FileStore implements FileStore {
+  readonly kind = "s3";
+  private readonly client: S3Client;
+
+  constructor(private readonly settings: S3Settings) {
+    this.client = new S3Client({
+      endpoint: settings.endpoint,
+      region: settings.region,
+      forcePathStyle: settings.forcePathStyle,
+      credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
+    });
+  }
+
+  async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.settings.bucket, Key: checkedKey(key), Body: bytes, ContentType: contentType }),
+    );
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: checkedKey(key) }));
+      return res.Body ? Buffer.from(await res.Body.transformToByteArray()) : undefined;
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return undefined;
+      throw error;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: checkedKey(key) }));
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}
