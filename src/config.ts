@@ -1,8 +1,10 @@
 // Configuration: read once from the environment at start-up and validated with zod.
-// Variable names are the operator interface of DESIGN.md section 6: keep them stable.
+// Variable names are the operator interface of DESIGN.md section 6: keep them stable. Every
+// variable is declared here, in one place, which is why the file is long.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import type { S3Settings } from "./storage/files.js";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const SAMPLE_CONTEST_FILE = path.join(projectRoot, "contests", "sample", "contest.yaml");
@@ -74,6 +76,11 @@ const schema = z.object({
   ZALO_BUTTONS: z.enum(["auto", "on", "off"]).default("auto"),
   ZALO_API_BASE: z.url().default("https://openapi.zalo.me"),
   ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
+  FILES_S3_BUCKET: optionalString,
+  FILES_S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  FILES_S3_REGION: z.string().default("us-east-1"),
+  FILES_S3_ACCESS_KEY: optionalString,
+  FILES_S3_SECRET_KEY: optionalString,
 });
 
 type Env = z.infer<typeof schema>;
@@ -86,6 +93,11 @@ function dependencyProblems(source: NodeJS.ProcessEnv): string[] {
   const mode = source.TELEGRAM_MODE ?? "webhook";
   if (isSet(source, "TELEGRAM_BOT_TOKEN") && mode === "webhook" && !isSet(source, "TELEGRAM_WEBHOOK_SECRET")) {
     problems.push("TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_BOT_TOKEN is set and TELEGRAM_MODE=webhook");
+  }
+  if (isSet(source, "FILES_S3_BUCKET")) {
+    for (const name of ["FILES_S3_ACCESS_KEY", "FILES_S3_SECRET_KEY"]) {
+      if (!isSet(source, name)) problems.push(`${name}: required when FILES_S3_BUCKET is set`);
+    }
   }
   if (isSet(source, "ZALO_APP_ID")) {
     for (const name of ["ZALO_APP_SECRET", "ZALO_OA_SECRET_KEY"]) {
@@ -152,6 +164,8 @@ export interface Config {
     apiBase: string;
     oauthBase: string;
   };
+  /** Uploaded files in an S3-compatible store; unset: a folder under DATA_DIR. */
+  filesS3?: S3Settings;
 }
 
 export class ConfigError extends Error {
@@ -216,6 +230,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
             oauthBase: env.ZALO_OAUTH_BASE,
           }
         : undefined,
+    filesS3: env.FILES_S3_BUCKET
+      ? {
+          bucket: env.FILES_S3_BUCKET,
+          endpoint: env.FILES_S3_ENDPOINT,
+          region: env.FILES_S3_REGION,
+          accessKeyId: env.FILES_S3_ACCESS_KEY!,
+          secretAccessKey: env.FILES_S3_SECRET_KEY!,
+          // A custom endpoint is an S3-compatible server: those want the bucket in the path.
+          forcePathStyle: env.FILES_S3_ENDPOINT !== undefined,
+        }
+      : undefined,
   };
 }
 
@@ -230,6 +255,7 @@ export function configSecrets(config: Config): (string | undefined)[] {
     config.zalo?.appSecret,
     config.zalo?.oaSecretKey,
     config.zalo?.refreshToken,
+    config.filesS3?.secretAccessKey,
     dbPassword,
     redisPassword,
   ];

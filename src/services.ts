@@ -3,6 +3,7 @@
 import { CertificateReader, CertificateService } from "./certificates/certificates.js";
 import type { ContestContext } from "./contest/context.js";
 import { AttemptService } from "./domain/attempts.js";
+import { EntryService } from "./domain/entries.js";
 import { type People, PrismaPeople } from "./domain/people.js";
 import { UnitTools } from "./domain/unit-tools.js";
 import type { Logger } from "./logger.js";
@@ -41,5 +42,6 @@ export function turnServices(db: Db, contest: ContestContext) {
     people: new PrismaPeople(db, contest.id) as People,
     certificates: new CertificateReader(db, contest.id),
     unitTools: new UnitTools(db, contest),
+    entries: new EntryService(db, contest),
   };
 }

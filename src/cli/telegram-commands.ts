@@ -34,9 +34,13 @@ export function registerTelegramCommands(program: Command, cli: CliContext): voi
           max_connections: cli.config.telegram!.maxConnections,
           drop_pending_updates: opts.dropPending ?? false,
         });
-        // /chungnhan only in a contest that issues certificates.
+        // /chungnhan only in a contest that issues certificates, /baithi only where entries are written.
         const { definition } = await readDefinition(cli.config.contestFile);
-        await bot.api.setMyCommands(COMMAND_MENU.filter((c) => c.command !== "chungnhan" || definition.certificates));
+        await bot.api.setMyCommands(
+          COMMAND_MENU.filter(
+            (c) => (c.command !== "chungnhan" || definition.certificates) && (c.command !== "baithi" || definition.kind !== "quiz"),
+          ),
+        );
         console.log(`webhook set to ${url}; command menu updated`);
       } else if (action === "show") {
         const info = await bot.api.getWebhookInfo();

@@ -10,6 +10,8 @@ export interface ContestContext {
   organizer: string;
   rules: string;
   timezone: string;
+  /** The end of the contest (its last round, or `end`): written entries are accepted until then. */
+  endsAt: Date;
   def: ContestDefinition;
   units: Unit[];
   audiences: Audience[];
@@ -28,6 +30,7 @@ export async function loadContestContext(prisma: PrismaClient, slug: string): Pr
     organizer: contest.organizer,
     rules: contest.rulesText,
     timezone: contest.timezone,
+    endsAt: contest.endsAt,
     def: contestSchema.parse(contest.definition),
     units: contest.units,
     audiences: contest.audiences,

@@ -6,6 +6,7 @@ import { DateTime } from "luxon";
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
 import { certificateSettings } from "./certificate-settings.js";
+import { CONTEST_KINDS, entrySettings } from "./entry-settings.js";
 import { listWindows, toInstant } from "./schedule.js";
 
 const localDateTime = z
@@ -132,6 +133,14 @@ export const contestSchema = z
     groupDigest: z.object({ hour: z.number().int().min(0).max(23) }).optional(),
     /** Unit admins (tổ trưởng, secretaries) by phone: in chat they get their unit's menu. */
     unitAdmins: z.array(z.object({ phone: z.string(), unit: z.string() })).default([]),
+    /** A quiz (rounds of questions), written entries judged by juries, or both (plan 003). */
+    kind: z.enum(CONTEST_KINDS).default("quiz"),
+    entries: entrySettings.default({
+      perPerson: 1,
+      groups: true,
+      maxChars: 30_000,
+      attachments: entrySettings.shape.attachments.parse(undefined),
+    }),
     /** Certificates for winners (and optionally participants) after each round: see certificate-settings.ts. */
     certificates: certificateSettings.optional(),
     /** Question bank spreadsheet (CSV or XLSX), relative to the definition file. */

@@ -23,6 +23,8 @@ export type Callback =
   | { kind: "review"; round: number }
   | { kind: "submit" }
   | { kind: "editPrediction" }
+  /** A written entry's actions. */
+  | { kind: "entry"; action: keyof typeof DATA.entry }
   /** A unit admin's tools (their unit's menu). */
   | { kind: "unitAdmin"; action: keyof typeof DATA.unitAdmin }
   /** Organizer's answer to a broadcast preview (/guitin). */
@@ -43,6 +45,7 @@ const FIXED: Record<string, Callback> = {
   [DATA.broadcastConfirm]: { kind: "broadcast", confirm: true },
   [DATA.broadcastCancel]: { kind: "broadcast", confirm: false },
   [DATA.extraSkip]: { kind: "extra", choice: null },
+  ...Object.fromEntries(Object.entries(DATA.entry).map(([action, data]) => [data, { kind: "entry", action } as Callback])),
   ...Object.fromEntries(Object.entries(DATA.unitAdmin).map(([action, data]) => [data, { kind: "unitAdmin", action } as Callback])),
 };
 

@@ -6,6 +6,7 @@
 import type { CertificateReader } from "../certificates/certificates.js";
 import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
+import type { EntryService } from "../domain/entries.js";
 import type { People } from "../domain/people.js";
 import type { UnitAdminDirectory } from "../domain/unit-admins.js";
 import type { UnitTools } from "../domain/unit-tools.js";
@@ -13,6 +14,7 @@ import type { Logger } from "../logger.js";
 import { M } from "../messages/index.js";
 import { onAnswerButton, onAttemptInput, startAttempt } from "./attempt-flow.js";
 import { type Callback, parseCallback } from "./callback-data.js";
+import { onEntryAction, onEntryInput } from "./entries.js";
 import { showCertificates, showHelp, showMenu, showProfile, showResults, showReview } from "./menu.js";
 import { draftOf, onStart, showConfirm, unitByCode } from "./registration/flow.js";
 import { onRegistrationEvent } from "./registration/steps.js";
@@ -37,6 +39,7 @@ export interface TurnInput {
   attempts: AttemptService;
   certificates: CertificateReader;
   unitTools: UnitTools;
+  entries: EntryService;
   now: Date;
 }
 
@@ -61,6 +64,7 @@ export class ConversationEngine {
       attempts: input.attempts,
       certificates: input.certificates,
       unitTools: input.unitTools,
+      entries: input.entries,
       unitAdmins: this.deps.unitAdmins,
       links: this.deps.links,
       logger: this.deps.logger,
@@ -98,12 +102,21 @@ export class ConversationEngine {
     if (command === "ketqua") return showResults(ctx, turn);
     if (command === "chungnhan") return showCertificates(ctx, turn);
     if (callback?.kind === "unitAdmin") return onUnitAdmin(ctx, turn, callback.action);
+    if (command === "baithi" || callback?.kind === "entry")
+      return onEntryAction(ctx, turn, callback?.kind === "entry" ? callback.action : "menu");
+    if (turn.session.entryInput && (event.type === "text" || event.type === "file")) return onEntryInput(ctx, turn, event);
+    if (event.type === "file" && ctx.contest.def.kind !== "quiz") {
+      const current = await ctx.entries.current(turn.participant.id);
+      if (current?.status === "DRAFT") return onEntryInput(ctx, turn, event);
+      return say(turn, M.entryFileNoDraft);
+    }
     if (callback?.kind === "review") return showReview(ctx, turn, callback.round);
     if (callback?.kind === "editProfile") {
       turn.session = { ...emptySession(), editingProfile: true, draft: draftOf(ctx, turn.participant) };
       return showConfirm(ctx, turn);
     }
 
+    if (ctx.contest.def.kind === "written" && command === "thi") return say(turn, M.writtenOnly);
     const { round, attempt } = await ctx.attempts.current(turn.now, turn.participant.id);
     if (command === "thi") return startAttempt(ctx, turn, round, attempt);
     if (callback?.kind === "answer") return onAnswerButton(ctx, turn, callback, attempt);

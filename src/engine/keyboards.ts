@@ -13,6 +13,19 @@ export const DATA = {
   menuProfile: "m:hs",
   menuHelp: "m:hd",
   menuCertificates: "m:cn",
+  entry: {
+    menu: "e:m",
+    start: "e:n",
+    title: "e:t",
+    text: "e:b",
+    clear: "e:c",
+    files: "e:f",
+    author: "e:a",
+    submit: "e:s",
+    withdraw: "e:w",
+    reopen: "e:r",
+    done: "e:d",
+  },
   unitAdmin: { menu: "ua:m", standing: "ua:s", links: "ua:l", remind: "ua:r", send: "ua:ok", cancel: "ua:no" },
   editProfile: "hs:e",
   unit: (code: string) => `u:${code}`,
@@ -33,8 +46,9 @@ export const ROOT = "_";
 const PAGE_SIZE = 8;
 
 /** The participant's menu; «Giấy chứng nhận» only in a contest that issues certificates. */
-export const menuButtons = (contest: { def: { certificates?: object } }): Button[][] => [
-  [{ label: BUTTONS.start, data: DATA.menuStart }],
+export const menuButtons = (contest: { def: { certificates?: object; kind: string } }): Button[][] => [
+  ...(contest.def.kind === "written" ? [] : [[{ label: BUTTONS.start, data: DATA.menuStart }]]),
+  ...(contest.def.kind === "quiz" ? [] : [[{ label: BUTTONS.entryMenu, data: DATA.entry.menu }]]),
   [
     { label: BUTTONS.results, data: DATA.menuResults },
     { label: BUTTONS.profile, data: DATA.menuProfile },

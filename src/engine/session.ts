@@ -27,6 +27,8 @@ export interface ConversationSession {
   editingProfile?: boolean;
   /** The participant asked to change the prediction before submitting. */
   predictionAgain?: boolean;
+  /** What the next messages add to the written entry's draft. */
+  entryInput?: "title" | "text" | "author" | "files";
 }
 
 export const emptySession = (): ConversationSession => ({ draft: {} });

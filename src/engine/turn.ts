@@ -4,6 +4,7 @@
 import type { CertificateReader } from "../certificates/certificates.js";
 import type { ContestContext } from "../contest/context.js";
 import type { AttemptService } from "../domain/attempts.js";
+import type { EntryService } from "../domain/entries.js";
 import type { People } from "../domain/people.js";
 import type { UnitAdminDirectory } from "../domain/unit-admins.js";
 import type { UnitTools } from "../domain/unit-tools.js";
@@ -37,6 +38,7 @@ export interface EngineContext {
   attempts: AttemptService;
   certificates: CertificateReader;
   unitTools: UnitTools;
+  entries: EntryService;
   /** Who administers which unit (absent: nobody has the unit tools). */
   unitAdmins?: UnitAdminDirectory;
   /** Where the units' links point (the Telegram bot, the public address). */

@@ -20,7 +20,7 @@ export interface Actor {
 }
 
 /** The commands people send (a slash command on Telegram, the words of COMMAND_WORDS on Zalo). */
-export const COMMANDS = ["start", "thi", "ketqua", "hoso", "huongdan", "chungnhan"] as const;
+export const COMMANDS = ["start", "thi", "ketqua", "hoso", "huongdan", "chungnhan", "baithi"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export type InboundEvent =
@@ -30,7 +30,9 @@ export type InboundEvent =
   | { type: "button"; data: string }
   /** A shared contact; `own` is true when the platform says it is the sender's own number. */
   | { type: "contact"; phone: string; own: boolean }
-  /** Stickers, photos, voice and anything else without text. */
+  /** A document or photo: the platform's reference (fetched only when kept), name, type, size if known. */
+  | { type: "file"; fileId: string; name: string; mime: string; size?: number }
+  /** Stickers, voice and anything else without text or a file. */
   | { type: "unsupported" };
 
 export interface Button {

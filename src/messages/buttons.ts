@@ -18,6 +18,17 @@ export const BUTTONS = {
   help: "❓ Hướng dẫn",
   certificates: "🏅 Giấy chứng nhận",
   unitMenu: "🏢 Quản trị đơn vị",
+  entryMenu: "📝 Bài dự thi",
+  entryStart: "✍️ Soạn bài",
+  entryTitle: "✏️ Tên bài",
+  entryText: "➕ Thêm nội dung",
+  entryClearText: "🗑 Xoá nội dung",
+  entryFiles: "📎 Đính kèm",
+  entryAuthor: "👥 Thêm đồng tác giả",
+  entrySubmit: "📨 Nộp bài",
+  entryWithdraw: "↩️ Rút bài",
+  entryReopen: "✏️ Sửa bài",
+  done: "✅ Xong",
   unitStanding: "📊 Đơn vị của tôi",
   unitLinks: "🔗 Link và mã QR",
   unitRemind: "📣 Nhắc người chưa thi",
@@ -38,6 +49,7 @@ export const COMMAND_MENU = [
   { command: "ketqua", description: "Xem kết quả của tôi" },
   { command: "hoso", description: "Xem, sửa hồ sơ dự thi" },
   { command: "chungnhan", description: "Nhận giấy chứng nhận" },
+  { command: "baithi", description: "Bài dự thi viết: soạn, nộp, rút" },
   { command: "huongdan", description: "Hướng dẫn" },
 ] as const;
 
@@ -49,4 +61,5 @@ export const COMMAND_WORDS = {
   hoso: "Hồ sơ",
   huongdan: "Hướng dẫn",
   chungnhan: "Chứng nhận",
+  baithi: "Bài thi",
 } as const;

@@ -6,6 +6,7 @@ import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
 import type { ContestContext } from "../../src/contest/context.js";
 import { readDefinition } from "../../src/contest/definition.js";
 import type { AttemptService } from "../../src/domain/attempts.js";
+import type { EntryService } from "../../src/domain/entries.js";
 import type { NewParticipant, People, RegisterOutcome } from "../../src/domain/people.js";
 import type { UnitTools } from "../../src/domain/unit-tools.js";
 import { parseCallback } from "../../src/engine/callback-data.js";
@@ -94,6 +95,7 @@ async function sampleContext(): Promise<ContestContext> {
     organizer: definition.organizer,
     rules: definition.rules,
     timezone: definition.timezone,
+    endsAt: new Date("2026-12-31T17:00:00Z"),
     def: { ...definition, minimumAge: 15 },
     units: definition.units.map((u) => ({
       id: ids.get(u.code)!,
@@ -116,6 +118,7 @@ function converse(contest: ContestContext) {
   const attempts = { current: async () => ({ round: null, attempt: null }) } as unknown as AttemptService; // no round open: registration only
   const certificates = { forParticipant: async () => [] } as unknown as CertificateReader;
   const unitTools = {} as unknown as UnitTools; // nobody administers a unit here
+  const entries = {} as unknown as EntryService; // a quiz: no written entries
   let session: ConversationSession | undefined;
   const engine = {
     handle: async (actor: Actor, event: InboundEvent) => {
@@ -127,6 +130,7 @@ function converse(contest: ContestContext) {
         attempts,
         certificates,
         unitTools,
+        entries,
         now: new Date("2026-11-24T03:00:00Z"),
       });
       session = result.session;

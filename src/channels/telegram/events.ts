@@ -10,5 +10,20 @@ export function toInboundEvent(ctx: Context): InboundEvent | undefined {
   if (message.contact) {
     return { type: "contact", phone: message.contact.phone_number, own: message.contact.user_id === message.from.id };
   }
-  return message.text !== undefined ? textEvent(message.text) : { type: "unsupported" };
+  if (message.text !== undefined) return textEvent(message.text);
+  if (message.document) {
+    const d = message.document;
+    return {
+      type: "file",
+      fileId: d.file_id,
+      name: d.file_name ?? "tep",
+      mime: d.mime_type ?? "application/octet-stream",
+      size: d.file_size,
+    };
+  }
+  // A photo comes in several sizes: the largest is the one worth keeping.
+  const photo = message.photo?.at(-1);
+  if (photo)
+    return { type: "file", fileId: photo.file_id, name: `anh-${photo.file_unique_id}.jpg`, mime: "image/jpeg", size: photo.file_size };
+  return { type: "unsupported" };
 }

@@ -77,8 +77,28 @@ export function parseZaloEvent(body: ZaloEvent, pending?: PendingChoice[]): Zalo
     case "user_submit_info":
       // The form came back without a phone: the person is asked again and may type it.
       return { userId, eventKey, event: { type: "contact", phone: String(body.info?.phone ?? ""), own: true } };
+    case "user_send_file":
+    case "user_send_image": {
+      const file = attachedFile(body, name === "user_send_image");
+      return { userId, eventKey, event: file ?? { type: "unsupported" } };
+    }
     default:
       if (name.startsWith("user_send_")) return { userId, eventKey, event: { type: "unsupported" } };
       return undefined;
   }
+}
+
+/**
+ * The file of a user_send_file / user_send_image event: `attachments[0].payload` with its `url`
+ * (the reference kept; fetched after submission) and, for files, `name`, `size`, `type`.
+ * UNCONFIRMED beyond `url`: the file fields come from the SDKs; missing ones get defaults.
+ */
+function attachedFile(body: ZaloEvent, image: boolean): InboundEvent | undefined {
+  const payload = (body.message?.attachments?.[0] as { payload?: Record<string, unknown> } | undefined)?.payload;
+  const url = typeof payload?.url === "string" ? payload.url : undefined;
+  if (!url) return undefined;
+  const name = typeof payload?.name === "string" && payload.name ? payload.name : image ? "anh.jpg" : "tep";
+  const size = Number(payload?.size);
+  const mime = image ? "image/jpeg" : typeof payload?.type === "string" ? payload.type : "application/octet-stream";
+  return { type: "file", fileId: url, name, mime, size: Number.isFinite(size) && size > 0 ? size : undefined };
 }
