@@ -17,16 +17,19 @@ import { SimulatorChannel } from "./channels/simulator/channel.js";
 import { PreviewWorld } from "./channels/simulator/preview.js";
 import { simulatorRouter } from "./channels/simulator/router.js";
 import { createTelegramBot } from "./channels/telegram/bot.js";
+import { telegramFileFetcher } from "./channels/telegram/files.js";
 import { initBotInBackground, telegramWebhookRouter } from "./channels/telegram/webhook.js";
 import { ZaloAdapter } from "./channels/zalo/adapter.js";
 import { ZaloChannel } from "./channels/zalo/channel.js";
 import { ZaloClient } from "./channels/zalo/client.js";
+import { zaloFileFetcher } from "./channels/zalo/files.js";
 import { ZaloTokens } from "./channels/zalo/tokens.js";
 import { zaloWebhookRouter } from "./channels/zalo/webhook.js";
 import type { Config } from "./config.js";
 import { consoleRouter } from "./console/router.js";
 import { loadContestContext } from "./contest/context.js";
 import { loadContestFile } from "./contest/loader.js";
+import { EntryFileKeeper, type FileFetcher } from "./domain/entry-files.js";
 import { UnitAdminDirectory } from "./domain/unit-admins.js";
 import type { Platform } from "./generated/prisma/client.js";
 import type { Logger } from "./logger.js";
@@ -40,6 +43,7 @@ import { Metrics, metricsRouter } from "./server/metrics.js";
 import { createServices } from "./services.js";
 import { createSessionStore, type SessionStore } from "./sessions/index.js";
 import { type Database, openDatabase } from "./storage/database.js";
+import { openFileStore, S3FileStore } from "./storage/files.js";
 
 export interface Running {
   server: Server;
@@ -88,10 +92,16 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     });
     if (signal) closers.push({ name: "inbox wake-ups", close: () => signal.close() });
     const messengers: Partial<Record<Platform, Messenger>> = {};
+    // Submitted entries' files, fetched from their platform into the file store.
+    const fileStore = openFileStore(config);
+    if (fileStore instanceof S3FileStore) closers.push({ name: "file store", close: async () => fileStore.close() });
+    const fetchers: Partial<Record<Platform, FileFetcher>> = {};
+    const keeper = new EntryFileKeeper(db.prisma, fileStore, fetchers, logger, contest.def.entries.attachments.maxBytes);
     const upkeep: { name: string; run: () => Promise<unknown> }[] = [
       { name: "inbox pruning", run: () => inbox.prune() },
       { name: "outbox pruning", run: () => sender.prune() },
       { name: "unit admins", run: () => unitAdmins.refresh() },
+      { name: "entry files", run: () => keeper.run() },
     ];
     const notes: Record<string, () => Promise<unknown>> = {
       // What waits in the inbox (events not yet applied, DEAD ones for an organizer to look at)
@@ -119,6 +129,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       });
       messengers.TELEGRAM = adapter;
       replyChannels.TELEGRAM = adapter;
+      fetchers.TELEGRAM = telegramFileFetcher(bot.api, config.telegram.token, config.telegram.apiRoot);
       const groupPosts = new GroupPosts(db.prisma, contest, services.results, adapter, telegramLogger);
       upkeep.push({ name: "group posts", run: () => groupPosts.tick(new Date()) });
       let inited: Promise<void>;
@@ -166,6 +177,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       const client = new ZaloClient(config.zalo.apiBase, tokens, zaloLogger);
       const adapter = new ZaloAdapter(client, db.prisma, sessions, zaloLogger, config.zalo.buttons, documents);
       messengers.ZALO = adapter;
+      fetchers.ZALO = zaloFileFetcher;
       replyChannels.ZALO = adapter;
       const channel = new ZaloChannel({ runner, pipeline, prisma: db.prisma, sessions, logger: zaloLogger });
       pipeline.on("ZALO", channel.process);

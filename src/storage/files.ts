@@ -52,6 +52,11 @@ export class FolderFileStore implements FileStore {
   }
 }
 
+/** The store the configuration asks for: S3 when FILES_S3_* is set, else a folder under DATA_DIR. */
+export function openFileStore(config: { dataDir: string; filesS3?: S3Settings }): FileStore {
+  return config.filesS3 ? new S3FileStore(config.filesS3) : new FolderFileStore(path.join(config.dataDir, "files"));
+}
+
 export interface S3Settings {
   endpoint?: string;
   region: string;

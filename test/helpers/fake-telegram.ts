@@ -44,6 +44,8 @@ export class FakeTelegram {
   /** Keep no history (long benchmarks); `onCall` still sees every call. */
   keepCalls = true;
   private nextMessageId = 100;
+  /** Files people "sent" the bot, by file_id: served by getFile and the file URL. */
+  readonly files = new Map<string, Buffer>();
   private server?: Server;
   apiRoot = "";
 
@@ -51,6 +53,11 @@ export class FakeTelegram {
     const app = express();
     app.use(express.json());
     app.use(express.urlencoded({ extended: true }));
+    app.get("/file/bot:token/documents/:fileId", (req, res) => {
+      const bytes = this.files.get(req.params.fileId);
+      if (!bytes) return void res.status(404).json({ ok: false, error_code: 404, description: "Not Found" });
+      res.type("application/octet-stream").send(bytes);
+    });
     app.post("/bot:token/:method", multer({ storage: multer.memoryStorage() }).any(), async (req, res) => {
       const method = String(req.params.method);
       const payload = { ...(req.body ?? {}) } as Record<string, unknown>;
@@ -90,6 +97,13 @@ export class FakeTelegram {
           chat: { id: Number(payload.chat_id), type: "private" },
           text: payload.text,
         };
+      case "getFile": {
+        const id = String(payload.file_id);
+        const bytes = this.files.get(id);
+        return bytes
+          ? { file_id: id, file_unique_id: `u-${id}`, file_size: bytes.length, file_path: `documents/${id}` }
+          : { file_id: id, file_unique_id: `u-${id}` };
+      }
       case "sendDocument":
         return {
           message_id: this.nextMessageId++,

@@ -16,6 +16,8 @@ export class FakeZalo {
   readonly calls: ZaloCall[] = [];
   /** Files and images uploaded, by the token or attachment id each was answered with. */
   readonly uploads = new Map<string, { filename: string; bytes: Buffer }>();
+  /** Files people "sent" the OA, served at their attachment URL. */
+  readonly hosted = new Map<string, Buffer>();
   /** When set, uploads answer this Zalo error (an OA whose package cannot send files). */
   uploadError?: { error: number; message: string };
   refreshes = 0;
@@ -82,6 +84,11 @@ export class FakeZalo {
         message: "Success",
         data: { message_id: `m${this.calls.length}`, user_id: (body.recipient as { user_id: string }).user_id },
       });
+    });
+    app.get("/files/:name", (req, res) => {
+      const bytes = this.hosted.get(req.params.name);
+      if (!bytes) return void res.status(404).send("expired");
+      res.type("application/octet-stream").send(bytes);
     });
     app.post("/v2.0/oa/upload/image", multer({ storage: multer.memoryStorage() }).single("file"), (req, res) => {
       if (req.header("access_token") !== this.accessToken) return void res.json({ error: -216, message: "Access token is invalid" });
