@@ -208,6 +208,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
         links: { publicUrl: config.publicUrl, telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId },
         secure: config.publicUrl?.startsWith("https:") ?? false,
         store: sessions,
+        files: fileStore,
       }),
     );
     routers.push(landingRouter(contest, { telegramBot: config.telegramBotUsername, zaloOaId: config.zaloOaId }));

@@ -22,9 +22,11 @@ export function registerUserCommands(program: Command, cli: CliContext): void {
     .requiredOption("-n, --name <name>", "full name")
     .option("-r, --role <role>", "organizer, unit or jury", "organizer")
     .option("-u, --unit <code>", "the unit subtree of a unit admin")
+    .option("--level <n>", "a juror's judging level (1 = the first of judging.levels)")
+    .option("--home <code>", "a juror's own unit (they never score its entries)")
     .option("-p, --phone <phone>", "a unit admin's phone: the bot gives them their unit's menu in chat")
     .description("create a web console account (/admin); password from stdin, or generated and printed once")
-    .action(async (opts: { login: string; name: string; role: string; unit?: string; phone?: string }) => {
+    .action(async (opts: { login: string; name: string; role: string; unit?: string; phone?: string; level?: string; home?: string }) => {
       const role = ROLES[opts.role];
       if (!role) throw new Error("--role: organizer, unit or jury");
       const { definition } = await readDefinition(cli.config.contestFile);
@@ -32,7 +34,16 @@ export function registerUserCommands(program: Command, cli: CliContext): void {
       await cli.withDatabase(async (db) => {
         const created = await createAccount(
           db.prisma,
-          { login: opts.login, name: opts.name, role, unitCode: opts.unit, phone: opts.phone, password },
+          {
+            login: opts.login,
+            name: opts.name,
+            role,
+            unitCode: opts.unit,
+            phone: opts.phone,
+            juryLevel: opts.level ? Number(opts.level) : undefined,
+            homeUnitCode: opts.home,
+            password,
+          },
           definition.units.map((u) => u.code.toUpperCase()),
         );
         await db.prisma.auditLog.create({ data: { actor: "cli", action: "account.create", details: { login: created.user.login, role } } });

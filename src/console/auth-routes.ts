@@ -23,7 +23,7 @@ export interface AuthDeps {
   throttle: SignInThrottle;
   logger: Logger;
   secure: boolean;
-  contestTitle: string;
+  contest: { title: string; judged: boolean };
   unitCodes: readonly string[];
   audit: (actor: string, action: string, details: object) => Promise<unknown>;
 }
@@ -60,7 +60,7 @@ ${isLocalRequest(req) ? html` ${CONSOLE.noAccountLocal} <a href="/admin/setup">/
     res
       .status(status)
       .type("html")
-      .send(page(req, CONSOLE.signInTitle, deps.contestTitle, body));
+      .send(page(req, CONSOLE.signInTitle, deps.contest, body));
   };
 
   const signIn = async (res: Response, userId: string) => {
@@ -117,7 +117,7 @@ ${isLocalRequest(req) ? html` ${CONSOLE.noAccountLocal} <a href="/admin/setup">/
     res
       .status(status)
       .type("html")
-      .send(page(req, CONSOLE.setupTitle, deps.contestTitle, body));
+      .send(page(req, CONSOLE.setupTitle, deps.contest, body));
   };
   router.get("/admin/setup", async (req, res) => {
     if (!(await setupAllowed(req))) return void res.status(404).type("text/plain; charset=utf-8").send(CONSOLE.notFound);

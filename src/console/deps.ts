@@ -17,12 +17,12 @@ export interface ConsoleDeps {
   send(req: Request, res: Response, title: string, body: Html, status?: number): void;
 }
 
-export function sendPage(contestTitle: string): ConsoleDeps["send"] {
+export function sendPage(contest: { title: string; judged: boolean }): ConsoleDeps["send"] {
   return (req, res, title, body, status = 200) =>
     void res
       .status(status)
       .type("html")
-      .send(page(req, title, contestTitle, body));
+      .send(page(req, title, contest, body));
 }
 
 /** Who the signed-in person is, as the audit log records them. */

@@ -9,6 +9,7 @@ import type { Logger } from "../logger.js";
 import { CONSOLE } from "../messages/console.js";
 import type { ContestServices } from "../services.js";
 import type { SessionStore } from "../sessions/store.js";
+import type { FileStore } from "../storage/files.js";
 import { ConsoleSessions } from "./auth/sessions.js";
 import { SignInThrottle } from "./auth/throttle.js";
 import { authRouter } from "./auth-routes.js";
@@ -19,6 +20,7 @@ import { checkCsrf, loadSession, requireSignIn, visibleUnitIds } from "./http.js
 import { dashboardBody, dashboardFragment } from "./pages/dashboard-page.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { campaignRoutes } from "./routes/campaigns.js";
+import { judgingRoutes } from "./routes/judging.js";
 import { peopleRoutes } from "./routes/people.js";
 import { bankUploadParser, questionUploadRoutes } from "./routes/question-upload.js";
 import { questionRoutes } from "./routes/questions.js";
@@ -36,16 +38,19 @@ export function consoleRouter(options: {
   secure: boolean;
   /** Short-lived shared state (checked question banks waiting to be imported). */
   store: SessionStore;
+  /** Where entries' files are kept (jurors download them). */
+  files?: FileStore;
 }): Router {
   const { prisma, services, logger } = options;
   const { contest } = services;
+  const shell = { title: contest.title, judged: contest.def.judging !== undefined };
   const deps: ConsoleDeps = {
     prisma,
     services,
     logger,
     links: options.links,
     audit: (req, action, details) => prisma.auditLog.create({ data: { actor: actorOf(req), action, details } }),
-    send: sendPage(contest.title),
+    send: sendPage(shell),
   };
   const router = Router();
   router.use("/admin/assets", express.static(ASSETS, { index: false, maxAge: "1h", fallthrough: false }));
@@ -57,13 +62,18 @@ export function consoleRouter(options: {
       throttle: new SignInThrottle(prisma),
       logger,
       secure: options.secure,
-      contestTitle: contest.title,
+      contest: shell,
       unitCodes: contest.units.map((u) => u.code),
       audit: (actor, action, details) => prisma.auditLog.create({ data: { actor, action, details } }),
     }),
   );
   router.use("/admin/questions/upload", bankUploadParser());
-  router.use("/admin", requireSignIn, checkCsrf);
+  router.use("/admin", requireSignIn, checkCsrf, (req, res, next) => {
+    // Jurors judge anonymised entries: the pages with names, units and figures stay closed to them.
+    if (req.console!.user.role !== "JURY" || req.path.startsWith("/judging") || req.path === "/logout") return next();
+    if (req.path === "/" && req.method === "GET") return res.redirect(303, "/admin/judging");
+    res.status(403).type("text/plain; charset=utf-8").send(CONSOLE.notYourEntry);
+  });
 
   const dashboard = async (req: express.Request) => {
     const now = new Date();
@@ -78,6 +88,7 @@ export function consoleRouter(options: {
     questionUploadRoutes(deps, options.store),
     questionRoutes(deps),
     campaignRoutes(deps),
+    judgingRoutes(deps, options.files),
     accountRoutes(deps),
   );
   router.use("/admin", (req, res) => deps.send(req, res, CONSOLE.notFound, html``, 404));

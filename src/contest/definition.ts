@@ -6,7 +6,7 @@ import { DateTime } from "luxon";
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
 import { certificateSettings } from "./certificate-settings.js";
-import { CONTEST_KINDS, entrySettings } from "./entry-settings.js";
+import { CONTEST_KINDS, entrySettings, judgingSettings } from "./entry-settings.js";
 import { listWindows, toInstant } from "./schedule.js";
 
 const localDateTime = z
@@ -135,6 +135,7 @@ export const contestSchema = z
     unitAdmins: z.array(z.object({ phone: z.string(), unit: z.string() })).default([]),
     /** A quiz (rounds of questions), written entries judged by juries, or both (plan 003). */
     kind: z.enum(CONTEST_KINDS).default("quiz"),
+    judging: judgingSettings.optional(),
     entries: entrySettings.default({
       perPerson: 1,
       groups: true,

@@ -5,6 +5,22 @@ import { z } from "zod";
 
 export const CONTEST_KINDS = ["quiz", "written", "mixed"] as const;
 
+/** How entries are judged: a rubric, and levels from the preliminaries by unit to the final. */
+export const judgingSettings = z.object({
+  rubric: z.array(z.object({ criterion: z.string().min(1).max(200), max: z.number().int().min(1).max(100) })).min(1),
+  levels: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(60),
+        /** A preliminary level: each entry is judged in the unit of this kind above its author's unit (a district…). */
+        byUnitKind: z.string().min(1).optional(),
+        /** How many entries go on from each unit (or from the whole level) to the next; ties at the edge all go on. */
+        advance: z.number().int().min(1).max(10_000),
+      }),
+    )
+    .min(1),
+});
+
 export const entrySettings = z.object({
   /** Submitted entries per person (a withdrawn one does not count). */
   perPerson: z.number().int().min(1).max(20).default(1),

@@ -22,6 +22,9 @@ export interface NewAccount {
   unitCode?: string;
   /** A unit admin's phone: the bot gives them their unit's menu in chat. */
   phone?: string;
+  /** A juror's level (1 = the first of the contest file's judging levels) and own unit. */
+  juryLevel?: number;
+  homeUnitCode?: string;
   /** Generated (and returned) when absent. */
   password?: string;
 }
@@ -38,9 +41,14 @@ export async function createAccount(
   if (!name || name.length > 80) throw new AccountError(E.name);
   const unitCode = input.unitCode?.trim().toUpperCase() || undefined;
   if (input.role === "UNIT_ADMIN" && !unitCode) throw new AccountError(E.unitNeeded);
+  if (input.juryLevel !== undefined && (!Number.isInteger(input.juryLevel) || input.juryLevel < 1 || input.juryLevel > 10)) {
+    throw new AccountError(E.juryLevel);
+  }
   if (unitCode && !unitCodes.includes(unitCode)) throw new AccountError(E.unknownUnit(unitCode));
   const phone = input.phone?.trim() ? normalizePhone(input.phone) : undefined;
   if (input.phone?.trim() && !phone) throw new AccountError(E.phone);
+  const homeUnitCode = input.homeUnitCode?.trim().toUpperCase() || undefined;
+  if (homeUnitCode && !unitCodes.includes(homeUnitCode)) throw new AccountError(E.unknownUnit(homeUnitCode));
   const password = input.password ?? randomBytes(12).toString("base64url");
   if (password.length < PASSWORD_MIN_LENGTH) throw new AccountError(E.password(PASSWORD_MIN_LENGTH));
   if (await prisma.consoleUser.findUnique({ where: { login } })) throw new AccountError(E.taken(login));
@@ -51,6 +59,8 @@ export async function createAccount(
       role: input.role,
       unitCode: input.role === "ORGANIZER" ? null : unitCode,
       phone: input.role === "UNIT_ADMIN" ? phone : null,
+      juryLevel: input.role === "JURY" ? (input.juryLevel ?? 1) : null,
+      homeUnitCode: input.role === "JURY" ? homeUnitCode : null,
       passwordHash: await bcrypt.hash(password, COST),
     },
   });

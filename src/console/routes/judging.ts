@@ -1,0 +1,162 @@
+// Judging in the console. Jurors see only «Chấm bài»: the entries of their level and unit,
+// anonymised (code, title, text, files; never the author, phone or unit), never one from their
+// own unit (403), with the rubric to score. Organizers see «Chấm thi»: each level's entries and
+// jurors' progress, closing a level, and its results with authors and who goes on.
+import { type Request, type Response, Router } from "express";
+import { Judging, JudgingError } from "../../domain/judging.js";
+import { CONSOLE } from "../../messages/console.js";
+import type { FileStore } from "../../storage/files.js";
+import type { ConsoleDeps } from "../deps.js";
+import { html } from "../html.js";
+import { requireOrganizer } from "../http.js";
+import { notice } from "../pages/layout.js";
+
+export function judgingRoutes(deps: ConsoleDeps, files: FileStore | undefined): Router {
+  const { prisma } = deps;
+  const { contest } = deps.services;
+  const judging = new Judging(prisma, contest);
+  const router = Router();
+  const jurorOnly = (req: Request, res: Response, next: () => void) =>
+    req.console?.user.role === "JURY" ? next() : void res.status(403).type("text/plain; charset=utf-8").send(CONSOLE.notYourEntry);
+  router.use("/admin/judging", jurorOnly);
+  router.use("/admin/levels", requireOrganizer);
+  const levelName = (n: number) => contest.def.judging?.levels[n - 1]?.name ?? String(n);
+
+  /** The juror's entry in the path, or a 403/404 answered. */
+  const entryOf = async (req: Request, res: Response) => {
+    const juror = req.console!.user;
+    const code = String(req.params.code);
+    const item = (await judging.inPlay(juror.juryLevel ?? 1)).find((i) => i.entry.code === code);
+    if (!item) return void deps.send(req, res, CONSOLE.notFound, html``, 404);
+    if (!judging.mayJudge(juror, item)) return void deps.send(req, res, CONSOLE.notYourEntry, html``, 403);
+    return item;
+  };
+
+  router.get("/admin/judging", async (req, res) => {
+    const juror = req.console!.user;
+    const items = await judging.forJuror(juror);
+    const rows = items.map(
+      (
+        i,
+      ) => html`<tr data-entry="${i.entry.code}"><td><a href="/admin/judging/${i.entry.code}">${i.entry.code}</a></td><td>${i.entry.title}</td>
+<td>${i.mine ? i.mine.total : "—"}</td></tr>`,
+    );
+    deps.send(
+      req,
+      res,
+      CONSOLE.judgingTitle(levelName(juror.juryLevel ?? 1)),
+      items.length
+        ? html`<table><thead><tr><th>${CONSOLE.colEntry}</th><th>${CONSOLE.colTitle}</th><th>${CONSOLE.colMyScore}</th></tr></thead><tbody>${rows}</tbody></table>`
+        : html`<p>${CONSOLE.judgingNone}</p>`,
+    );
+  });
+
+  const entryPage = async (req: Request, res: Response, message?: string, error?: string) => {
+    const item = await entryOf(req, res);
+    if (!item) return;
+    const juror = req.console!.user;
+    const rubric = judging.settings.rubric;
+    const mine = await prisma.judgement.findUnique({
+      where: { entryId_level_judgeId: { entryId: item.entry.id, level: juror.juryLevel ?? 1, judgeId: juror.id } },
+    });
+    const scores = (mine?.scores as number[] | undefined) ?? [];
+    const entryFiles = await prisma.entryFile.findMany({ where: { entryId: item.entry.id }, orderBy: { position: "asc" } });
+    deps.send(
+      req,
+      res,
+      CONSOLE.entryTitle(item.entry.code),
+      html`${notice(message)}${notice(error, "error")}<p class="muted">${CONSOLE.anonymised}</p>
+<section class="card"><h2>${item.entry.title}</h2><pre class="entry-body">${item.entry.body}</pre>
+<h3>${CONSOLE.attachments}</h3><ul>${entryFiles.map((f) =>
+        f.storeKey
+          ? html`<li><a href="/admin/judging/${item.entry.code}/files/${f.position}">${f.filename}</a></li>`
+          : html`<li>${f.filename} ${CONSOLE.fileNotKept}</li>`,
+      )}</ul></section>
+<form method="post" action="/admin/judging/${item.entry.code}" class="card"><input type="hidden" name="_csrf" value="${req.console!.csrfToken}">
+${rubric.map(
+  (r, i) =>
+    html`<label>${r.criterion} (0–${r.max})<input type="number" name="score${i}" min="0" max="${r.max}" step="0.5" required value="${scores[i] ?? ""}"></label>`,
+)}
+<label>${CONSOLE.comment}<textarea name="comment" rows="3">${mine?.comment ?? ""}</textarea></label><button>${CONSOLE.saveScores}</button></form>`,
+      error ? 400 : 200,
+    );
+  };
+
+  router.get("/admin/judging/:code", (req, res) => entryPage(req, res, req.query.saved ? CONSOLE.scoresSaved : undefined));
+
+  router.post("/admin/judging/:code", async (req, res) => {
+    const item = await entryOf(req, res);
+    if (!item) return;
+    const body = req.body as Record<string, unknown>;
+    const scores = judging.settings.rubric.map((_, i) => Number(body[`score${i}`]));
+    try {
+      await judging.score(req.console!.user, item.entry.id, scores, typeof body.comment === "string" ? body.comment : "");
+    } catch (error) {
+      if (!(error instanceof JudgingError)) throw error;
+      return entryPage(req, res, undefined, CONSOLE.scoresInvalid);
+    }
+    await deps.audit(req, "entry.score", { entry: item.entry.code, level: req.console!.user.juryLevel, scores });
+    res.redirect(303, `/admin/judging/${item.entry.code}?saved=1`);
+  });
+
+  router.get("/admin/judging/:code/files/:n", async (req, res) => {
+    const item = await entryOf(req, res);
+    if (!item) return;
+    const file = await prisma.entryFile.findFirst({ where: { entryId: item.entry.id, position: Number(req.params.n) || 0 } });
+    const bytes = file?.storeKey && files ? await files.get(file.storeKey) : undefined;
+    if (!file || !bytes) return void deps.send(req, res, CONSOLE.notFound, html``, 404);
+    res.type(file.mimeType).attachment(file.filename).send(bytes);
+  });
+
+  router.get("/admin/levels", async (req, res) => {
+    const levels = contest.def.judging?.levels ?? [];
+    const sections = [];
+    for (const [k, level] of levels.entries()) {
+      const n = k + 1;
+      const last = n === levels.length;
+      const results = await prisma.levelResult.findMany({ where: { level: n }, orderBy: [{ unitId: "asc" }, { rank: "asc" }] });
+      const inPlay = results.length ? [] : await judging.inPlay(n).catch(() => []);
+      const progress = results.length ? [] : await judging.progress(n);
+      const entries = new Map(
+        (await prisma.entry.findMany({ where: { id: { in: results.map((r) => r.entryId) } }, include: { participant: true } })).map((e) => [
+          e.id,
+          e,
+        ]),
+      );
+      const unitName = (id: string | null) => contest.units.find((u) => u.id === id)?.name ?? "";
+      sections.push(html`<section class="card" data-level="${n}"><h2>${level.name}</h2>
+${
+  results.length
+    ? html`<table><thead><tr><th>${CONSOLE.colJudgingUnit}</th><th>${CONSOLE.colRank}</th><th>${CONSOLE.colEntry}</th><th>${CONSOLE.colTitle}</th>
+<th>${CONSOLE.colAuthor}</th><th>${CONSOLE.colPoints}</th><th>${CONSOLE.colScores}</th>${last ? "" : html`<th>${CONSOLE.colAdvanced}</th>`}</tr></thead><tbody>
+${results.map((r) => {
+  const e = entries.get(r.entryId);
+  return html`<tr data-result="${e?.code}"><td>${unitName(r.unitId)}</td><td>${r.rank}</td><td>${e?.code}</td><td>${e?.title}</td><td>${e?.participant.fullName}</td>
+<td>${r.score}</td><td>${r.judgements}</td>${last ? "" : html`<td>${r.advanced ? "✔" : ""}</td>`}</tr>`;
+})}</tbody></table>`
+    : html`<p>${CONSOLE.levelInPlay(inPlay.length)}</p><table><thead><tr><th>${CONSOLE.colJuror}</th><th>${CONSOLE.colUnit}</th><th>${CONSOLE.colScored}</th></tr></thead>
+<tbody>${progress.map((p) => html`<tr><td>${p.juror.name}</td><td>${p.juror.unitCode ?? ""}</td><td>${p.scored}/${p.of}</td></tr>`)}</tbody></table>
+<form method="post" action="/admin/levels/${n}/close" class="danger" data-confirm="${CONSOLE.closeLevelConfirm}"><input type="hidden" name="_csrf" value="${req.console!.csrfToken}">
+<label><input type="checkbox" name="confirm" value="yes" required> ${CONSOLE.closeLevelConfirm}</label><button>${CONSOLE.closeLevel(level.name)}</button></form>`
+}</section>`);
+    }
+    const done = req.query.done === "closed" ? CONSOLE.levelClosed : undefined;
+    deps.send(req, res, CONSOLE.levelsTitle, html`${notice(done)}${sections}`);
+  });
+
+  router.post("/admin/levels/:n/close", async (req, res) => {
+    const n = Number(req.params.n);
+    if ((req.body as { confirm?: unknown }).confirm !== "yes" || !Number.isInteger(n)) {
+      return deps.send(req, res, CONSOLE.levelsTitle, notice(CONSOLE.closeNeedsConfirm, "error"), 400);
+    }
+    try {
+      const count = await judging.closeLevel(n);
+      await deps.audit(req, "level.close", { level: n, entries: count });
+    } catch (error) {
+      if (!(error instanceof JudgingError)) throw error;
+      return deps.send(req, res, CONSOLE.levelsTitle, notice(CONSOLE.levelAlreadyClosed, "error"), 409);
+    }
+    res.redirect(303, "/admin/levels?done=closed");
+  });
+  return router;
+}

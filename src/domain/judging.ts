@@ -1,0 +1,152 @@
+// Judging written entries (plans 001 and 003) by levels: a preliminary level judged per unit
+// (each entry in the unit of the level's kind above its author's unit: its district, its
+// department), then levels judged as a whole, the last being the final. Jurors score with the
+// contest file's rubric, never an entry from their own unit; organizers close a level: each
+// entry's scores combined (the mean, or without the highest and the lowest from 4 judgements
+// up), ranked in its unit (or the whole level), the best going on (ties at the edge all go on).
+import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
+import type { ConsoleUser, Entry, Judgement, PrismaClient, Unit } from "../generated/prisma/client.js";
+import { isUniqueViolation } from "../storage/errors.js";
+
+export class JudgingError extends Error {}
+
+export interface EntryInPlay {
+  entry: Entry;
+  /** The unit judging it at this level (preliminary levels), else undefined. */
+  judgingUnit: Unit | undefined;
+}
+
+/** The combined score of some totals: the mean, or without the extremes from 4 up. */
+export function combine(totals: number[]): number {
+  if (totals.length === 0) return 0;
+  const sorted = [...totals].sort((a, b) => a - b);
+  const kept = sorted.length >= 4 ? sorted.slice(1, -1) : sorted;
+  return Math.round((kept.reduce((s, t) => s + t, 0) / kept.length) * 100) / 100;
+}
+
+export class Judging {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly contest: ContestContext,
+  ) {}
+
+  get settings() {
+    const judging = this.contest.def.judging;
+    if (!judging) throw new JudgingError("the contest file has no judging section");
+    return judging;
+  }
+
+  /** The unit of the level's kind at or above `unitId`. */
+  private judgingUnit(level: number, unitId: string | null): Unit | undefined {
+    const kind = this.settings.levels[level - 1]?.byUnitKind;
+    if (!kind) return undefined;
+    for (let u = this.contest.units.find((x) => x.id === unitId); u; u = this.contest.units.find((x) => x.id === u!.parentId)) {
+      if (u.kind === kind) return u;
+    }
+    return undefined;
+  }
+
+  /** Entries judged at a level: every submitted one at the first, those that went on after. */
+  async inPlay(level: number): Promise<EntryInPlay[]> {
+    if (level < 1 || level > this.settings.levels.length) throw new JudgingError(`no level ${level}`);
+    const entries =
+      level === 1
+        ? await this.prisma.entry.findMany({ where: { contestId: this.contest.id, status: "SUBMITTED" }, orderBy: { code: "asc" } })
+        : await this.prisma.entry.findMany({
+            where: { contestId: this.contest.id, status: "SUBMITTED", id: { in: await this.advancedFrom(level - 1) } },
+            orderBy: { code: "asc" },
+          });
+    return entries.map((entry) => ({ entry, judgingUnit: this.judgingUnit(level, entry.unitId) }));
+  }
+
+  private async advancedFrom(level: number): Promise<string[]> {
+    return (await this.prisma.levelResult.findMany({ where: { level, advanced: true }, select: { entryId: true } })).map((r) => r.entryId);
+  }
+
+  /** Whether a juror may see and score this entry: their level, their unit's entries, never their own unit's. */
+  mayJudge(juror: ConsoleUser, item: EntryInPlay): boolean {
+    if (juror.role !== "JURY" || !juror.juryLevel) return false;
+    if (item.judgingUnit && item.judgingUnit.code !== juror.unitCode) return false;
+    const home = this.contest.units.find((u) => u.code === juror.homeUnitCode);
+    return !(home && item.entry.unitId && unitSubtreeIds(this.contest.units, home.id).includes(item.entry.unitId));
+  }
+
+  /** A juror's entries with their own judgement, if any. */
+  async forJuror(juror: ConsoleUser): Promise<(EntryInPlay & { mine: Judgement | undefined })[]> {
+    const level = juror.juryLevel ?? 0;
+    const mine = new Map(
+      (await this.prisma.judgement.findMany({ where: { level, judgeId: juror.id } })).map((j) => [j.entryId, j] as const),
+    );
+    return (await this.inPlay(level)).filter((i) => this.mayJudge(juror, i)).map((i) => ({ ...i, mine: mine.get(i.entry.id) }));
+  }
+
+  /** Saves a juror's scores (one number per rubric criterion, 0 to its maximum, halves allowed). */
+  async score(juror: ConsoleUser, entryId: string, scores: number[], comment: string): Promise<void> {
+    const level = juror.juryLevel ?? 0;
+    const item = (await this.inPlay(level)).find((i) => i.entry.id === entryId);
+    if (!item || !this.mayJudge(juror, item)) throw new JudgingError("not an entry for this juror");
+    if (await this.prisma.levelResult.findFirst({ where: { level } })) throw new JudgingError("this level is closed");
+    const rubric = this.settings.rubric;
+    if (scores.length !== rubric.length || scores.some((s, i) => !Number.isFinite(s) || s < 0 || s > rubric[i]!.max || (s * 2) % 1 !== 0)) {
+      throw new JudgingError("scores must be 0 to each criterion's maximum, in halves");
+    }
+    const total = scores.reduce((s, x) => s + x, 0);
+    await this.prisma.judgement.upsert({
+      where: { entryId_level_judgeId: { entryId, level, judgeId: juror.id } },
+      create: { entryId, level, judgeId: juror.id, scores, total, comment: comment.slice(0, 2000) },
+      update: { scores, total, comment: comment.slice(0, 2000) },
+    });
+  }
+
+  /** Closes a level: combined scores, places in each unit (or the whole level), who goes on. Once only. */
+  async closeLevel(level: number): Promise<number> {
+    const items = await this.inPlay(level);
+    const advance = this.settings.levels[level - 1]!.advance;
+    const judgements = await this.prisma.judgement.findMany({ where: { level, entryId: { in: items.map((i) => i.entry.id) } } });
+    const scored = items.map((i) => {
+      const totals = judgements.filter((j) => j.entryId === i.entry.id).map((j) => j.total);
+      return { ...i, score: combine(totals), count: totals.length };
+    });
+    const rows = scored.map((s) => {
+      const group = scored.filter((o) => o.judgingUnit?.id === s.judgingUnit?.id);
+      const rank = 1 + group.filter((o) => o.score > s.score).length;
+      return {
+        entryId: s.entry.id,
+        level,
+        unitId: s.judgingUnit?.id ?? null,
+        score: s.score,
+        judgements: s.count,
+        rank,
+        advanced: rank <= advance,
+      };
+    });
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        if (await tx.levelResult.findFirst({ where: { level } })) throw new JudgingError("this level is closed already");
+        await tx.levelResult.createMany({ data: rows });
+        return rows.length;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new JudgingError("this level is closed already"); // closed meanwhile by someone else
+      throw error;
+    }
+  }
+
+  /** Each juror's progress at a level: entries scored of those they may judge. */
+  async progress(level: number): Promise<{ juror: ConsoleUser; scored: number; of: number }[]> {
+    const jurors = await this.prisma.consoleUser.findMany({
+      where: { role: "JURY", juryLevel: level, disabledAt: null },
+      orderBy: { login: "asc" },
+    });
+    const items = await this.inPlay(level);
+    const judgements = await this.prisma.judgement.findMany({ where: { level } });
+    return jurors.map((juror) => {
+      const mine = items.filter((i) => this.mayJudge(juror, i));
+      return {
+        juror,
+        scored: mine.filter((i) => judgements.some((j) => j.entryId === i.entry.id && j.judgeId === juror.id)).length,
+        of: mine.length,
+      };
+    });
+  }
+}
