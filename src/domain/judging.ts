@@ -4,8 +4,10 @@
 // contest file's rubric, never an entry from their own unit; organizers close a level: each
 // entry's scores combined (the mean, or without the highest and the lowest from 4 judgements
 // up), ranked in its unit (or the whole level), the best going on (ties at the edge all go on).
+import { writeCampaign } from "../broadcast/campaigns.js";
 import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
 import type { ConsoleUser, Entry, Judgement, PrismaClient, Unit } from "../generated/prisma/client.js";
+import { M } from "../messages/index.js";
 import { isUniqueViolation } from "../storage/errors.js";
 
 export class JudgingError extends Error {}
@@ -130,6 +132,47 @@ export class Judging {
       if (isUniqueViolation(error)) throw new JudgingError("this level is closed already"); // closed meanwhile by someone else
       throw error;
     }
+  }
+
+  /**
+   * Tells the authors of a closed level's entries, in chat, whether their entry goes on (or, at
+   * the last level, its place): one campaign per level (its system key refuses a second), a
+   * personal text per account.
+   */
+  async notifyLevel(level: number, now: Date): Promise<string | null> {
+    const levels = this.settings.levels;
+    const last = level === levels.length;
+    const results = await this.prisma.levelResult.findMany({ where: { level } });
+    if (results.length === 0) return null;
+    const entries = await this.prisma.entry.findMany({
+      where: { id: { in: results.map((r) => r.entryId) } },
+      include: { participant: true },
+    });
+    const accounts = await this.prisma.platformAccount.findMany({ where: { phone: { in: entries.map((e) => e.participant.phone) } } });
+    const name = levels[level - 1]!.name;
+    const deliveries = results.flatMap((r) => {
+      const entry = entries.find((e) => e.id === r.entryId)!;
+      const text = last
+        ? M.entryFinalPlace(entry.code, name, r.rank)
+        : r.advanced
+          ? M.entryAdvanced(entry.code, name, levels[level]!.name)
+          : M.entryNotAdvanced(entry.code, name);
+      return accounts.filter((a) => a.phone === entry.participant.phone).map((a) => ({ accountId: a.id, text }));
+    });
+    const campaign = await writeCampaign(
+      this.prisma,
+      this.contest.id,
+      {
+        name: M.levelResultsName(name),
+        text: M.levelResultsName(name),
+        audience: { kind: "levelResults", level },
+        scheduledAt: now,
+        createdBy: "system",
+        systemKey: `level-results:${level}`,
+      },
+      async (_db, write) => write(deliveries),
+    );
+    return campaign?.id ?? null;
   }
 
   /** Each juror's progress at a level: entries scored of those they may judge. */

@@ -44,5 +44,12 @@ export const ENTRIES = {
     incomplete: "Bài cần có tên và nội dung (hoặc tệp đính kèm) trước khi nộp.",
     limit: (n: number) => `Mỗi người được nộp tối đa ${n} bài. Hãy rút một bài đã nộp nếu muốn nộp bài khác.`,
   },
+  entryAdvanced: (code: string, level: string, next: string) =>
+    `🎉 Bài dự thi ${code} của bạn đã vượt qua ${level} và vào ${next}. Chúc mừng bạn!`,
+  entryNotAdvanced: (code: string, level: string) =>
+    `Kết quả ${level}: bài dự thi ${code} của bạn chưa được chọn vào vòng sau. Cảm ơn bạn đã tham gia cuộc thi!`,
+  entryFinalPlace: (code: string, level: string, rank: number) =>
+    `🏁 Kết quả ${level}: bài dự thi ${code} của bạn xếp thứ ${rank}. Ban Tổ chức sẽ công bố giải thưởng. Cảm ơn bạn đã tham gia!`,
+  levelResultsName: (level: string) => `Kết quả ${level}`,
   entryFileNoDraft: "Để gửi tệp cho bài dự thi, hãy mở «Bài dự thi» và bấm «Đính kèm» trước.",
 } as const;

@@ -7,6 +7,7 @@ import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
 import { createAccount } from "../../src/console/auth/accounts.js";
 import { combine, Judging, JudgingError } from "../../src/domain/judging.js";
 import { DATA } from "../../src/engine/keyboards.js";
+import { M } from "../../src/messages/index.js";
 import { actor, contestHarness, register, useContestHarness } from "../helpers/contest.js";
 import { BACKENDS } from "../helpers/db.js";
 
@@ -95,5 +96,19 @@ describe.each(BACKENDS)("levels on %s", (backend) => {
       ["Bài d", 45.5, 1, true],
     ]);
     expect((await judging.inPlay(2)).map((i) => i.entry.title).sort()).toEqual(["Bài a", "Bài b", "Bài d"]);
+
+    // The authors are told in chat, once: who goes on to the final, who does not.
+    const campaignId = await judging.notifyLevel(1, h.clock.now());
+    expect(await judging.notifyLevel(1, h.clock.now())).toBeNull();
+    const deliveries = await prisma.delivery.findMany({ where: { campaignId: campaignId! }, include: { account: true } });
+    const codeOf = async (title: string) => (await prisma.entry.findFirstOrThrow({ where: { title } })).code;
+    expect(deliveries.map((d) => d.text).sort()).toEqual(
+      [
+        M.entryAdvanced(await codeOf("Bài a"), "Sơ khảo", "Chung khảo"),
+        M.entryAdvanced(await codeOf("Bài b"), "Sơ khảo", "Chung khảo"),
+        M.entryNotAdvanced(await codeOf("Bài c"), "Sơ khảo"),
+        M.entryAdvanced(await codeOf("Bài d"), "Sơ khảo", "Chung khảo"),
+      ].sort(),
+    );
   });
 });

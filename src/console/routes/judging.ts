@@ -151,7 +151,8 @@ ${results.map((r) => {
     }
     try {
       const count = await judging.closeLevel(n);
-      await deps.audit(req, "level.close", { level: n, entries: count });
+      const campaignId = await judging.notifyLevel(n, new Date());
+      await deps.audit(req, "level.close", { level: n, entries: count, campaignId });
     } catch (error) {
       if (!(error instanceof JudgingError)) throw error;
       return deps.send(req, res, CONSOLE.levelsTitle, notice(CONSOLE.levelAlreadyClosed, "error"), 409);
