@@ -25,6 +25,7 @@ import { peopleRoutes } from "./routes/people.js";
 import { bankUploadParser, questionUploadRoutes } from "./routes/question-upload.js";
 import { questionRoutes } from "./routes/questions.js";
 import { roundRoutes } from "./routes/rounds.js";
+import { unitEntryRoutes } from "./routes/unit-entries.js";
 import { unitRoutes } from "./routes/units.js";
 
 const ASSETS = path.join(path.dirname(fileURLToPath(import.meta.url)), "assets");
@@ -89,6 +90,7 @@ export function consoleRouter(options: {
     questionRoutes(deps),
     campaignRoutes(deps),
     judgingRoutes(deps, options.files),
+    unitEntryRoutes(deps, options.files),
     accountRoutes(deps),
   );
   router.use("/admin", (req, res) => deps.send(req, res, CONSOLE.notFound, html``, 404));

@@ -103,6 +103,8 @@ export const CONSOLE = {
   posterUnitCode: (code: string) => `Mã đơn vị: ${code}`,
   posterZaloHint: (code: string) => `Zalo: quan tâm OA rồi gửi mã ${code}`,
   forbiddenUnit: "Bạn chỉ xem được đơn vị mình quản lý.",
+  unitEntries: "Bài dự thi của đơn vị (cả đơn vị trực thuộc)",
+  unitEntriesZip: "ZIP kèm tệp đính kèm",
 
   // People
   peopleTitle: "Người dự thi",

@@ -51,5 +51,9 @@ export const ENTRIES = {
   entryFinalPlace: (code: string, level: string, rank: number) =>
     `🏁 Kết quả ${level}: bài dự thi ${code} của bạn xếp thứ ${rank}. Ban Tổ chức sẽ công bố giải thưởng. Cảm ơn bạn đã tham gia!`,
   levelResultsName: (level: string) => `Kết quả ${level}`,
+  entryPrintMeta: (authors: string, unit: string, at: string) => `Tác giả: ${authors} · Đơn vị: ${unit} · Nộp lúc: ${at}`,
+  entryPrintFiles: (files: string[]) => `Tệp đính kèm: ${files.join(", ")}`,
+  entryPrintNone: "Đơn vị chưa có bài dự thi nào.",
+  entryFileMissing: (name: string) => `Tệp «${name}» chưa được lưu (đang lấy từ nền tảng, hoặc đã hết hạn).`,
   entryFileNoDraft: "Để gửi tệp cho bài dự thi, hãy mở «Bài dự thi» và bấm «Đính kèm» trước.",
 } as const;

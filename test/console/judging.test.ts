@@ -4,6 +4,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import JSZip from "jszip";
 import { DateTime } from "luxon";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +15,7 @@ import { DATA } from "../../src/engine/keyboards.js";
 import type { Actor } from "../../src/engine/types.js";
 import { register } from "../helpers/contest.js";
 import { silentLogger } from "../helpers/logger.js";
+import { pdfPages, pdfText } from "../helpers/poppler.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = path.resolve("test-artifacts");
@@ -192,6 +194,16 @@ describe("juries in Chromium", () => {
       ["2", "Bài Phòng Tư pháp", "Trần Thị Pháp", "82"],
     ]);
     await organizer.screenshot({ path: path.join(ARTIFACTS, "console-final-ranking.png"), fullPage: true });
+
+    // Ba Đình's entries for the jury meeting: one PDF, and a ZIP holding it.
+    const pdf = Buffer.from(await (await organizer.request.get(`${base}/admin/units/BADINH/entries.pdf`)).body());
+    expect(await pdfPages(pdf)).toBe(2);
+    const text = (await pdfText(pdf)).normalize("NFC");
+    expect(text).toContain("Bài Kim Mã");
+    expect(text).toContain("Tác giả: Trần Thị Pháp");
+    expect(text).not.toContain("Bài Cầu Giấy");
+    const zip = await JSZip.loadAsync(Buffer.from(await (await organizer.request.get(`${base}/admin/units/BADINH/entries.zip`)).body()));
+    expect(Object.keys(zip.files)).toEqual(["bai-du-thi-BADINH.pdf"]);
     await organizer.close();
   });
 });

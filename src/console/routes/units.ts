@@ -63,7 +63,8 @@ export function unitRoutes(deps: ConsoleDeps): Router {
       res,
       CONSOLE.unitTitle(unit.name),
       html`<div class="links">${item(CONSOLE.telegramLink, links.telegram, "telegram")}${item(CONSOLE.zaloLink, links.landing, "landing")}</div>
-<p><a href="/admin/units/${unit.code}/poster.pdf">${CONSOLE.poster}</a> · <a href="/admin/units/${unit.code}/poster.pdf?subtree=1">${CONSOLE.postersOfSubtree}</a></p>`,
+<p><a href="/admin/units/${unit.code}/poster.pdf">${CONSOLE.poster}</a> · <a href="/admin/units/${unit.code}/poster.pdf?subtree=1">${CONSOLE.postersOfSubtree}</a></p>
+${contest.def.kind === "quiz" ? "" : html`<p>${CONSOLE.unitEntries}: <a href="/admin/units/${unit.code}/entries.pdf">PDF</a> · <a href="/admin/units/${unit.code}/entries.zip">${CONSOLE.unitEntriesZip}</a></p>`}`,
     );
   });
 
