@@ -136,12 +136,7 @@ export const contestSchema = z
     /** A quiz (rounds of questions), written entries judged by juries, or both (plan 003). */
     kind: z.enum(CONTEST_KINDS).default("quiz"),
     judging: judgingSettings.optional(),
-    entries: entrySettings.default({
-      perPerson: 1,
-      groups: true,
-      maxChars: 30_000,
-      attachments: entrySettings.shape.attachments.parse(undefined),
-    }),
+    entries: entrySettings.default(entrySettings.parse({})),
     /** Certificates for winners (and optionally participants) after each round: see certificate-settings.ts. */
     certificates: certificateSettings.optional(),
     /** Question bank spreadsheet (CSV or XLSX), relative to the definition file. */

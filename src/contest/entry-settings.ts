@@ -27,6 +27,10 @@ export const entrySettings = z.object({
   /** Group entries: co-authors named with their unit (plan 001). */
   groups: z.boolean().default(true),
   maxChars: z.number().int().min(200).max(100_000).default(30_000),
+  /** Essay questions answered one by one in the entry (mixed contests, plan 003); all are required to submit. */
+  essays: z
+    .array(z.object({ question: z.string().min(1).max(1000), maxChars: z.number().int().min(50).max(20_000).default(3000) }))
+    .default([]),
   attachments: z
     .object({
       maxCount: z.number().int().min(0).max(10).default(5),

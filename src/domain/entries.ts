@@ -21,6 +21,7 @@ export type EntryRefusal =
   | { refused: "fileType"; types: string[] }
   | { refused: "noGroups" }
   | { refused: "incomplete" }
+  | { refused: "essays"; missing: number }
   | { refused: "limit"; perPerson: number };
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -94,6 +95,24 @@ export class EntryService {
     return undefined;
   }
 
+  /** Answers essay question `index` (0-based); the answer replaces an earlier one. */
+  async answerEssay(entry: Entry, index: number, text: string): Promise<EntryRefusal | undefined> {
+    const question = this.settings.essays[index];
+    if (!question) return undefined;
+    if ([...text].length > question.maxChars) return { refused: "tooLong", max: question.maxChars };
+    const essays = [...((entry.essays as string[] | null) ?? [])];
+    while (essays.length < this.settings.essays.length) essays.push("");
+    essays[index] = text;
+    await this.db.entry.update({ where: { id: entry.id }, data: { essays } });
+    return undefined;
+  }
+
+  /** Essay questions not answered yet (indexes). */
+  unansweredEssays(entry: Entry): number[] {
+    const answers = (entry.essays as string[] | null) ?? [];
+    return this.settings.essays.map((_, i) => i).filter((i) => !answers[i]?.trim());
+  }
+
   async clearText(entryId: string): Promise<void> {
     await this.db.entry.update({ where: { id: entryId }, data: { body: "" } });
   }
@@ -133,7 +152,10 @@ export class EntryService {
 
   async submit(entry: EntryWithFiles, participant: Participant, now: Date): Promise<Entry | EntryRefusal> {
     if (!this.isOpen(now)) return { refused: "closed" };
-    if (!entry.title.trim() || (!entry.body.trim() && entry.files.length === 0)) return { refused: "incomplete" };
+    const missing = this.unansweredEssays(entry).length;
+    if (missing > 0) return { refused: "essays", missing };
+    const essaysOnly = this.settings.essays.length > 0;
+    if (!entry.title.trim() || (!essaysOnly && !entry.body.trim() && entry.files.length === 0)) return { refused: "incomplete" };
     // The participant's row locked: two submissions at once cannot both pass the limit.
     await this.db.$executeRaw`SELECT 1 FROM "Participant" WHERE id = ${participant.id}::uuid FOR UPDATE`;
     if ((await this.submittedCount(participant.id)) >= this.settings.perPerson)

@@ -25,13 +25,15 @@ const refusal = (r: EntryRefusal): string => {
       return t.fileType(r.types);
     case "limit":
       return t.limit(r.perPerson);
+    case "essays":
+      return t.essays(r.missing);
     default:
       return t[r.refused];
   }
 };
 const isRefusal = (x: unknown): x is EntryRefusal => typeof x === "object" && x !== null && "refused" in x;
 
-function actions(entry: EntryWithFiles | undefined, groups: boolean): Button[][] {
+function actions(entry: EntryWithFiles | undefined, groups: boolean, essays: boolean): Button[][] {
   const b = (label: string, data: string) => ({ label, data });
   if (!entry) return [[b(BUTTONS.entryStart, DATA.entry.start)]];
   if (entry.status !== "DRAFT") {
@@ -42,13 +44,14 @@ function actions(entry: EntryWithFiles | undefined, groups: boolean): Button[][]
   return [
     [b(BUTTONS.entryTitle, DATA.entry.title), b(BUTTONS.entryText, DATA.entry.text)],
     [b(BUTTONS.entryFiles, DATA.entry.files), ...(groups ? [b(BUTTONS.entryAuthor, DATA.entry.author)] : [])],
+    ...(essays ? [[b(BUTTONS.entryEssays, DATA.entry.essay)]] : []),
     [b(BUTTONS.entryClearText, DATA.entry.clear), b(BUTTONS.entrySubmit, DATA.entry.submit)],
   ];
 }
 
 function showCard(ctx: EngineContext, turn: RegisteredTurn, entry: EntryWithFiles | undefined): void {
-  const groups = ctx.contest.def.entries.groups;
-  if (!entry) return say(turn, M.entryNone, { buttons: actions(undefined, groups) });
+  const { groups, essays } = ctx.contest.def.entries;
+  if (!entry) return say(turn, M.entryNone, { buttons: actions(undefined, groups, essays.length > 0) });
   say(
     turn,
     M.entryCard({
@@ -58,9 +61,10 @@ function showCard(ctx: EngineContext, turn: RegisteredTurn, entry: EntryWithFile
       chars: [...entry.body].length,
       authors: ((entry.authors as { name: string; unit: string }[]) ?? []).map((a) => `${a.name} (${a.unit})`),
       files: entry.files.map((f) => f.filename),
+      essays: essays.length ? { answered: essays.length - ctx.entries.unansweredEssays(entry).length, total: essays.length } : undefined,
       deadline: formatDateTime(ctx.contest.endsAt, ctx.contest.timezone),
     }),
-    { buttons: actions(entry, groups) },
+    { buttons: actions(entry, groups, essays.length > 0) },
   );
 }
 
@@ -98,6 +102,7 @@ export async function onEntryAction(ctx: EngineContext, turn: RegisteredTurn, ac
     say(turn, M.entryReceipt(result.code, result.title, formatDateTime(turn.now, ctx.contest.timezone)));
     return showMenu(ctx, turn);
   }
+  if (action === "essay") return askEssay(ctx, turn, draft, ctx.entries.unansweredEssays(draft)[0] ?? 0);
   const input = ({ title: "title", text: "text", author: "author", files: "files" } as const)[action];
   turn.session = { ...turn.session, entryInput: input };
   const limits = ctx.contest.def.entries.attachments;
@@ -138,6 +143,18 @@ export async function onEntryInput(ctx: EngineContext, turn: RegisteredTurn, eve
     if (refused) say(turn, refusal(refused));
     return showCard(ctx, turn, await ctx.entries.current(turn.participant.id));
   }
+  if (input === "essay") {
+    const index = turn.session.essayIndex ?? 0;
+    const refused = await ctx.entries.answerEssay(draft, index, text);
+    if (refused) return say(turn, refusal(refused), { buttons: doneButton() });
+    const fresh = (await ctx.entries.current(turn.participant.id))!;
+    const open = ctx.entries.unansweredEssays(fresh);
+    const next = open.find((i) => i > index) ?? open[0];
+    if (next !== undefined) return askEssay(ctx, turn, fresh, next);
+    turn.session = { ...turn.session, entryInput: undefined, essayIndex: undefined };
+    say(turn, M.essaysDone);
+    return showCard(ctx, turn, fresh);
+  }
   if (input === "files")
     return say(
       turn,
@@ -151,4 +168,15 @@ export async function onEntryInput(ctx: EngineContext, turn: RegisteredTurn, eve
   const refused = await ctx.entries.appendText(draft, text);
   if (refused) return say(turn, refusal(refused), { buttons: doneButton() });
   say(turn, M.entryTextAdded([...(draft.body ? `${draft.body}\n\n${text}` : text)].length), { buttons: doneButton() });
+}
+
+/** Asks essay question `index`, showing the current answer when there is one. */
+function askEssay(ctx: EngineContext, turn: RegisteredTurn, entry: EntryWithFiles, index: number): void {
+  const essays = ctx.contest.def.entries.essays;
+  const question = essays[index];
+  if (!question) return showCard(ctx, turn, entry);
+  turn.session = { ...turn.session, entryInput: "essay", essayIndex: index };
+  say(turn, M.askEssay(index + 1, essays.length, question.question, (entry.essays as string[] | null)?.[index] || undefined), {
+    buttons: doneButton(),
+  });
 }

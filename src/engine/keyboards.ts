@@ -25,6 +25,7 @@ export const DATA = {
     withdraw: "e:w",
     reopen: "e:r",
     done: "e:d",
+    essay: "e:q",
   },
   unitAdmin: { menu: "ua:m", standing: "ua:s", links: "ua:l", remind: "ua:r", send: "ua:ok", cancel: "ua:no" },
   editProfile: "hs:e",

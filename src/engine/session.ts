@@ -28,7 +28,9 @@ export interface ConversationSession {
   /** The participant asked to change the prediction before submitting. */
   predictionAgain?: boolean;
   /** What the next messages add to the written entry's draft. */
-  entryInput?: "title" | "text" | "author" | "files";
+  entryInput?: "title" | "text" | "author" | "files" | "essay";
+  /** The essay question being answered (0-based). */
+  essayIndex?: number;
 }
 
 export const emptySession = (): ConversationSession => ({ draft: {} });

@@ -24,6 +24,7 @@ export const BUTTONS = {
   entryText: "➕ Thêm nội dung",
   entryClearText: "🗑 Xoá nội dung",
   entryFiles: "📎 Đính kèm",
+  entryEssays: "📝 Câu tự luận",
   entryAuthor: "👥 Thêm đồng tác giả",
   entrySubmit: "📨 Nộp bài",
   entryWithdraw: "↩️ Rút bài",

@@ -208,6 +208,7 @@ export const CONSOLE = {
   colPoints: "Điểm",
   entryTitle: (code: string) => `Bài ${code}`,
   anonymised: "Bài được ẩn tên tác giả, số điện thoại và đơn vị.",
+  essayHeading: (k: number, question: string) => `Câu tự luận ${k}: ${question}`,
   attachments: "Tệp đính kèm",
   fileNotKept: "(đang lấy tệp)",
   comment: "Nhận xét",

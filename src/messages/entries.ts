@@ -10,6 +10,7 @@ export const ENTRIES = {
     chars: number;
     authors: string[];
     files: string[];
+    essays?: { answered: number; total: number };
     deadline: string;
   }) =>
     `📝 Bài dự thi ${e.code} – ${{ DRAFT: "bản nháp", SUBMITTED: "đã nộp", WITHDRAWN: "đã rút" }[e.status]}\n` +
@@ -17,12 +18,17 @@ export const ENTRIES = {
     `Nội dung: ${e.chars ? `${e.chars.toLocaleString("vi-VN")} ký tự` : "(chưa có)"}\n` +
     (e.authors.length ? `Đồng tác giả: ${e.authors.join("; ")}\n` : "") +
     `Tệp đính kèm: ${e.files.length ? e.files.join(", ") : "(không có)"}\n` +
+    (e.essays ? `Câu tự luận: đã trả lời ${e.essays.answered}/${e.essays.total}\n` : "") +
     `Hạn nộp: ${e.deadline}`,
   entryNone:
     "Bạn chưa có bài dự thi nào. Bấm «Soạn bài» để bắt đầu; bản nháp được giữ lại, bạn có thể quay lại hoàn thiện bất cứ lúc nào trước hạn.",
   entryNotWritten: "Cuộc thi này là thi trắc nghiệm, không nhận bài viết.",
   writtenOnly: "Cuộc thi này nhận bài viết, không có phần thi trắc nghiệm. Mở «Bài dự thi» để soạn và nộp bài.",
   askEntryTitle: "Gửi tên (tiêu đề) của bài dự thi.",
+  askEssay: (k: number, n: number, question: string, previous?: string) =>
+    `📝 Câu tự luận ${k}/${n}: ${question}\nGửi câu trả lời trong một tin nhắn.` +
+    (previous ? `\n(Trả lời hiện tại: ${previous.slice(0, 200)}${previous.length > 200 ? "…" : ""})` : ""),
+  essaysDone: "Đã trả lời đủ các câu tự luận.",
   askEntryText: "Gửi nội dung bài dự thi. Bạn có thể gửi thành nhiều tin nhắn; mỗi tin được nối tiếp vào bài. Bấm «Xong» khi đã gửi hết.",
   askEntryAuthor: "Gửi họ tên và đơn vị của một đồng tác giả, dạng: Nguyễn Văn A – Phòng Nội vụ.",
   askEntryFiles: (types: string[], maxCount: number, maxBytes: number) =>
@@ -42,6 +48,7 @@ export const ENTRIES = {
     fileType: (types: string[]) => `Loại tệp này không được nhận. Chỉ nhận: ${types.join(", ")}.`,
     noGroups: "Cuộc thi này chỉ nhận bài cá nhân.",
     incomplete: "Bài cần có tên và nội dung (hoặc tệp đính kèm) trước khi nộp.",
+    essays: (n: number) => `Còn ${n} câu tự luận chưa trả lời. Bấm «Câu tự luận» để trả lời trước khi nộp.`,
     limit: (n: number) => `Mỗi người được nộp tối đa ${n} bài. Hãy rút một bài đã nộp nếu muốn nộp bài khác.`,
   },
   entryAdvanced: (code: string, level: string, next: string) =>
@@ -52,6 +59,7 @@ export const ENTRIES = {
     `🏁 Kết quả ${level}: bài dự thi ${code} của bạn xếp thứ ${rank}. Ban Tổ chức sẽ công bố giải thưởng. Cảm ơn bạn đã tham gia!`,
   levelResultsName: (level: string) => `Kết quả ${level}`,
   entryPrintMeta: (authors: string, unit: string, at: string) => `Tác giả: ${authors} · Đơn vị: ${unit} · Nộp lúc: ${at}`,
+  entryPrintEssay: (k: number, question: string) => `Câu tự luận ${k}: ${question}`,
   entryPrintFiles: (files: string[]) => `Tệp đính kèm: ${files.join(", ")}`,
   entryPrintNone: "Đơn vị chưa có bài dự thi nào.",
   entryFileMissing: (name: string) => `Tệp «${name}» chưa được lưu (đang lấy từ nền tảng, hoặc đã hết hạn).`,

@@ -15,6 +15,8 @@ export interface EntryPrint {
   unit: string;
   submittedAt: Date | null;
   body: string;
+  /** Essay questions with their answers (mixed contests). */
+  essays: { question: string; answer: string }[];
   files: string[];
 }
 
@@ -32,11 +34,24 @@ export async function writeEntriesPdf(out: Writable, contest: { title: string; t
       .font("italic")
       .fontSize(11)
       .text(M.entryPrintMeta(e.authors.join("; "), e.unit, at));
-    doc
-      .moveDown(0.8)
-      .font("regular")
-      .fontSize(12)
-      .text(e.body || "—", { align: "justify" });
+    if (e.body || e.essays.length === 0)
+      doc
+        .moveDown(0.8)
+        .font("regular")
+        .fontSize(12)
+        .text(e.body || "—", { align: "justify" });
+    for (const [i, essay] of e.essays.entries()) {
+      doc
+        .moveDown(0.8)
+        .font("bold")
+        .fontSize(12)
+        .text(M.entryPrintEssay(i + 1, essay.question));
+      doc
+        .moveDown(0.3)
+        .font("regular")
+        .fontSize(12)
+        .text(essay.answer || "—", { align: "justify" });
+    }
     if (e.files.length) doc.moveDown(0.8).font("bold").fontSize(11).text(M.entryPrintFiles(e.files));
   }
   if (entries.length === 0) doc.addPage().font("regular").fontSize(12).text(M.entryPrintNone);

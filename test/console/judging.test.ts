@@ -61,6 +61,7 @@ describe("juries in Chromium", () => {
       file,
       (await readFile(PLAN_003, "utf8"))
         .replace("start: 2019-08-01", "start: today")
+        .replace("questionBank: ../sample/questions.csv", `questionBank: ${path.join(path.dirname(SAMPLE_CONTEST_FILE), "questions.csv")}`)
         .replace("end: 2019-09-06", `end: ${today.plus({ days: 30 }).toISODate()}`)
         .replace(
           "- { opens: 2019-08-01T00:00, closes: 2019-09-06T17:00 }",
@@ -82,6 +83,9 @@ describe("juries in Chromium", () => {
         { type: "text", text: a.title },
         { type: "button", data: E.text },
         { type: "text", text: `Nội dung của ${a.title}: dịch vụ công trực tuyến mức độ 4.` },
+        { type: "button", data: E.essay },
+        { type: "text", text: `Lợi ích (${a.title}): không phải đi lại.` },
+        { type: "text", text: "Giải pháp: hướng dẫn tại tổ dân phố." },
         { type: "button", data: E.submit },
       ] as const)
         await running.runner.handle(who, event);
@@ -137,6 +141,8 @@ describe("juries in Chromium", () => {
     await bd1.goto(`${base}/admin/judging/${codes.get("Bài Kim Mã")}`);
     const page = (await bd1.textContent("main")) ?? "";
     expect(page).toContain("Nội dung của Bài Kim Mã");
+    expect(page).toContain("Câu tự luận 2: Đề xuất giải pháp");
+    expect(page).toContain("Giải pháp: hướng dẫn tại tổ dân phố.");
     expect(page).not.toContain("Nguyễn Văn Kim");
     expect(page).not.toContain("Kim Mã –");
     await bd1.screenshot({ path: path.join(ARTIFACTS, "console-judging-entry.png"), fullPage: true });

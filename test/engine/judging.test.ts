@@ -44,6 +44,9 @@ describe.each(BACKENDS)("levels on %s", (backend) => {
         { type: "text", text: `Bài ${p.id}` },
         { type: "button", data: E.text },
         { type: "text", text: "Nội dung." },
+        { type: "button", data: E.essay },
+        { type: "text", text: "Trả lời câu một." },
+        { type: "text", text: "Trả lời câu hai." },
         { type: "button", data: E.submit },
       ] as const)
         await h.engine.handle(who, event);
@@ -110,5 +113,24 @@ describe.each(BACKENDS)("levels on %s", (backend) => {
         M.entryAdvanced(await codeOf("Bài d"), "Sơ khảo", "Chung khảo"),
       ].sort(),
     );
+  });
+
+  it("refuses a mixed contest's entry until every essay question is answered", async () => {
+    const who = actor("ZALO", "z-9499", false);
+    await register(h.engine, who, { name: "Nguyễn Văn An", phone: "0937409999", unit: "DICHVONG" });
+    const E = DATA.entry;
+    await h.engine.handle(who, { type: "button", data: E.start });
+    await h.engine.handle(who, { type: "button", data: E.title });
+    await h.engine.handle(who, { type: "text", text: "Bài còn thiếu" });
+    const refused = await h.engine.handle(who, { type: "button", data: E.submit });
+    expect(refused.messages.map((m) => m.text)).toContain(M.entryRefused.essays(2));
+    const asked = await h.engine.handle(who, { type: "button", data: E.essay });
+    expect(asked.messages[0]!.text).toContain("Câu tự luận 1/2");
+    await h.engine.handle(who, { type: "text", text: "Một" });
+    const second = await h.engine.handle(who, { type: "text", text: "Hai" });
+    expect(second.messages.map((m) => m.text)).toContain(M.essaysDone);
+    const receipt = await h.engine.handle(who, { type: "button", data: E.submit });
+    expect(receipt.messages[0]!.text).toContain("Đã nộp bài dự thi «Bài còn thiếu»");
+    expect((await h.db.prisma.entry.findFirstOrThrow({ where: { title: "Bài còn thiếu" } })).essays).toEqual(["Một", "Hai"]);
   });
 });

@@ -67,6 +67,10 @@ export function judgingRoutes(deps: ConsoleDeps, files: FileStore | undefined): 
       CONSOLE.entryTitle(item.entry.code),
       html`${notice(message)}${notice(error, "error")}<p class="muted">${CONSOLE.anonymised}</p>
 <section class="card"><h2>${item.entry.title}</h2><pre class="entry-body">${item.entry.body}</pre>
+${contest.def.entries.essays.map(
+  (q, i) =>
+    html`<h3>${CONSOLE.essayHeading(i + 1, q.question)}</h3><pre class="entry-body">${(item.entry.essays as string[] | null)?.[i] ?? ""}</pre>`,
+)}
 <h3>${CONSOLE.attachments}</h3><ul>${entryFiles.map((f) =>
         f.storeKey
           ? html`<li><a href="/admin/judging/${item.entry.code}/files/${f.position}">${f.filename}</a></li>`

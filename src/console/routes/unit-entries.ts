@@ -35,6 +35,7 @@ export function unitEntryRoutes(deps: ConsoleDeps, files: FileStore | undefined)
       unit: contest.units.find((u) => u.id === e.unitId)?.name ?? "",
       submittedAt: e.submittedAt,
       body: e.body,
+      essays: contest.def.entries.essays.map((q, i) => ({ question: q.question, answer: (e.essays as string[] | null)?.[i] ?? "" })),
       files: e.files.map((f) => f.filename),
     }));
     const shell = { title: contest.title, timezone: contest.timezone };

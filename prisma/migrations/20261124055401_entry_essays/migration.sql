@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Entry" ADD COLUMN     "essays" JSONB NOT NULL DEFAULT '[]';
