@@ -10,13 +10,19 @@ export const judgingSettings = z.object({
   rubric: z.array(z.object({ criterion: z.string().min(1).max(200), max: z.number().int().min(1).max(100) })).min(1),
   levels: z
     .array(
-      z.object({
-        name: z.string().min(1).max(60),
-        /** A preliminary level: each entry is judged in the unit of this kind above its author's unit (a district…). */
-        byUnitKind: z.string().min(1).optional(),
-        /** How many entries go on from each unit (or from the whole level) to the next; ties at the edge all go on. */
-        advance: z.number().int().min(1).max(10_000),
-      }),
+      z
+        .object({
+          name: z.string().min(1).max(60),
+          /** A preliminary level: each entry is judged in the unit of this kind above its author's unit (a district…). */
+          byUnitKind: z.string().min(1).optional(),
+          /** How many entries go on from each unit (or from the whole level) to the next. */
+          advance: z.number().int().min(1).max(10_000).optional(),
+          /** …and/or the combined score an entry needs to go on. */
+          minScore: z.number().min(0).optional(),
+          /** Entries tied at the edge: all go on, or the earlier submitted first. */
+          ties: z.enum(["all", "earliest"]).default("all"),
+        })
+        .refine((l) => l.advance !== undefined || l.minScore !== undefined, "give advance, minScore or both"),
     )
     .min(1),
 });

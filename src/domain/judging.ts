@@ -3,7 +3,8 @@
 // department), then levels judged as a whole, the last being the final. Jurors score with the
 // contest file's rubric, never an entry from their own unit; organizers close a level: each
 // entry's scores combined (the mean, or without the highest and the lowest from 4 judgements
-// up), ranked in its unit (or the whole level), the best going on (ties at the edge all go on).
+// up), ranked in its unit (or the whole level), the best (or those above a score) going on,
+// ties at the edge as the contest file says.
 import { writeCampaign } from "../broadcast/campaigns.js";
 import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
 import type { ConsoleUser, Entry, Judgement, PrismaClient, Unit } from "../generated/prisma/client.js";
@@ -103,24 +104,21 @@ export class Judging {
   /** Closes a level: combined scores, places in each unit (or the whole level), who goes on. Once only. */
   async closeLevel(level: number): Promise<number> {
     const items = await this.inPlay(level);
-    const advance = this.settings.levels[level - 1]!.advance;
+    const { advance, minScore, ties } = this.settings.levels[level - 1]!;
     const judgements = await this.prisma.judgement.findMany({ where: { level, entryId: { in: items.map((i) => i.entry.id) } } });
     const scored = items.map((i) => {
       const totals = judgements.filter((j) => j.entryId === i.entry.id).map((j) => j.total);
       return { ...i, score: combine(totals), count: totals.length };
     });
+    // Ranked in their judging unit: equal scores share a place, unless ties go to the earlier submitted.
+    const ahead = (o: (typeof scored)[number], s: (typeof scored)[number]) =>
+      o.score > s.score ||
+      (ties === "earliest" && o.score === s.score && (o.entry.submittedAt?.getTime() ?? 0) < (s.entry.submittedAt?.getTime() ?? 0));
     const rows = scored.map((s) => {
       const group = scored.filter((o) => o.judgingUnit?.id === s.judgingUnit?.id);
-      const rank = 1 + group.filter((o) => o.score > s.score).length;
-      return {
-        entryId: s.entry.id,
-        level,
-        unitId: s.judgingUnit?.id ?? null,
-        score: s.score,
-        judgements: s.count,
-        rank,
-        advanced: rank <= advance,
-      };
+      const rank = 1 + group.filter((o) => ahead(o, s)).length;
+      const advanced = (advance === undefined || rank <= advance) && (minScore === undefined || s.score >= minScore);
+      return { entryId: s.entry.id, level, unitId: s.judgingUnit?.id ?? null, score: s.score, judgements: s.count, rank, advanced };
     });
     try {
       return await this.prisma.$transaction(async (tx) => {

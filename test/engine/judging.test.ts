@@ -38,6 +38,7 @@ describe.each(BACKENDS)("levels on %s", (backend) => {
     for (const [i, p] of people.entries()) {
       const who = actor("TELEGRAM", `94${i}`);
       await register(h.engine, who, { name: "Nguyễn Văn An", phone: `093740000${i}`, unit: p.unit });
+      h.clock.advance(60_000); // submitted one after another
       for (const event of [
         { type: "button", data: E.start },
         { type: "button", data: E.title },
@@ -113,6 +114,30 @@ describe.each(BACKENDS)("levels on %s", (backend) => {
         M.entryAdvanced(await codeOf("Bài d"), "Sơ khảo", "Chung khảo"),
       ].sort(),
     );
+
+    // A final where ties go to the earlier submitted and a minimum score is needed.
+    const strict = new Judging(prisma, {
+      ...h.contest,
+      def: {
+        ...h.contest.def,
+        judging: {
+          ...judging.settings,
+          levels: [judging.settings.levels[0]!, { name: "Chung khảo", advance: 3, minScore: 60, ties: "earliest" }],
+        },
+      },
+    });
+    const finalist = await juror("final1", undefined, undefined, 2);
+    await strict.score(finalist, await entry("Bài a"), [60, 20, 10], "");
+    await strict.score(finalist, await entry("Bài b"), [60, 20, 10], "");
+    await strict.score(finalist, await entry("Bài d"), [30, 10, 10], "");
+    await strict.closeLevel(2);
+    const final = await prisma.levelResult.findMany({ where: { level: 2 }, orderBy: { rank: "asc" } });
+    const titles = new Map((await prisma.entry.findMany()).map((e) => [e.id, e.title]));
+    expect(final.map((r) => [titles.get(r.entryId), r.score, r.rank, r.advanced])).toEqual([
+      ["Bài a", 90, 1, true], // submitted before Bài b
+      ["Bài b", 90, 2, true],
+      ["Bài d", 50, 3, false], // under the minimum
+    ]);
   });
 
   it("refuses a mixed contest's entry until every essay question is answered", async () => {
