@@ -9,6 +9,7 @@ import { writeCampaign } from "../broadcast/campaigns.js";
 import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
 import type { ConsoleUser, Entry, Judgement, PrismaClient, Unit } from "../generated/prisma/client.js";
 import { M } from "../messages/index.js";
+import { slots } from "../results/ranking-sql.js";
 import { isUniqueViolation } from "../storage/errors.js";
 
 export class JudgingError extends Error {}
@@ -64,6 +65,39 @@ export class Judging {
 
   private async advancedFrom(level: number): Promise<string[]> {
     return (await this.prisma.levelResult.findMany({ where: { level, advanced: true }, select: { entryId: true } })).map((r) => r.entryId);
+  }
+
+  /** A closed level's results with their entries and authors, by judging unit and place. */
+  async results(level: number) {
+    const last = level === this.settings.levels.length;
+    const rows = await this.prisma.levelResult.findMany({ where: { level }, orderBy: [{ unitId: "asc" }, { rank: "asc" }] });
+    const entries = new Map(
+      (await this.prisma.entry.findMany({ where: { id: { in: rows.map((r) => r.entryId) } }, include: { participant: true } })).map((e) => [
+        e.id,
+        e,
+      ]),
+    );
+    const unitName = (id: string | null) => this.contest.units.find((u) => u.id === id)?.name ?? "";
+    return rows.map((r) => {
+      const e = entries.get(r.entryId)!;
+      return {
+        judgingUnit: unitName(r.unitId),
+        rank: r.rank,
+        code: e.code,
+        title: e.title,
+        author: e.participant.fullName,
+        authorUnit: unitName(e.unitId),
+        score: r.score,
+        judgements: r.judgements,
+        advanced: r.advanced,
+        prize: last ? this.finalPrize(r.rank, r.advanced) : null,
+      };
+    });
+  }
+
+  /** The prize of a place in the final (the last level): the contest's prize tiers, a tie sharing the tier of its first place. */
+  finalPrize(rank: number, advanced: boolean): string | null {
+    return advanced ? (slots(this.contest.def.prizes)[rank - 1] ?? null) : null;
   }
 
   /** Whether a juror may see and score this entry: their level, their unit's entries, never their own unit's. */
@@ -151,7 +185,7 @@ export class Judging {
     const deliveries = results.flatMap((r) => {
       const entry = entries.find((e) => e.id === r.entryId)!;
       const text = last
-        ? M.entryFinalPlace(entry.code, name, r.rank)
+        ? M.entryFinalPlace(entry.code, name, r.rank, this.finalPrize(r.rank, r.advanced))
         : r.advanced
           ? M.entryAdvanced(entry.code, name, levels[level]!.name)
           : M.entryNotAdvanced(entry.code, name);

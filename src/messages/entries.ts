@@ -55,8 +55,12 @@ export const ENTRIES = {
     `🎉 Bài dự thi ${code} của bạn đã vượt qua ${level} và vào ${next}. Chúc mừng bạn!`,
   entryNotAdvanced: (code: string, level: string) =>
     `Kết quả ${level}: bài dự thi ${code} của bạn chưa được chọn vào vòng sau. Cảm ơn bạn đã tham gia cuộc thi!`,
-  entryFinalPlace: (code: string, level: string, rank: number) =>
-    `🏁 Kết quả ${level}: bài dự thi ${code} của bạn xếp thứ ${rank}. Ban Tổ chức sẽ công bố giải thưởng. Cảm ơn bạn đã tham gia!`,
+  entryFinalPlace: (code: string, level: string, rank: number, prize: string | null) =>
+    `🏁 Kết quả ${level}: bài dự thi ${code} của bạn xếp thứ ${rank}` +
+    (prize ? ` và đạt ${prize}. Chúc mừng bạn!` : ". Cảm ơn bạn đã tham gia!"),
+  entriesAnnouncement: (level: string, lines: string[]) => `📣 Kết quả ${level} cuộc thi:\n${lines.join("\n")}`,
+  entriesAnnouncementLine: (rank: number, code: string, title: string, author: string, unit: string, prize: string | null) =>
+    `${rank}. ${code} «${title}» – ${author} (${unit})${prize ? `: ${prize}` : ""}`,
   levelResultsName: (level: string) => `Kết quả ${level}`,
   entryPrintMeta: (authors: string, unit: string, at: string) => `Tác giả: ${authors} · Đơn vị: ${unit} · Nộp lúc: ${at}`,
   entryPrintEssay: (k: number, question: string) => `Câu tự luận ${k}: ${question}`,

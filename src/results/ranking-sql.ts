@@ -22,7 +22,7 @@ const ORDER: Record<RankingKey, Prisma.Sql> = {
 };
 
 /** One name per prize place: tiers [{Nhất, 1}, {Nhì, 2}] → [Nhất, Nhì, Nhì]. */
-function slots(tiers: readonly { name: string; count: number }[]): string[] {
+export function slots(tiers: readonly { name: string; count: number }[]): string[] {
   return tiers.flatMap((t) => Array.from({ length: t.count }, () => t.name));
 }
 

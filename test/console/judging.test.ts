@@ -4,6 +4,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { DateTime } from "luxon";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -195,10 +196,20 @@ describe("juries in Chromium", () => {
     const final = await organizer
       .locator('[data-level="2"] tr[data-result]')
       .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll("td")].map((td) => td.textContent)));
-    expect(final.map((r) => [r[1], r[3], r[4], r[5]])).toEqual([
-      ["1", "Bài Cầu Giấy", "Phạm Thị Cầu", "92"],
-      ["2", "Bài Phòng Tư pháp", "Trần Thị Pháp", "82"],
+    expect(final.map((r) => [r[1], r[3], r[4], r[5], r[7]])).toEqual([
+      ["1", "Bài Cầu Giấy", "Phạm Thị Cầu", "92", "Giải Nhất"],
+      ["2", "Bài Phòng Tư pháp", "Trần Thị Pháp", "82", "Giải Nhất"],
     ]);
+    // Published to everyone, names masked; the results read back from the XLSX.
+    await organizer.click('[data-level="2"] form[action$="/announce"] button');
+    await organizer.waitForURL(/done=published/);
+    const announced = await running.db.prisma.campaign.findFirstOrThrow({ where: { systemKey: "level-announce:2" } });
+    expect(announced.text).toContain("1. " + codes.get("Bài Cầu Giấy") + " «Bài Cầu Giấy» – Phạm T. C. (Quận Cầu Giấy): Giải Nhất");
+    const sheet = new ExcelJS.Workbook();
+    await sheet.xlsx.load(
+      Buffer.from(await (await organizer.request.get(`${base}/admin/levels/2/results.xlsx`)).body()) as unknown as ArrayBuffer,
+    );
+    expect(sheet.worksheets[0]!.getRow(2).getCell(4).value).toBe("Bài Cầu Giấy");
     await organizer.screenshot({ path: path.join(ARTIFACTS, "console-final-ranking.png"), fullPage: true });
 
     // Ba Đình's entries for the jury meeting: one PDF, and a ZIP holding it.

@@ -3,10 +3,15 @@
 // own unit (403), with the rubric to score. Organizers see «Chấm thi»: each level's entries and
 // jurors' progress, closing a level, and its results with authors and who goes on.
 import { type Request, type Response, Router } from "express";
+import { eachAudiencePage, writeCampaign } from "../../broadcast/campaigns.js";
 import { Judging, JudgingError } from "../../domain/judging.js";
 import { CONSOLE } from "../../messages/console.js";
+import { M } from "../../messages/index.js";
+import { streamReport } from "../../reports/render.js";
+import { smallReport } from "../../reports/reports.js";
+import { maskName } from "../../results/round-closer.js";
 import type { FileStore } from "../../storage/files.js";
-import type { ConsoleDeps } from "../deps.js";
+import { actorOf, type ConsoleDeps } from "../deps.js";
 import { html } from "../html.js";
 import { requireOrganizer } from "../http.js";
 import { notice } from "../pages/layout.js";
@@ -118,34 +123,85 @@ ${rubric.map(
     for (const [k, level] of levels.entries()) {
       const n = k + 1;
       const last = n === levels.length;
-      const results = await prisma.levelResult.findMany({ where: { level: n }, orderBy: [{ unitId: "asc" }, { rank: "asc" }] });
+      const results = await judging.results(n);
       const inPlay = results.length ? [] : await judging.inPlay(n).catch(() => []);
       const progress = results.length ? [] : await judging.progress(n);
-      const entries = new Map(
-        (await prisma.entry.findMany({ where: { id: { in: results.map((r) => r.entryId) } }, include: { participant: true } })).map((e) => [
-          e.id,
-          e,
-        ]),
-      );
-      const unitName = (id: string | null) => contest.units.find((u) => u.id === id)?.name ?? "";
+      const csrf = html`<input type="hidden" name="_csrf" value="${req.console!.csrfToken}">`;
       sections.push(html`<section class="card" data-level="${n}"><h2>${level.name}</h2>
 ${
   results.length
-    ? html`<table><thead><tr><th>${CONSOLE.colJudgingUnit}</th><th>${CONSOLE.colRank}</th><th>${CONSOLE.colEntry}</th><th>${CONSOLE.colTitle}</th>
-<th>${CONSOLE.colAuthor}</th><th>${CONSOLE.colPoints}</th><th>${CONSOLE.colScores}</th>${last ? "" : html`<th>${CONSOLE.colAdvanced}</th>`}</tr></thead><tbody>
-${results.map((r) => {
-  const e = entries.get(r.entryId);
-  return html`<tr data-result="${e?.code}"><td>${unitName(r.unitId)}</td><td>${r.rank}</td><td>${e?.code}</td><td>${e?.title}</td><td>${e?.participant.fullName}</td>
-<td>${r.score}</td><td>${r.judgements}</td>${last ? "" : html`<td>${r.advanced ? "✔" : ""}</td>`}</tr>`;
-})}</tbody></table>`
+    ? html`<p><a href="/admin/levels/${n}/results.xlsx">${CONSOLE.download} (XLSX)</a></p>
+<table><thead><tr><th>${CONSOLE.colJudgingUnit}</th><th>${CONSOLE.colRank}</th><th>${CONSOLE.colEntry}</th><th>${CONSOLE.colTitle}</th>
+<th>${CONSOLE.colAuthor}</th><th>${CONSOLE.colPoints}</th><th>${CONSOLE.colScores}</th><th>${last ? CONSOLE.colPrize : CONSOLE.colAdvanced}</th></tr></thead><tbody>
+${results.map(
+  (
+    r,
+  ) => html`<tr data-result="${r.code}"><td>${r.judgingUnit}</td><td>${r.rank}</td><td>${r.code}</td><td>${r.title}</td><td>${r.author}</td>
+<td>${r.score}</td><td>${r.judgements}</td><td>${last ? (r.prize ?? "") : r.advanced ? "✔" : ""}</td></tr>`,
+)}</tbody></table>
+${last ? html`<form method="post" action="/admin/levels/${n}/announce">${csrf}<button>${CONSOLE.publish}</button></form>` : ""}`
     : html`<p>${CONSOLE.levelInPlay(inPlay.length)}</p><table><thead><tr><th>${CONSOLE.colJuror}</th><th>${CONSOLE.colUnit}</th><th>${CONSOLE.colScored}</th></tr></thead>
 <tbody>${progress.map((p) => html`<tr><td>${p.juror.name}</td><td>${p.juror.unitCode ?? ""}</td><td>${p.scored}/${p.of}</td></tr>`)}</tbody></table>
-<form method="post" action="/admin/levels/${n}/close" class="danger" data-confirm="${CONSOLE.closeLevelConfirm}"><input type="hidden" name="_csrf" value="${req.console!.csrfToken}">
+<form method="post" action="/admin/levels/${n}/close" class="danger" data-confirm="${CONSOLE.closeLevelConfirm}">${csrf}
 <label><input type="checkbox" name="confirm" value="yes" required> ${CONSOLE.closeLevelConfirm}</label><button>${CONSOLE.closeLevel(level.name)}</button></form>`
 }</section>`);
     }
-    const done = req.query.done === "closed" ? CONSOLE.levelClosed : undefined;
+    const done = req.query.done === "closed" ? CONSOLE.levelClosed : req.query.done === "published" ? CONSOLE.published : undefined;
     deps.send(req, res, CONSOLE.levelsTitle, html`${notice(done)}${sections}`);
+  });
+
+  const levelOf = (req: Request) => {
+    const n = Number(req.params.n);
+    return Number.isInteger(n) && n >= 1 && n <= (contest.def.judging?.levels.length ?? 0) ? n : undefined;
+  };
+
+  router.get("/admin/levels/:n/results.xlsx", async (req, res) => {
+    const n = levelOf(req);
+    if (!n) return deps.send(req, res, CONSOLE.notFound, html``, 404);
+    const c = CONSOLE;
+    const report = smallReport(
+      `${c.levelsTitle} – ${levelName(n)}`,
+      [
+        { header: c.colJudgingUnit, key: "judgingUnit", width: 24 },
+        { header: c.colRank, key: "rank", width: 8 },
+        { header: c.colEntry, key: "code", width: 12 },
+        { header: c.colTitle, key: "title", width: 36 },
+        { header: c.colAuthor, key: "author", width: 24 },
+        { header: c.colUnit, key: "authorUnit", width: 24 },
+        { header: c.colPoints, key: "score", width: 10 },
+        { header: c.colScores, key: "judgements", width: 10 },
+        { header: c.colAdvanced, key: "advanced", width: 12 },
+        { header: c.colPrize, key: "prize", width: 16 },
+      ],
+      (await judging.results(n)).map((r) => ({ ...r, advanced: r.advanced ? "✔" : "", prize: r.prize ?? "" })),
+    );
+    res.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").attachment(`${report.title}.xlsx`);
+    await streamReport(report, "xlsx", contest.timezone, res);
+  });
+
+  router.post("/admin/levels/:n/announce", async (req, res) => {
+    const n = levelOf(req);
+    const results = n ? await judging.results(n) : [];
+    if (!n || results.length === 0) return deps.send(req, res, CONSOLE.notFound, html``, 404);
+    const lines = results
+      .filter((r) => r.advanced)
+      .map((r) => M.entriesAnnouncementLine(r.rank, r.code, r.title, maskName(r.author), r.authorUnit, r.prize));
+    const campaign = await writeCampaign(
+      prisma,
+      contest.id,
+      {
+        name: M.levelResultsName(levelName(n)),
+        text: M.entriesAnnouncement(levelName(n), lines),
+        audience: { kind: "all" },
+        scheduledAt: new Date(),
+        createdBy: actorOf(req),
+        systemKey: `level-announce:${n}`,
+      },
+      (db, write) =>
+        eachAudiencePage(db, contest, { kind: "all" }, new Date(), (accounts) => write(accounts.map((a) => ({ accountId: a.id })))),
+    );
+    await deps.audit(req, "level.announce", { level: n, campaignId: campaign?.id ?? null });
+    res.redirect(303, "/admin/levels?done=published");
   });
 
   router.post("/admin/levels/:n/close", async (req, res) => {
