@@ -23,7 +23,7 @@ export interface AuthDeps {
   throttle: SignInThrottle;
   logger: Logger;
   secure: boolean;
-  contest: { title: string; judged: boolean };
+  contest: { title: string; judged: boolean; written: boolean };
   unitCodes: readonly string[];
   audit: (actor: string, action: string, details: object) => Promise<unknown>;
 }

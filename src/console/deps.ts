@@ -17,7 +17,7 @@ export interface ConsoleDeps {
   send(req: Request, res: Response, title: string, body: Html, status?: number): void;
 }
 
-export function sendPage(contest: { title: string; judged: boolean }): ConsoleDeps["send"] {
+export function sendPage(contest: { title: string; judged: boolean; written: boolean }): ConsoleDeps["send"] {
   return (req, res, title, body, status = 200) =>
     void res
       .status(status)

@@ -20,6 +20,7 @@ import { checkCsrf, loadSession, requireSignIn, visibleUnitIds } from "./http.js
 import { dashboardBody, dashboardFragment } from "./pages/dashboard-page.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { campaignRoutes } from "./routes/campaigns.js";
+import { entriesOverviewRoutes } from "./routes/entries-overview.js";
 import { judgingRoutes } from "./routes/judging.js";
 import { peopleRoutes } from "./routes/people.js";
 import { bankUploadParser, questionUploadRoutes } from "./routes/question-upload.js";
@@ -44,7 +45,7 @@ export function consoleRouter(options: {
 }): Router {
   const { prisma, services, logger } = options;
   const { contest } = services;
-  const shell = { title: contest.title, judged: contest.def.judging !== undefined };
+  const shell = { title: contest.title, judged: contest.def.judging !== undefined, written: contest.def.kind !== "quiz" };
   const deps: ConsoleDeps = {
     prisma,
     services,
@@ -91,6 +92,7 @@ export function consoleRouter(options: {
     campaignRoutes(deps),
     judgingRoutes(deps, options.files),
     unitEntryRoutes(deps, options.files),
+    entriesOverviewRoutes(deps),
     accountRoutes(deps),
   );
   router.use("/admin", (req, res) => deps.send(req, res, CONSOLE.notFound, html``, 404));

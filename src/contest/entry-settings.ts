@@ -30,6 +30,10 @@ export const judgingSettings = z.object({
 export const entrySettings = z.object({
   /** Submitted entries per person (a withdrawn one does not count). */
   perPerson: z.number().int().min(1).max(20).default(1),
+  /** Submitted entries per unit (its own people, not its subtree); none: no limit. */
+  perUnit: z.number().int().min(1).max(10_000).optional(),
+  /** Units of these kinds must send at least one entry (plan 001: every office and commune). */
+  requiredFrom: z.array(z.string().min(1)).default([]),
   /** Group entries: co-authors named with their unit (plan 001). */
   groups: z.boolean().default(true),
   maxChars: z.number().int().min(200).max(100_000).default(30_000),

@@ -22,7 +22,8 @@ export type EntryRefusal =
   | { refused: "noGroups" }
   | { refused: "incomplete" }
   | { refused: "essays"; missing: number }
-  | { refused: "limit"; perPerson: number };
+  | { refused: "limit"; perPerson: number }
+  | { refused: "unitLimit"; perUnit: number };
 
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const newCode = () => `BT-${Array.from(randomBytes(6), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join("")}`;
@@ -160,6 +161,13 @@ export class EntryService {
     await this.db.$executeRaw`SELECT 1 FROM "Participant" WHERE id = ${participant.id}::uuid FOR UPDATE`;
     if ((await this.submittedCount(participant.id)) >= this.settings.perPerson)
       return { refused: "limit", perPerson: this.settings.perPerson };
+    const perUnit = this.settings.perUnit;
+    if (perUnit !== undefined && participant.unitId) {
+      // The unit's row locked too: two people of one unit submitting at once cannot both pass.
+      await this.db.$executeRaw`SELECT 1 FROM "Unit" WHERE id = ${participant.unitId}::uuid FOR UPDATE`;
+      const ofUnit = await this.db.entry.count({ where: { contestId: this.contest.id, unitId: participant.unitId, status: "SUBMITTED" } });
+      if (ofUnit >= perUnit) return { refused: "unitLimit", perUnit };
+    }
     return this.db.entry.update({
       where: { id: entry.id },
       data: { status: "SUBMITTED", submittedAt: now, unitId: participant.unitId },

@@ -27,6 +27,8 @@ const refusal = (r: EntryRefusal): string => {
       return t.limit(r.perPerson);
     case "essays":
       return t.essays(r.missing);
+    case "unitLimit":
+      return t.unitLimit(r.perUnit);
     default:
       return t[r.refused];
   }

@@ -196,6 +196,13 @@ export const CONSOLE = {
     CANCELLED: "Đã huỷ",
   } as Record<string, string>,
 
+  // Entries
+  navEntries: "Bài dự thi",
+  entriesTitle: "Bài dự thi theo đơn vị",
+  entriesSubmitted: "Đã nộp",
+  entriesDrafts: "Đang soạn",
+  entriesMissing: (units: string[]) => `Chưa có bài dự thi (bắt buộc mỗi đơn vị ít nhất 1 bài): ${units.join(", ")}.`,
+
   // Judging
   navJudging: "Chấm bài",
   navLevels: "Chấm thi",

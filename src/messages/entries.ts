@@ -48,6 +48,7 @@ export const ENTRIES = {
     fileType: (types: string[]) => `Loại tệp này không được nhận. Chỉ nhận: ${types.join(", ")}.`,
     noGroups: "Cuộc thi này chỉ nhận bài cá nhân.",
     incomplete: "Bài cần có tên và nội dung (hoặc tệp đính kèm) trước khi nộp.",
+    unitLimit: (n: number) => `Đơn vị của bạn đã nộp đủ ${n} bài theo thể lệ.`,
     essays: (n: number) => `Còn ${n} câu tự luận chưa trả lời. Bấm «Câu tự luận» để trả lời trước khi nộp.`,
     limit: (n: number) => `Mỗi người được nộp tối đa ${n} bài. Hãy rút một bài đã nộp nếu muốn nộp bài khác.`,
   },

@@ -7,8 +7,12 @@ import path from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
+import { createAccount } from "../../src/console/auth/accounts.js";
+import { ConsoleSessions } from "../../src/console/auth/sessions.js";
+import { SESSION_COOKIE } from "../../src/console/http.js";
 import { DATA } from "../../src/engine/keyboards.js";
 import type { Actor } from "../../src/engine/types.js";
+import { CONSOLE } from "../../src/messages/console.js";
 import { M } from "../../src/messages/index.js";
 import { register } from "../helpers/contest.js";
 import { FakeTelegram } from "../helpers/fake-telegram.js";
@@ -143,5 +147,18 @@ describe("entry files through the webhooks", () => {
       ["Kế hoạch.docx", `${zalo.base}/files/ke-hoach.docx`, 10],
       ["anh.jpg", `${zalo.base}/files/anh.jpg`, null],
     ]);
+  });
+
+  it("lists entries per unit and the offices and communes that have not sent one", async () => {
+    const { user } = await createAccount(
+      running.db.prisma,
+      { login: "thuky", name: "Thư ký", role: "ORGANIZER", password: "mat-khau-dai-1" },
+      [],
+    );
+    const { token } = await new ConsoleSessions(running.db.prisma).create(user.id, new Date());
+    const page = await request(running.server).get("/admin/entries").set("Cookie", `${SESSION_COOKIE}=${token}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/<tr data-unit="PNV"><td>[^<]+<\/td><td>phòng ban<\/td><td>1<\/td><td>1<\/td><\/tr>/); // Telegram's submitted, Zalo's still a draft
+    expect(page.text).toContain(CONSOLE.entriesMissing(["Phòng Tư pháp", "Văn phòng HĐND và UBND huyện", "Xã Bù Nho", "Xã Phú Riềng"]));
   });
 });

@@ -4,6 +4,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
+import { EntryService } from "../../src/domain/entries.js";
 import { DATA } from "../../src/engine/keyboards.js";
 import type { InboundEvent } from "../../src/engine/types.js";
 import { M } from "../../src/messages/index.js";
@@ -87,5 +88,29 @@ describe.each(BACKENDS)("written entries on %s", (backend) => {
     expect(allText(await h.engine.handle(who, file("anh.jpg", "image/jpeg", 1000)))).toBe(M.entryFileNoDraft);
     await h.engine.handle(who, press(E.start));
     expect(allText(await h.engine.handle(who, press(E.submit)))).toContain(M.entryRefused.incomplete);
+  });
+
+  it("holds a unit to its number of entries when the contest file sets one", async () => {
+    const service = new EntryService(h.db.prisma, {
+      ...h.contest,
+      def: { ...h.contest.def, entries: { ...h.contest.def.entries, perUnit: 1 } },
+    });
+    h.clock.current = new Date("2020-09-02T02:00:00Z");
+    const results = [];
+    for (const [id, phone] of [
+      ["9111", "0936100011"],
+      ["9112", "0936100012"],
+    ] as const) {
+      await register(h.engine, actor("TELEGRAM", id), { name: "Nguyễn Văn An", phone, unit: "XBUNHO" });
+      const participant = await h.db.prisma.participant.findFirstOrThrow({ where: { phone: `+84${phone.slice(1)}` } });
+      const draft = await service.draft(participant, h.clock.now());
+      if ("refused" in draft) throw new Error("no draft");
+      await service.setTitle(draft.id, `Bài ${id}`);
+      await service.appendText(draft, "Nội dung.");
+      const fresh = (await service.current(participant.id))!;
+      results.push(await service.submit(fresh, participant, h.clock.now()));
+    }
+    expect(results[0]).toMatchObject({ status: "SUBMITTED" });
+    expect(results[1]).toEqual({ refused: "unitLimit", perUnit: 1 });
   });
 });

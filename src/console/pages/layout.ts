@@ -11,6 +11,8 @@ interface NavItem {
   organizerOnly?: boolean;
   /** Shown only when the contest is judged (written entries). */
   judged?: boolean;
+  /** Shown only when the contest takes written entries. */
+  written?: boolean;
 }
 
 const NAV: NavItem[] = [
@@ -20,6 +22,7 @@ const NAV: NavItem[] = [
   { href: "/admin/people", label: CONSOLE.navPeople },
   { href: "/admin/questions", label: CONSOLE.navQuestions, organizerOnly: true },
   { href: "/admin/campaigns", label: CONSOLE.navCampaigns, organizerOnly: true },
+  { href: "/admin/entries", label: CONSOLE.navEntries, written: true },
   { href: "/admin/levels", label: CONSOLE.navLevels, organizerOnly: true, judged: true },
   { href: "/admin/accounts", label: CONSOLE.navAccounts, organizerOnly: true },
   { href: "/admin/audit", label: CONSOLE.navAudit, organizerOnly: true },
@@ -28,12 +31,14 @@ const NAV: NavItem[] = [
 /** Jurors reach their judging page only (entries stay anonymous to them). */
 const JUROR_NAV: NavItem[] = [{ href: "/admin/judging", label: CONSOLE.navJudging }];
 
-export function page(req: Request, title: string, contest: { title: string; judged: boolean }, body: Html): string {
+export function page(req: Request, title: string, contest: { title: string; judged: boolean; written: boolean }, body: Html): string {
   const signed = req.console;
   const items = signed?.user.role === "JURY" ? JUROR_NAV : NAV;
   const nav = signed
     ? items
-        .filter((n) => (!n.organizerOnly || signed.user.role === "ORGANIZER") && (!n.judged || contest.judged))
+        .filter(
+          (n) => (!n.organizerOnly || signed.user.role === "ORGANIZER") && (!n.judged || contest.judged) && (!n.written || contest.written),
+        )
         .map((n) => html`<a href="${n.href}"${req.originalUrl.split("?")[0] === n.href ? html` aria-current="page"` : ""}>${n.label}</a>`)
     : [];
   return html`<!doctype html>
