@@ -1,5 +1,6 @@
 // Campaigns: an audience resolved to one delivery per recipient account (unique per campaign
 // and account, so re-running a fan-out never duplicates), previewed before it is confirmed.
+// Audiences, writing and progress stay together: they share the one audience query.
 
 import { z } from "zod";
 import { type ContestContext, unitSubtreeIds } from "../contest/context.js";

@@ -1,5 +1,7 @@
 // Contest definition file (YAML or JSON): schema with the rules between fields (dates, rounds,
-// unit tree), parsing with line numbers in errors. The schedule itself: schedule.ts.
+// unit tree), parsing with line numbers in errors. The schedule itself: schedule.ts. Long
+// because the schema is one declaration read top to bottom (the blocks that grow live in
+// their own files: certificate-settings.ts, entry-settings.ts).
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { DateTime } from "luxon";

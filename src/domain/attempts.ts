@@ -1,5 +1,6 @@
 // Attempts in the database: start (one per participant per round, by unique constraint),
-// answer (idempotent per question), prediction, finalisation and the deadline sweep.
+// answer (idempotent per question), prediction, finalisation and the deadline sweep. One
+// service on purpose: every step reads and writes the same rows under the same rules.
 
 import type { ContestContext } from "../contest/context.js";
 import { audienceRanked } from "../contest/eligibility.js";

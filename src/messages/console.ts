@@ -1,4 +1,5 @@
-// Texts of the web console (/admin), for organizers and unit admins.
+// Texts of the web console (/admin), for organizers, unit admins and jurors: every page's words
+// in one catalogue, which is why it is long.
 
 export const CONSOLE = {
   appName: "Quản trị cuộc thi",
