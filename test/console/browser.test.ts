@@ -2,23 +2,22 @@
 // server with the sample contest: an organizer signs in, reads the dashboard (figures equal to
 // the database), prints a unit's poster, closes the round and downloads the unit report; a unit
 // admin is refused organizers' pages; five wrong passwords slow the next try down.
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrap, type Running } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
 import { createAccount } from "../../src/console/auth/accounts.js";
 import type { Actor } from "../../src/engine/types.js";
+import { ARTIFACTS, launchChromium } from "../helpers/browser.js";
 import { onServer, register, takeAttempt } from "../helpers/contest.js";
 import { FakeTelegram } from "../helpers/fake-telegram.js";
 import { silentLogger } from "../helpers/logger.js";
 import { pdfPages, pdfText } from "../helpers/poppler.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARTIFACTS = path.resolve("test-artifacts");
 const PEOPLE = [
   { name: "Nguyễn Văn An", unit: "TDP01" },
   { name: "Trần Thị Bình", unit: "TDP01" },
@@ -75,11 +74,7 @@ describe("web console in Chromium", () => {
       await register(running.runner, who, { name, phone: `09390001${i}0`, unit, audience: "DAN" });
       if (i < 2) await takeAttempt(player, who, `+849390001${i}0`, i === 0 ? 10 : 6, 1);
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-    });
-    await mkdir(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

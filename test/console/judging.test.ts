@@ -1,25 +1,24 @@
 // Juries in Chromium on plan 003's contest file (dates moved to today): jurors of two districts
 // score anonymised entries with the rubric, a juror cannot open an entry from their own unit,
 // the preliminaries send each district's best to the final, and the final ranking follows.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { DateTime } from "luxon";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrap, type Running } from "../../src/bootstrap.js";
 import { loadConfig, SAMPLE_CONTEST_FILE } from "../../src/config.js";
 import { createAccount } from "../../src/console/auth/accounts.js";
 import { DATA } from "../../src/engine/keyboards.js";
 import type { Actor } from "../../src/engine/types.js";
+import { ARTIFACTS, launchChromium } from "../helpers/browser.js";
 import { register } from "../helpers/contest.js";
 import { silentLogger } from "../helpers/logger.js";
 import { pdfPages, pdfText } from "../helpers/poppler.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARTIFACTS = path.resolve("test-artifacts");
 const PLAN_003 = path.join(path.dirname(SAMPLE_CONTEST_FILE), "..", "plan-003-ha-noi", "contest.yaml");
 const UNITS = ["BADINH", "KIMMA", "PTPBD", "CAUGIAY", "DICHVONG", "STP", "HANOI"];
 const AUTHORS = [
@@ -116,11 +115,7 @@ describe("juries in Chromium", () => {
       UNITS,
     );
     await createAccount(prisma, { login: "tp2", name: "Giám khảo Thành phố 2", role: "JURY", juryLevel: 2, password }, UNITS);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-    });
-    await mkdir(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,17 +1,15 @@
 // End-to-end in headless Chromium (Debian's package, driven by playwright-core).
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken } from "../../src/admin/tokens.js";
 import { bootstrap, type Running } from "../../src/bootstrap.js";
 import { loadConfig } from "../../src/config.js";
+import { ARTIFACTS, launchChromium } from "../helpers/browser.js";
 import { silentLogger } from "../helpers/logger.js";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARTIFACTS = path.resolve("test-artifacts");
 
 async function lastBotText(page: Page): Promise<string> {
   return (await page.locator(".msg.bot").last().textContent()) ?? "";
@@ -36,19 +34,7 @@ describe("web simulator in Chromium", () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), "cb-sim-"));
     running = await bootstrap(loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATOR: "on" }), silentLogger);
     base = `http://127.0.0.1:${running.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    await mkdir(ARTIFACTS, { recursive: true });
+    browser = await launchChromium(["--disable-quic", "--disable-component-update", "--disable-sync"]);
   });
 
   afterAll(async () => {
