@@ -107,6 +107,24 @@ describe.each(BACKENDS)("console sign-in, sessions and roles on %s", (backend) =
     expect((await organizer.post("/admin/rounds/1/close", { confirm: "yes" }, false)).status).toBe(403);
     await organizer.get("/admin/rounds/1");
     expect((await organizer.post("/admin/rounds/1/close", {})).status).toBe(400); // the confirmation box is required
+
+    // Uploads: the CSRF token is required, a stray file field or a second file is a 400, a big file a 413.
+    await organizer.get("/admin/questions");
+    const csrf = organizer.field("_csrf");
+    const upload = () => organizer.agent.post("/admin/questions/upload");
+    expect((await upload().attach("file", Buffer.from("a,b"), "bank.csv")).status).toBe(403);
+    expect((await upload().field("_csrf", csrf).attach("other", Buffer.from("a,b"), "bank.csv")).status).toBe(400);
+    expect(
+      (await upload().field("_csrf", csrf).attach("file", Buffer.from("a"), "a.csv").attach("file", Buffer.from("b"), "b.csv")).status,
+    ).toBe(400);
+    expect(
+      (
+        await upload()
+          .field("_csrf", csrf)
+          .attach("file", Buffer.alloc(11 * 1024 * 1024), "big.csv")
+      ).status,
+    ).toBe(413);
+    expect((await upload().field("_csrf", csrf).attach("file", Buffer.from("MZ"), "virus.exe")).status).toBe(400);
     expect(await running.db.prisma.round.count({ where: { closedAt: { not: null } } })).toBe(0);
 
     const unit = visitor(running.server);
@@ -118,6 +136,7 @@ describe.each(BACKENDS)("console sign-in, sessions and roles on %s", (backend) =
     expect((await unit.get("/admin/accounts")).status).toBe(403);
     expect((await unit.get("/admin/audit")).status).toBe(403);
     expect((await unit.get("/admin/rounds/1/ranking.xlsx")).status).toBe(403);
+    expect((await unit.agent.post("/admin/questions/upload").attach("file", Buffer.from("a,b"), "bank.csv")).status).toBe(403);
     await unit.get("/admin/rounds/1");
     expect((await unit.post("/admin/rounds/1/close", { confirm: "yes" })).status).toBe(403);
     const units = await unit.get("/admin/units");

@@ -37,8 +37,13 @@ export function bankUploadParser(): (req: Request, res: Response, next: NextFunc
     requireSignIn(req, res, () =>
       requireOrganizer(req, res, () =>
         upload(req, res, (error: unknown) => {
-          if (error instanceof multer.MulterError && error.code === "LIMIT_FILE_SIZE") {
-            return void res.status(413).type("text/plain; charset=utf-8").send(CONSOLE.uploadTooBig);
+          if (error instanceof multer.MulterError) {
+            // Too big, a second file, a stray field: the form was not ours or not as sent.
+            const big = error.code === "LIMIT_FILE_SIZE";
+            return void res
+              .status(big ? 413 : 400)
+              .type("text/plain; charset=utf-8")
+              .send(big ? CONSOLE.uploadTooBig : CONSOLE.uploadMissing);
           }
           if (error) return next(error);
           checkCsrf(req, res, next);
