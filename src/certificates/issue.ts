@@ -118,3 +118,39 @@ async function insertUnitPrizes(tx: Prisma.TransactionClient, contest: ContestCo
     skipDuplicates: true,
   });
 }
+
+/**
+ * Certificates of a written contest's prize winners (the final's places with a prize), issued
+ * in the transaction that closes the final: scope "entries", serials BT-G001…, the entry's code
+ * and title in the detail.
+ */
+export async function issueEntryCertificates(
+  tx: Prisma.TransactionClient,
+  contest: ContestContext,
+  winners: { entryId: string; prize: string }[],
+  now: Date,
+): Promise<void> {
+  if (!contest.def.certificates?.individual || winners.length === 0) return;
+  const entries = await tx.entry.findMany({ where: { id: { in: winners.map((w) => w.entryId) } }, include: { participant: true } });
+  await tx.certificate.createMany({
+    data: winners.map((w, i) => {
+      const e = entries.find((x) => x.id === w.entryId)!;
+      return {
+        contestId: contest.id,
+        scope: "entries",
+        kind: "PRIZE" as const,
+        holderKey: e.participantId,
+        participantId: e.participantId,
+        unitId: e.unitId,
+        serial: `BT-G${String(i + 1).padStart(3, "0")}`,
+        code: newCertificateCode(),
+        holderName: e.participant.fullName,
+        unitName: contest.units.find((u) => u.id === e.unitId)?.name ?? null,
+        prize: w.prize,
+        detail: M.entryCertificateDetail(e.code, e.title),
+        issuedAt: now,
+      };
+    }),
+    skipDuplicates: true,
+  });
+}

@@ -6,6 +6,7 @@
 // up), ranked in its unit (or the whole level), the best (or those above a score) going on,
 // ties at the edge as the contest file says.
 import { writeCampaign } from "../broadcast/campaigns.js";
+import { issueEntryCertificates } from "../certificates/issue.js";
 import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
 import type { ConsoleUser, Entry, Judgement, PrismaClient, Unit } from "../generated/prisma/client.js";
 import { M } from "../messages/index.js";
@@ -158,6 +159,14 @@ export class Judging {
       return await this.prisma.$transaction(async (tx) => {
         if (await tx.levelResult.findFirst({ where: { level } })) throw new JudgingError("this level is closed already");
         await tx.levelResult.createMany({ data: rows });
+        // The final's prize winners get their certificates with the results.
+        if (level === this.settings.levels.length) {
+          const winners = rows
+            .sort((a, b) => a.rank - b.rank)
+            .map((r) => ({ entryId: r.entryId, prize: this.finalPrize(r.rank, r.advanced) }))
+            .filter((w): w is { entryId: string; prize: string } => w.prize !== null);
+          await issueEntryCertificates(tx, this.contest, winners, new Date());
+        }
         return rows.length;
       });
     } catch (error) {

@@ -22,6 +22,7 @@ export const CERTIFICATE = {
   detailPrize: "Đúng %s/%s câu, xếp thứ %s trong %s người dự thi",
   detailAudiencePrize: "Đối tượng %s: đúng %s/%s câu, xếp thứ %s",
   detailParticipation: "Đúng %s/%s câu",
+  entryCertificateDetail: (code: string, title: string) => `Bài dự thi ${code} «${title}»`,
 
   // The verification page
   verifyTitle: "Kiểm tra giấy chứng nhận",

@@ -195,6 +195,12 @@ describe("juries in Chromium", () => {
       ["1", "Bài Cầu Giấy", "Phạm Thị Cầu", "92", "Giải Nhất"],
       ["2", "Bài Phòng Tư pháp", "Trần Thị Pháp", "82", "Giải Nhất"],
     ]);
+    // The prize winners' certificates came with the final's results.
+    const certificates = await running.db.prisma.certificate.findMany({ where: { scope: "entries" }, orderBy: { serial: "asc" } });
+    expect(certificates.map((c) => [c.serial, c.holderName, c.prize])).toEqual([
+      ["BT-G001", "Phạm Thị Cầu", "Giải Nhất"],
+      ["BT-G002", "Trần Thị Pháp", "Giải Nhất"],
+    ]);
     // Published to everyone, names masked; the results read back from the XLSX.
     await organizer.click('[data-level="2"] form[action$="/announce"] button');
     await organizer.waitForURL(/done=published/);
