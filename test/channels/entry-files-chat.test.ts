@@ -4,19 +4,25 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { Api } from "grammy";
+import JSZip from "jszip";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { telegramFileFetcher } from "../../src/channels/telegram/files.js";
 import { SAMPLE_CONTEST_FILE } from "../../src/config.js";
 import { createAccount } from "../../src/console/auth/accounts.js";
 import { ConsoleSessions } from "../../src/console/auth/sessions.js";
 import { SESSION_COOKIE } from "../../src/console/http.js";
+import { EntryFileKeeper } from "../../src/domain/entry-files.js";
 import { DATA } from "../../src/engine/keyboards.js";
 import type { Actor } from "../../src/engine/types.js";
 import { CONSOLE } from "../../src/messages/console.js";
 import { M } from "../../src/messages/index.js";
+import { FolderFileStore } from "../../src/storage/files.js";
 import { register } from "../helpers/contest.js";
 import { FakeTelegram } from "../helpers/fake-telegram.js";
 import { FakeZalo } from "../helpers/fake-zalo.js";
+import { silentLogger } from "../helpers/logger.js";
 import type { TestServer } from "../helpers/server.js";
 import { callbackUpdate, tgChat, tgUser } from "../helpers/telegram-updates.js";
 import { chat, zaloServer } from "../helpers/zalo-chat.js";
@@ -160,5 +166,37 @@ describe("entry files through the webhooks", () => {
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/<tr data-unit="PNV"><td>[^<]+<\/td><td>phòng ban<\/td><td>1<\/td><td>1<\/td><\/tr>/); // Telegram's submitted, Zalo's still a draft
     expect(page.text).toContain(CONSOLE.entriesMissing(["Phòng Tư pháp", "Văn phòng HĐND và UBND huyện", "Xã Bù Nho", "Xã Phú Riềng"]));
+  });
+
+  it("gives a unit's entries as a ZIP with their kept attachments", async () => {
+    const keeper = new EntryFileKeeper(
+      running.db.prisma,
+      new FolderFileStore(path.join(running.dataDir, "files")),
+      { TELEGRAM: telegramFileFetcher(new Api("123456:TEST", { apiRoot: telegram.apiRoot }), "123456:TEST", telegram.apiRoot) },
+      silentLogger,
+      10 * 1024 * 1024,
+    );
+    await keeper.run(); // the server's own upkeep may have kept them already: either way both are kept
+    expect(await running.db.prisma.entryFile.count({ where: { platform: "TELEGRAM", storeKey: { not: null } } })).toBe(2);
+    const { user } = await createAccount(
+      running.db.prisma,
+      { login: "thuky2", name: "Thư ký", role: "ORGANIZER", password: "mat-khau-dai-1" },
+      [],
+    );
+    const { token } = await new ConsoleSessions(running.db.prisma).create(user.id, new Date());
+    const res = await request(running.server)
+      .get("/admin/units/PNV/entries.zip")
+      .set("Cookie", `${SESSION_COOKIE}=${token}`)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("end", () => done(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    const zip = await JSZip.loadAsync(res.body as Buffer);
+    const entry = await running.db.prisma.entry.findFirstOrThrow({ where: { status: "SUBMITTED" } });
+    expect(Object.keys(zip.files).sort()).toEqual([`${entry.code}/1-Đề án.pdf`, `${entry.code}/2-anh-b.jpg`, "bai-du-thi-PNV.pdf"].sort());
+    expect(await zip.file(`${entry.code}/1-Đề án.pdf`)!.async("string")).toBe("%PDF-1.4 de an");
   });
 });

@@ -10,6 +10,8 @@ import { requireEnv } from "./env.js";
 import { silentLogger } from "./logger.js";
 
 export interface TestServer extends Running {
+  /** The server's DATA_DIR (its embedded database, sessions, kept files). */
+  dataDir: string;
   /** Stops the server and removes its data folder. */
   destroy(): Promise<void>;
   /**
@@ -38,6 +40,7 @@ export async function startServer(env: Record<string, string>, logger: Logger = 
   const running = await bootstrap(loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, SIMULATOR: "off", ...env }), logger);
   return {
     ...running,
+    dataDir,
     settled: (timeoutMs) => pipelineSettled(running.db.prisma, timeoutMs),
     destroy: async () => {
       await running.stop();
