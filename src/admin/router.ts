@@ -12,7 +12,7 @@ import {
   previewCampaign,
   setCampaignStatus,
 } from "../broadcast/campaigns.js";
-import { unitSubtreeIds } from "../contest/context.js";
+import { subtreeIdsOfCode, unitSubtreeIds } from "../contest/context.js";
 import type { ApiToken, PrismaClient } from "../generated/prisma/client.js";
 import type { Inbox } from "../inbox/inbox.js";
 import type { Logger } from "../logger.js";
@@ -90,8 +90,7 @@ export function adminRouter(deps: {
   /** Unit codes an admin may see: everything for organizers, their subtree for unit admins. */
   const visibleUnits = (admin: ApiToken): Set<string> => {
     if (admin.role === "ORGANIZER") return new Set(contest.units.map((u) => u.code));
-    const root = contest.units.find((u) => u.code === admin.unitCode);
-    const ids = new Set(root ? unitSubtreeIds(contest.units, root.id) : []);
+    const ids = subtreeIdsOfCode(contest.units, admin.unitCode);
     return new Set(contest.units.filter((u) => ids.has(u.id)).map((u) => u.code));
   };
 

@@ -42,15 +42,19 @@ export class GroupPosts {
       orderBy: { number: "desc" },
     });
     if (!round) return;
+    const key = `round:${round.number}`;
+    // Every tick for a day after the close: only groups without the post yet cost anything.
+    const waiting = await this.unposted(groups, key);
+    if (waiting.length === 0) return;
     const units = await this.results.unitRanking(round.id);
     const competing = units.filter((u) => u.rank !== null).length;
-    const posts = groups.flatMap((g) => {
+    const posts = waiting.flatMap((g) => {
       const u = units.find((x) => x.code === g.unitCode);
       if (!u) return [];
       return [
         {
           chatId: g.chatId,
-          key: `round:${round.number}`,
+          key,
           text: M.groupRoundStanding(round.number, u.name, u.participants, u.rate, u.rank, competing),
         },
       ];
@@ -63,10 +67,9 @@ export class GroupPosts {
     const local = DateTime.fromJSDate(now, { zone: this.contest.timezone });
     if (hour === undefined || local.hour < hour) return;
     const key = `day:${local.toISODate()}`;
-    const done = new Set((await this.prisma.groupPost.findMany({ where: { key }, select: { chatId: true } })).map((p) => p.chatId));
     const tools = new UnitTools(this.prisma, this.contest);
     const posts = [];
-    for (const g of groups.filter((x) => !done.has(x.chatId))) {
+    for (const g of await this.unposted(groups, key)) {
       const s = await tools.standing(g.unitCode, now);
       if (!s) return; // no round open: no digest today
       posts.push({
@@ -76,6 +79,12 @@ export class GroupPosts {
       });
     }
     await this.prisma.groupPost.createMany({ data: posts, skipDuplicates: true });
+  }
+
+  /** The groups that have no post under this key yet. */
+  private async unposted<G extends { chatId: string }>(groups: G[], key: string): Promise<G[]> {
+    const done = new Set((await this.prisma.groupPost.findMany({ where: { key }, select: { chatId: true } })).map((p) => p.chatId));
+    return groups.filter((g) => !done.has(g.chatId));
   }
 
   /** Claims and sends pending posts; a refused one is retried a few times, a group the bot left is given up. */

@@ -2,6 +2,7 @@
 // code (the public page, the PDF sent in chat), and many at once for organizers (list, one PDF
 // of a round or of everything, read through a cursor in batches).
 import type { Writable } from "node:stream";
+import { certificateSettings } from "../contest/certificate-settings.js";
 import type { ContestContext } from "../contest/context.js";
 import { Prisma } from "../generated/prisma/client.js";
 import type { Database } from "../storage/database.js";
@@ -67,7 +68,7 @@ export class CertificateService {
   /** The page style of this contest, with verification links under `verifyBase` (the server's public address). */
   style(verifyBase: string): PaperStyle {
     return {
-      settings: this.contest.def.certificates ?? { title: "GIẤY CHỨNG NHẬN", individual: true, units: true },
+      settings: this.contest.def.certificates ?? certificateSettings.parse({}),
       contestTitle: this.contest.title,
       organizer: this.contest.organizer,
       timezone: this.contest.timezone,

@@ -30,26 +30,35 @@ export interface Dashboard {
 
 const HOURS = 48;
 
-export async function dashboardData(prisma: PrismaClient, services: ContestServices, visible: Set<string>, now: Date): Promise<Dashboard> {
-  const { contest } = services;
-  const all = visible.size === contest.units.length;
-  const stats = await liveStats(prisma, contest, services.attempts, now, all ? undefined : [...visible]);
-  const visibleCodes = new Set(contest.units.filter((u) => visible.has(u.id)).map((u) => u.code));
+/** Participation per visible unit (with its subtree) in a round, or in any round without one. */
+export async function unitParticipation(
+  prisma: PrismaClient,
+  services: ContestServices,
+  visible: Set<string>,
+  roundNumber: number | undefined,
+): Promise<UnitParticipation[]> {
+  const visibleCodes = new Set(services.contest.units.filter((u) => visible.has(u.id)).map((u) => u.code));
   const rows: Row[] = [];
-  const report = await unitReport(prisma, contest, services.results, stats.round ?? undefined);
+  const report = await unitReport(prisma, services.contest, services.results, roundNumber, { roster: false });
   await report.batches(async (batch) => void rows.push(...batch.filter((r) => visibleCodes.has(String(r.code)))));
-  const units = rows.map(
+  return rows.map(
     (r): UnitParticipation => ({
       code: String(r.code),
       name: String(r.name),
       kind: String(r.kind),
       base: r.base === null ? null : Number(r.base),
       registered: Number(r.registered),
-      // Without an open round, participation means attempts in any round.
       attempted: Number(r.attempted),
       rate: r.rate === null ? null : Number(r.rate),
     }),
   );
+}
+
+export async function dashboardData(prisma: PrismaClient, services: ContestServices, visible: Set<string>, now: Date): Promise<Dashboard> {
+  const { contest } = services;
+  const all = visible.size === contest.units.length;
+  const stats = await liveStats(prisma, contest, services.attempts, now, all ? undefined : [...visible]);
+  const units = await unitParticipation(prisma, services, visible, stats.round ?? undefined);
   return {
     round: stats.round,
     registered: stats.registered,

@@ -4,7 +4,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { parse, serialize } from "cookie";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
+import { type ContestContext, subtreeIdsOfCode } from "../contest/context.js";
 import { type ConsoleSessions, SESSION_HOURS, type SignedIn } from "./auth/sessions.js";
 
 declare module "express-serve-static-core" {
@@ -59,6 +59,5 @@ export function checkCsrf(req: Request, res: Response, next: NextFunction): void
 export function visibleUnitIds(req: Request, contest: ContestContext): Set<string> {
   const user = req.console!.user;
   if (user.role === "ORGANIZER") return new Set(contest.units.map((u) => u.id));
-  const root = contest.units.find((u) => u.code === user.unitCode);
-  return new Set(root ? unitSubtreeIds(contest.units, root.id) : []);
+  return subtreeIdsOfCode(contest.units, user.unitCode);
 }

@@ -37,6 +37,12 @@ export async function loadContestContext(prisma: PrismaClient, slug: string): Pr
   };
 }
 
+/** Ids of the subtree of the unit with this code (none when there is no such unit): a unit admin's scope. */
+export function subtreeIdsOfCode(units: readonly Unit[], code: string | null | undefined): Set<string> {
+  const root = units.find((u) => u.code === code);
+  return new Set(root ? unitSubtreeIds(units, root.id) : []);
+}
+
 /** Ids of a unit and every unit below it (each once, even if stored data had a cycle). */
 export function unitSubtreeIds(units: readonly Unit[], rootId: string): string[] {
   const ids = [rootId];

@@ -7,7 +7,7 @@
 // ties at the edge as the contest file says.
 import { writeCampaign } from "../broadcast/campaigns.js";
 import { issueEntryCertificates } from "../certificates/issue.js";
-import { type ContestContext, unitSubtreeIds } from "../contest/context.js";
+import { type ContestContext, subtreeIdsOfCode } from "../contest/context.js";
 import type { ConsoleUser, Entry, Judgement, PrismaClient, Unit } from "../generated/prisma/client.js";
 import { M } from "../messages/index.js";
 import { slots } from "../results/ranking-sql.js";
@@ -105,8 +105,7 @@ export class Judging {
   mayJudge(juror: ConsoleUser, item: EntryInPlay): boolean {
     if (juror.role !== "JURY" || !juror.juryLevel) return false;
     if (item.judgingUnit && item.judgingUnit.code !== juror.unitCode) return false;
-    const home = this.contest.units.find((u) => u.code === juror.homeUnitCode);
-    return !(home && item.entry.unitId && unitSubtreeIds(this.contest.units, home.id).includes(item.entry.unitId));
+    return !(item.entry.unitId && subtreeIdsOfCode(this.contest.units, juror.homeUnitCode).has(item.entry.unitId));
   }
 
   /** A juror's entries with their own judgement, if any. */

@@ -43,6 +43,8 @@ export async function unitReport(
   contest: ContestContext,
   results: ResultsService,
   roundNumber?: number,
+  /** The roster's columns (read only when wanted: the dashboard, refreshed every 15 s, does not show them). */
+  options: { roster?: boolean } = {},
 ): Promise<Report> {
   const round = roundNumber
     ? await prisma.round.findUniqueOrThrow({ where: { contestId_number: { contestId: contest.id, number: roundNumber } } })
@@ -55,7 +57,7 @@ export async function unitReport(
   const registeredIn = rollUp(contest.units, registered);
   const attemptsIn = rollUp(contest.units, totals);
   // Mandatory participation, when the contest has a roster: its size and the share who took part.
-  const members = await memberStatus(prisma, contest, roundNumber);
+  const members = options.roster === false ? [] : await memberStatus(prisma, contest, roundNumber);
   const roster = members.length ? rosterCounts(contest, members) : undefined;
   const rows = contest.units.map((unit) => {
     const t = attemptsIn.get(unit.id)!;

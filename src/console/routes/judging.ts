@@ -205,8 +205,9 @@ ${last ? html`<form method="post" action="/admin/levels/${n}/announce">${csrf}<b
   });
 
   router.post("/admin/levels/:n/close", async (req, res) => {
-    const n = Number(req.params.n);
-    if ((req.body as { confirm?: unknown }).confirm !== "yes" || !Number.isInteger(n)) {
+    const n = levelOf(req);
+    if (!n) return deps.send(req, res, CONSOLE.notFound, html``, 404);
+    if ((req.body as { confirm?: unknown }).confirm !== "yes") {
       return deps.send(req, res, CONSOLE.levelsTitle, notice(CONSOLE.closeNeedsConfirm, "error"), 400);
     }
     try {

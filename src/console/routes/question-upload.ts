@@ -14,7 +14,7 @@ import { CONSOLE } from "../../messages/console.js";
 import type { SessionStore } from "../../sessions/store.js";
 import type { ConsoleDeps } from "../deps.js";
 import { html } from "../html.js";
-import { checkCsrf, requireOrganizer, requireSignIn } from "../http.js";
+import { requireOrganizer, requireSignIn } from "../http.js";
 import { notice } from "../pages/layout.js";
 
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -28,8 +28,8 @@ interface Checked {
 }
 
 /**
- * The multipart parser of the upload, mounted before the console's own CSRF check (which
- * needs the parsed form): only a signed-in organizer's upload is read, at most one file of 10 MB.
+ * The multipart parser of the upload, mounted before the console's CSRF check (which needs the
+ * parsed form): only a signed-in organizer's upload is read, at most one file of 10 MB.
  */
 export function bankUploadParser(): (req: Request, res: Response, next: NextFunction) => void {
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_BYTES, files: 1, fields: 10 } }).single("file");
@@ -45,8 +45,7 @@ export function bankUploadParser(): (req: Request, res: Response, next: NextFunc
               .type("text/plain; charset=utf-8")
               .send(big ? CONSOLE.uploadTooBig : CONSOLE.uploadMissing);
           }
-          if (error) return next(error);
-          checkCsrf(req, res, next);
+          next(error); // the console's CSRF check, next, reads the parsed form
         }),
       ),
     );
@@ -55,7 +54,6 @@ export function bankUploadParser(): (req: Request, res: Response, next: NextFunc
 export function questionUploadRoutes(deps: ConsoleDeps, store: SessionStore): Router {
   const { contest } = deps.services;
   const router = Router();
-  router.use("/admin/questions/upload", requireOrganizer);
   router.use("/admin/questions/import", requireOrganizer);
 
   router.post("/admin/questions/upload", async (req, res) => {

@@ -7,7 +7,7 @@ import { unitSubtreeIds } from "../../contest/context.js";
 import { unitLinks } from "../../contest/unit-links.js";
 import { CONSOLE } from "../../messages/console.js";
 import { writePosters } from "../../pdf/posters.js";
-import { dashboardData } from "../dashboard.js";
+import { unitParticipation } from "../dashboard.js";
 import type { ConsoleDeps } from "../deps.js";
 import { html } from "../html.js";
 import { visibleUnitIds } from "../http.js";
@@ -27,7 +27,8 @@ export function unitRoutes(deps: ConsoleDeps): Router {
 
   router.get("/admin/units", async (req, res) => {
     const visible = visibleUnitIds(req, contest);
-    const { units } = await dashboardData(deps.prisma, deps.services, visible, new Date());
+    const round = await deps.services.attempts.openRound(new Date());
+    const units = await unitParticipation(deps.prisma, deps.services, visible, round?.number);
     const depth = (code: string) => {
       let d = 0;
       for (let u = contest.units.find((x) => x.code === code); u?.parentId; u = contest.units.find((x) => x.id === u!.parentId)) d++;
