@@ -9,6 +9,8 @@ import multer from "multer";
 export interface ZaloCall {
   path: string;
   token?: string;
+  /** The token was the current one when the call arrived (a later refresh does not change it). */
+  validToken: boolean;
   body: Record<string, unknown>;
 }
 
@@ -71,7 +73,7 @@ export class FakeZalo {
       const token = req.header("access_token");
       const body = req.body as Record<string, unknown>;
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
-      this.calls.push({ path: req.path, token, body });
+      this.calls.push({ path: req.path, token, validToken: token === this.accessToken, body });
       if (this.httpStatus) return void res.status(this.httpStatus).send("upstream error");
       if (token !== this.accessToken) return void res.json({ error: -216, message: "Access token is invalid" });
       const i = this.failures.findIndex((f) => f.match(body));
@@ -115,10 +117,10 @@ export class FakeZalo {
     this.base = `http://127.0.0.1:${(this.server!.address() as { port: number }).port}`;
   }
 
-  /** Messages sent to one user: text, plus button payloads when the message had buttons. */
+  /** Messages delivered to one user (sent with the token valid then): text, plus button payloads when the message had buttons. */
   messagesTo(userId: string): { text?: string; buttons?: string[]; template?: string; file?: string; image?: string }[] {
     return this.calls
-      .filter((c) => (c.body.recipient as { user_id: string }).user_id === userId && c.token === this.accessToken)
+      .filter((c) => (c.body.recipient as { user_id: string }).user_id === userId && c.validToken)
       .map((c) => {
         const m = c.body.message as {
           text?: string;
