@@ -5,9 +5,8 @@
 import type { ContestContext } from "../contest/context.js";
 import { audienceRanked } from "../contest/eligibility.js";
 import { type Attempt, type AttemptQuestion, Prisma, type Question, type Round } from "../generated/prisma/client.js";
-import { isUniqueViolation } from "../storage/errors.js";
 import { revive } from "../storage/json-rows.js";
-import { type Db, recoverable } from "../storage/transaction.js";
+import type { Db } from "../storage/transaction.js";
 import { cryptoRandom, drawQuestions, type Random } from "./draw.js";
 
 export type AttemptWithQuestions = Attempt & {
@@ -62,27 +61,28 @@ export class AttemptService {
     });
   }
 
-  load(attemptId: string): Promise<AttemptWithQuestions | null> {
-    return this.prisma.attempt.findUnique({
-      where: { id: attemptId },
-      include: { round: true, questions: { include: { question: true }, orderBy: { position: "asc" } } },
-    });
+  async load(attemptId: string): Promise<AttemptWithQuestions | null> {
+    const rows = await this.prisma.$queryRaw<{ round: unknown; attempt: AttemptJson | null }[]>`
+      SELECT to_jsonb(r) AS round, ${attemptJson(Prisma.sql`a.id = ${attemptId}::uuid`)} AS attempt
+      FROM "Attempt" x JOIN "Round" r ON r.id = x."roundId" WHERE x.id = ${attemptId}::uuid`;
+    return rows[0] ? attemptFromJson(rows[0].attempt, reviveRound(rows[0].round)) : null;
   }
 
   /** The participant's attempt of the round with its questions, or null: one statement. */
   async forRound(round: Round, participantId: string): Promise<AttemptWithQuestions | null> {
     const rows = await this.prisma.$queryRaw<{ attempt: AttemptJson | null }[]>`
-      SELECT ${attemptJson(round.id, participantId)} AS attempt`;
+      SELECT ${attemptJson(Prisma.sql`a."roundId" = ${round.id}::uuid AND a."participantId" = ${participantId}::uuid`)} AS attempt`;
     return attemptFromJson(rows[0]?.attempt ?? null, round);
   }
 
   /** The open round and the participant's attempt of it: what every turn of a registered person reads, in one statement. */
   async current(now: Date, participantId: string): Promise<{ round: Round | null; attempt: AttemptWithQuestions | null }> {
     const rows = await this.prisma.$queryRaw<{ round: unknown; attempt: AttemptJson | null }[]>`
-      SELECT to_jsonb(r) AS round, ${attemptJson(Prisma.sql`r.id`, participantId)} AS attempt ${this.openRoundFrom(now)}`;
+      SELECT to_jsonb(r) AS round, ${attemptJson(Prisma.sql`a."roundId" = r.id AND a."participantId" = ${participantId}::uuid`)} AS attempt
+      ${this.openRoundFrom(now)}`;
     const row = rows[0];
     if (!row) return { round: null, attempt: null };
-    const round = revive<Round>(row.round, ["opensAt", "closesAt", "closedAt"]);
+    const round = reviveRound(row.round);
     return { round, attempt: attemptFromJson(row.attempt, round) };
   }
 
@@ -99,49 +99,39 @@ export class AttemptService {
     const existing = await this.forRound(round, participant.id);
     if (existing) return { attempt: existing, created: false };
     const audienceCode = this.contest.audiences.find((a) => a.id === participant.audienceId)?.code;
-    const pool = await this.prisma.question.findMany({
-      where: {
-        contestId: this.contest.id,
-        status: "APPROVED",
-        ...(audienceCode ? { OR: [{ audiences: { isEmpty: true } }, { audiences: { has: audienceCode } }] } : {}),
-      },
-      select: { id: true, topic: true, options: true },
-    });
+    // The audience's pool and the questions this participant saw in earlier rounds, in one read.
+    const pool = await this.prisma.$queryRaw<{ id: string; topic: string; optionCount: number; seen: boolean }[]>`
+      SELECT q.id::text AS id, q.topic, cardinality(q.options) AS "optionCount",
+        EXISTS (SELECT 1 FROM "AttemptQuestion" aq JOIN "Attempt" a ON a.id = aq."attemptId"
+                WHERE aq."questionId" = q.id AND a."participantId" = ${participant.id}::uuid) AS seen
+      FROM "Question" q WHERE q."contestId" = ${this.contest.id}::uuid AND q.status = 'APPROVED'
+        ${audienceCode ? Prisma.sql`AND (cardinality(q.audiences) = 0 OR ${audienceCode} = ANY(q.audiences))` : Prisma.empty}`;
     if (pool.length === 0) throw new Error(`contest ${this.contest.slug} has no approved questions`);
-    const seen = await this.prisma.attemptQuestion.findMany({
-      where: { attempt: { participantId: participant.id } },
-      select: { questionId: true },
-    });
     const drawn = drawQuestions(
-      pool.map((q) => ({ id: q.id, topic: q.topic, optionCount: q.options.length })),
+      pool,
       this.contest.def.questionsPerAttempt,
-      new Set(seen.map((s) => s.questionId)),
+      new Set(pool.filter((q) => q.seen).map((q) => q.id)),
       this.random,
     );
     const limitMs = this.contest.def.timeLimitMinutes * 60_000;
     const deadline = new Date(Math.min(now.getTime() + limitMs, round.closesAt.getTime()));
-    try {
-      const created = await recoverable(this.prisma, () =>
-        this.prisma.attempt.create({
-          data: {
-            roundId: round.id,
-            participantId: participant.id,
-            accountId,
-            ranked: !participant.excluded && audienceRanked(this.contest.def, audienceCode),
-            startedAt: now,
-            deadlineAt: deadline,
-            questions: { create: drawn.map((d, position) => ({ position, ...d })) },
-          },
-          select: { id: true },
-        }),
-      );
-      return { attempt: (await this.load(created.id))!, created: true };
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const winner = await this.forRound(round, participant.id);
-      if (!winner) throw error;
-      return { attempt: winner, created: false };
-    }
+    const ranked = !participant.excluded && audienceRanked(this.contest.def, audienceCode);
+    const questions = JSON.stringify(drawn.map((d, position) => ({ position, ...d })));
+    // A concurrent start (double tap, two platforms, another instance) meets this one at the
+    // unique (round, participant): the loser inserts nothing and reads the winner's attempt.
+    const inserted = await this.prisma.$executeRaw`
+      WITH a AS (
+        INSERT INTO "Attempt" (id, "roundId", "participantId", "accountId", status, ranked, "startedAt", "deadlineAt")
+        VALUES (gen_random_uuid(), ${round.id}::uuid, ${participant.id}::uuid, ${accountId}::uuid, 'IN_PROGRESS', ${ranked},
+          ${now}::timestamptz, ${deadline}::timestamptz)
+        ON CONFLICT ("roundId", "participantId") DO NOTHING
+        RETURNING id)
+      INSERT INTO "AttemptQuestion" (id, "attemptId", position, "questionId", "optionOrder")
+      SELECT gen_random_uuid(), a.id, d.position, d."questionId"::uuid, d."optionOrder"
+      FROM a, jsonb_to_recordset(${questions}::jsonb) AS d(position int, "questionId" text, "optionOrder" int[])`;
+    const attempt = await this.forRound(round, participant.id);
+    if (!attempt) throw new Error(`attempt of round ${round.number} for ${participant.id} neither started nor found`);
+    return { attempt, created: inserted > 0 };
   }
 
   /** Records the answer at `position` (shown option `shown`) unless it was answered already. */
@@ -167,12 +157,10 @@ export class AttemptService {
 
   /** Records the prediction on an attempt in progress (and on the caller's copy); false when it is closed. */
   async setPrediction(attempt: Attempt, prediction: number): Promise<boolean> {
-    const updated = await this.prisma.attempt.updateMany({
-      where: { id: attempt.id, status: "IN_PROGRESS" },
-      data: { prediction },
-    });
-    if (updated.count === 1) attempt.prediction = prediction;
-    return updated.count === 1;
+    const updated = await this.prisma.$executeRaw`
+      UPDATE "Attempt" SET prediction = ${prediction} WHERE id = ${attempt.id}::uuid AND status = 'IN_PROGRESS'`;
+    if (updated === 1) attempt.prediction = prediction;
+    return updated === 1;
   }
 
   /** Scores and closes the attempt once (see finishWhere); returns the final row. */
@@ -187,7 +175,9 @@ export class AttemptService {
   async finish(attemptId: string, now: Date): Promise<{ attempt: Attempt; finishedNow: boolean }> {
     const finished = await this.prisma.$queryRaw<Attempt[]>`${finishWhere(Prisma.sql`a.id = ${attemptId}::uuid`, now)} RETURNING a.*`;
     if (finished[0]) return { attempt: finished[0], finishedNow: true };
-    return { attempt: await this.prisma.attempt.findUniqueOrThrow({ where: { id: attemptId } }), finishedNow: false };
+    const [attempt] = await this.prisma.$queryRaw<Attempt[]>`SELECT * FROM "Attempt" WHERE id = ${attemptId}::uuid`;
+    if (!attempt) throw new Error(`attempt ${attemptId} not found`);
+    return { attempt, finishedNow: false };
   }
 
   /** Finalises every attempt whose deadline has passed (run periodically by the server): one statement. */
@@ -236,14 +226,15 @@ function finishWhere(where: Prisma.Sql, now: Date): Prisma.Sql {
 
 type AttemptJson = { questions: { question: unknown }[] };
 
-/** A participant's attempt of a round (`round` an id or an SQL expression) as JSON with its questions and their texts. */
-function attemptJson(round: string | Prisma.Sql, participantId: string): Prisma.Sql {
-  const roundId = typeof round === "string" ? Prisma.sql`${round}::uuid` : round;
+const reviveRound = (json: unknown) => revive<Round>(json, ["opensAt", "closesAt", "closedAt"]);
+
+/** The attempt matching `where` (over `a`) as JSON with its questions and their texts. */
+function attemptJson(where: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(
     SELECT to_jsonb(a) || jsonb_build_object('questions', COALESCE((
       SELECT jsonb_agg(to_jsonb(aq) || jsonb_build_object('question', to_jsonb(q)) ORDER BY aq.position)
       FROM "AttemptQuestion" aq JOIN "Question" q ON q.id = aq."questionId" WHERE aq."attemptId" = a.id), '[]'::jsonb))
-    FROM "Attempt" a WHERE a."roundId" = ${roundId} AND a."participantId" = ${participantId}::uuid)`;
+    FROM "Attempt" a WHERE ${where})`;
 }
 
 function attemptFromJson(json: AttemptJson | null, round: Round): AttemptWithQuestions | null {

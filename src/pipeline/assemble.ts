@@ -60,7 +60,8 @@ export function assemblePipeline(deps: {
     onApplied: (platform, outcome) => metrics.events.inc({ platform, outcome }),
   });
   const runner = new TurnRunner({
-    prisma: db.prisma,
+    db,
+    logger,
     contest,
     engine: new ConversationEngine({
       contest,

@@ -12,9 +12,12 @@ import type { ContestContext } from "../contest/context.js";
 import type { ConversationEngine } from "../engine/engine.js";
 import type { ConversationSession } from "../engine/session.js";
 import type { Actor, InboundEvent, Reply } from "../engine/types.js";
-import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import type { Prisma } from "../generated/prisma/client.js";
+import type { Logger } from "../logger.js";
 import { turnServices } from "../services.js";
 import type { SessionStore } from "../sessions/store.js";
+import type { Database } from "../storage/database.js";
+import { NeedsPrismaError } from "../storage/plain-sql.js";
 import type { OutboxPayload, ReplyContext } from "./outbox.js";
 import { type OutboxRow, queueReply, type ReplyClaimant } from "./outbox-sender.js";
 
@@ -44,7 +47,7 @@ interface SessionRecord {
 class SessionConflictError extends Error {}
 
 export interface TurnRunnerDeps {
-  prisma: PrismaClient;
+  db: Pick<Database, "prisma" | "plainTransaction">;
   contest: ContestContext;
   engine: ConversationEngine;
   sessions: SessionStore;
@@ -52,6 +55,8 @@ export interface TurnRunnerDeps {
   sessionTtlSeconds?: number;
   /** This process's outbox sender: a reply its chat is not waiting on is claimed in the turn and handed over. */
   claimant?: ReplyClaimant;
+  /** Where a turn that left the fast path is noted (debug level). */
+  logger?: Logger;
 }
 
 // PGlite runs one transaction at a time: a turn may wait for the others before it starts.
@@ -97,43 +102,64 @@ export class TurnRunner {
   }
 
   private async once(job: TurnJob): Promise<Reply | null> {
-    const { prisma, sessions, engine, contest } = this.deps;
+    const { db, sessions } = this.deps;
     const key = this.sessionKey(job.actor);
     const stored = await sessions.getVersioned<SessionRecord>(key);
     const marker = job.inboundId ?? randomUUID();
     // The stored state is this very event's result from a try that did not commit: start before it.
     const before = stored.value?.applied === marker ? stored.value.previous : stored.value?.state;
-    const result = await prisma.$transaction(async (tx) => {
-      const now = this.deps.clock();
-      // Marked DONE first: the update locks the row until COMMIT (a second try waits, then finds
-      // it DONE) and is undone with everything else if the turn fails.
-      if (job.inboundId && !(await markDone(tx, job.inboundId, now))) return null;
-      const { reply, session } = await engine.turn({
-        ...turnServices(tx, contest),
-        actor: job.actor,
-        event: job.event,
-        // A copy: steps change the session in place, and `before` must stay as it was.
-        session: before && structuredClone(before),
-        now,
-      });
-      let queued: (OutboxRow & { status: string }) | null = null;
-      if (job.inboundId && (reply.messages.length > 0 || reply.notice || job.context?.callbackQueryId)) {
-        const payload: OutboxPayload = { ...reply, ...job.context };
-        queued = await queueReply(
-          tx,
-          { platform: job.actor.platform, chatId: job.actor.chatId, eventId: job.inboundId, payload },
-          this.deps.claimant,
-        );
+    const body = (tx: Prisma.TransactionClient) => this.inTransaction(tx, job, { key, version: stored.version, marker, before });
+    let result: Awaited<ReturnType<typeof body>> | undefined;
+    // Registered people's turns (answers above all) run on the plain-SQL fast path; a turn that
+    // needs a Prisma model query there is rolled back before its session write and run again on
+    // Prisma's transaction. Registration turns go to Prisma at once (they always need it).
+    if (!before?.step) {
+      try {
+        result = await db.plainTransaction(body);
+      } catch (error) {
+        if (!(error instanceof NeedsPrismaError)) throw error;
+        this.deps.logger?.debug({ member: error.member, event: job.event.type }, "turn left the plain-SQL path");
       }
-      const record: SessionRecord = { state: session, applied: marker, previous: before };
-      const ttl = this.deps.sessionTtlSeconds ?? SESSION_TTL_SECONDS;
-      if (!(await sessions.setIfVersion(key, stored.version, record, ttl))) throw new SessionConflictError(key);
-      return { reply, queued };
-    }, TRANSACTION_OPTIONS);
+    }
+    if (result === undefined) result = await db.prisma.$transaction(body, TRANSACTION_OPTIONS);
     if (!result) return null;
     // Claimed for this process in the transaction: sent now, without another claim round trip.
     if (result.queued?.status === "SENDING") this.deps.claimant?.send(result.queued);
     return result.reply;
+  }
+
+  private async inTransaction(
+    tx: Prisma.TransactionClient,
+    job: TurnJob,
+    stored: { key: string; version: number; marker: string; before: ConversationSession | undefined },
+  ): Promise<{ reply: Reply; queued: (OutboxRow & { status: string }) | null } | null> {
+    const { sessions, engine, contest } = this.deps;
+    const { key, marker, before } = stored;
+    const now = this.deps.clock();
+    // Marked DONE first: the update locks the row until COMMIT (a second try waits, then finds
+    // it DONE) and is undone with everything else if the turn fails.
+    if (job.inboundId && !(await markDone(tx, job.inboundId, now))) return null;
+    const { reply, session } = await engine.turn({
+      ...turnServices(tx, contest),
+      actor: job.actor,
+      event: job.event,
+      // A copy: steps change the session in place, and `before` must stay as it was.
+      session: before && structuredClone(before),
+      now,
+    });
+    let queued: (OutboxRow & { status: string }) | null = null;
+    if (job.inboundId && (reply.messages.length > 0 || reply.notice || job.context?.callbackQueryId)) {
+      const payload: OutboxPayload = { ...reply, ...job.context };
+      queued = await queueReply(
+        tx,
+        { platform: job.actor.platform, chatId: job.actor.chatId, eventId: job.inboundId, payload },
+        this.deps.claimant,
+      );
+    }
+    const record: SessionRecord = { state: session, applied: marker, previous: before };
+    const ttl = this.deps.sessionTtlSeconds ?? SESSION_TTL_SECONDS;
+    if (!(await sessions.setIfVersion(key, stored.version, record, ttl))) throw new SessionConflictError(key);
+    return { reply, queued };
   }
 }
 

@@ -15,6 +15,7 @@ import { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import { applyMigrations, type SqlRunner } from "./migrate.js";
 import { pgliteAdapter } from "./pglite-adapter.js";
+import { type PlainTransaction, PRISMA_LIKE_PARSERS, plainSqlDb } from "./plain-sql.js";
 
 export type { PrismaClient };
 
@@ -28,6 +29,11 @@ export interface Database {
    * PostgreSQL: a small pool of its own; PGlite: its only connection.
    */
   urgent: SqlRunner;
+  /**
+   * A transaction on a plain driver connection whose handle serves `$queryRaw`/`$executeRaw`
+   * only (storage/plain-sql.ts): the conversation turn's fast path, without Prisma's per-query cost.
+   */
+  plainTransaction: PlainTransaction;
   /**
    * Reads a query's rows `size` at a time, handing each batch to `each` and waiting for it:
    * bounded memory for a million rows, plain driver rows (pg's types) without Prisma's per-row
@@ -105,8 +111,25 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       if (rows.length < limit) return;
     }
   };
-  return database(new PrismaClient({ adapter: pgliteAdapter(client) }), "pglite", pgliteRunner(client), batches, migrate, () =>
-    client.close(),
+  // PGlite's own transaction: it holds the connection's lock, as Prisma's adapter does for its transactions.
+  const plainTransaction: PlainTransaction = (fn) =>
+    client.transaction(async (tx) => {
+      const result = await fn(
+        plainSqlDb(async (text, values) => {
+          const { rows, affectedRows } = await tx.query(text, values, { parsers: PRISMA_LIKE_PARSERS });
+          return { rows, rowCount: affectedRows ?? rows.length };
+        }),
+      );
+      return result;
+    });
+  return database(
+    new PrismaClient({ adapter: pgliteAdapter(client) }),
+    "pglite",
+    pgliteRunner(client),
+    plainTransaction,
+    batches,
+    migrate,
+    () => client.close(),
   );
 }
 
@@ -123,6 +146,7 @@ function database(
   prisma: PrismaClient,
   kind: Database["kind"],
   urgent: SqlRunner,
+  plainTransaction: PlainTransaction,
   batches: Database["batches"],
   migrate: () => Promise<string[]>,
   closeDriver: () => Promise<void>,
@@ -131,6 +155,7 @@ function database(
     prisma,
     kind,
     urgent,
+    plainTransaction,
     batches,
     migrate,
     ping: async () => {
@@ -180,10 +205,43 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       throw error;
     }
   };
-  return database(new PrismaClient({ adapter: new PrismaPg(pool) }), "postgres", pgClientRunner(urgent), batches, migrate, async () => {
-    await urgent.end();
-    await pool.end();
-  });
+  const types = {
+    getTypeParser: (oid: number, format?: string) => PRISMA_LIKE_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as "text"),
+  };
+  // On the turn pool, beside Prisma's transactions: one connection for the whole turn.
+  const plainTransaction: PlainTransaction = async (fn) => {
+    const conn = await pool.connect();
+    try {
+      await conn.query("BEGIN");
+      const result = await fn(
+        plainSqlDb(async (text, values) => {
+          const { rows, rowCount } = await conn.query({ text, values, types } as pg.QueryConfig);
+          return { rows, rowCount: rowCount ?? rows.length };
+        }),
+      );
+      await conn.query("COMMIT");
+      conn.release();
+      return result;
+    } catch (error) {
+      await conn.query("ROLLBACK").then(
+        () => conn.release(),
+        () => conn.release(true), // a connection that cannot roll back is not reused
+      );
+      throw error;
+    }
+  };
+  return database(
+    new PrismaClient({ adapter: new PrismaPg(pool) }),
+    "postgres",
+    pgClientRunner(urgent),
+    plainTransaction,
+    batches,
+    migrate,
+    async () => {
+      await urgent.end();
+      await pool.end();
+    },
+  );
 }
 
 export function pgClientRunner(client: pg.ClientBase | pg.Pool): SqlRunner {

@@ -51,7 +51,7 @@ export async function contestHarness(db: TestDatabase, file: string, loadAt: Dat
   const services = restartServices();
   const make = () =>
     new TurnRunner({
-      prisma: db.prisma,
+      db,
       contest,
       engine: new ConversationEngine({ contest, logger: silentLogger }),
       sessions,

@@ -48,7 +48,7 @@ describe.each(BACKENDS)("pipeline pieces on %s", (backend) => {
       },
     }) as MemorySessionStore;
     const runner = new TurnRunner({
-      prisma: h.db.prisma,
+      db: h.db,
       contest: h.contest,
       engine: new ConversationEngine({ contest: h.contest, logger: silentLogger }),
       sessions: flaky,

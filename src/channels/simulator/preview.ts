@@ -44,7 +44,7 @@ export class PreviewWorld {
   async runner(offsetMs: number): Promise<TurnRunner> {
     const { db, contest } = await this.open();
     return new TurnRunner({
-      prisma: db.prisma,
+      db,
       contest,
       engine: new ConversationEngine({ contest, logger: this.logger }),
       sessions: this.sessions,
