@@ -2,6 +2,7 @@
 // PostgreSQL server through node-postgres. Both get the same migrations, then a Prisma client
 // on the matching driver adapter.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
@@ -220,7 +221,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       await conn.query("BEGIN");
       const result = await fn(
         plainSqlDb(async (text, values) => {
-          const { rows, rowCount } = await conn.query({ text, values, types } as pg.QueryConfig);
+          const { rows, rowCount } = await conn.query({ name: preparedName(text), text, values, types } as pg.QueryConfig);
           return { rows, rowCount: rowCount ?? rows.length };
         }),
       );
@@ -247,6 +248,20 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       await pool.end();
     },
   );
+}
+
+// The turn's statements are a few fixed texts run thousands of times: prepared once per
+// connection (by a name derived from the text), PostgreSQL parses and plans them once instead of
+// on every turn. Texts beyond the first PREPARED_LIMIT (a query built from a variable list) run
+// unnamed, so a connection never accumulates unbounded prepared statements.
+const PREPARED_LIMIT = 200;
+const preparedNames = new Map<string, string>();
+function preparedName(text: string): string | undefined {
+  const known = preparedNames.get(text);
+  if (known || preparedNames.size >= PREPARED_LIMIT) return known;
+  const name = `turn_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
+  preparedNames.set(text, name);
+  return name;
 }
 
 export function pgClientRunner(client: pg.ClientBase | pg.Pool): SqlRunner {
