@@ -250,9 +250,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   );
 }
 
-// The turn's statements are a few fixed texts run thousands of times: prepared once per
-// connection (by a name derived from the text), PostgreSQL parses and plans them once instead of
-// on every turn. Texts beyond the first PREPARED_LIMIT (a query built from a variable list) run
+// The turn's statements, the inbox's and the outbox's are a few fixed texts run thousands of
+// times: prepared once per connection (by a name derived from the text), PostgreSQL parses and
+// plans them once instead of on every use. Texts beyond the first PREPARED_LIMIT (a query built from a variable list) run
 // unnamed, so a connection never accumulates unbounded prepared statements.
 const PREPARED_LIMIT = 200;
 const preparedNames = new Map<string, string>();
@@ -266,7 +266,10 @@ function preparedName(text: string): string | undefined {
 
 export function pgClientRunner(client: pg.ClientBase | pg.Pool): SqlRunner {
   return {
-    query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) => (await client.query<T>(sql, params)).rows,
+    query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) => {
+      const config: pg.QueryConfig = { name: preparedName(sql), text: sql, values: params };
+      return (await (client as pg.ClientBase).query<T>(config)).rows;
+    },
     script: async (sql: string) => {
       await client.query(sql);
     },
