@@ -16,6 +16,7 @@ import { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import { applyMigrations, type SqlRunner } from "./migrate.js";
 import { pgliteAdapter } from "./pglite-adapter.js";
+import { pgliteLanes } from "./pglite-lanes.js";
 import { type PlainTransaction, PRISMA_LIKE_PARSERS, plainSqlDb } from "./plain-sql.js";
 
 export type { PrismaClient };
@@ -104,7 +105,9 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   if (onDisk && !existsSync(path.join(dir, "PG_VERSION"))) await initialiseFolder(dir);
   const client = await PGlite.create(dir, PGLITE_OPTIONS);
   options.logger.info({ dir, ms: Date.now() - started }, "embedded database (PGlite) opened");
-  const migrate = () => applyMigrations(pgliteRunner(client), options.logger);
+  // Inbox records, claims and settlements (urgent) go before turns and Prisma (storage/pglite-lanes.ts).
+  const { normal: db, urgentQuery } = pgliteLanes(client);
+  const migrate = () => applyMigrations(pgliteRunner(db), options.logger);
   if (options.migrate !== false) await migrate();
   // PGlite has one connection: a cursor would hold it (and every turn with it) for the whole
   // export, as slow as the download. Pages by LIMIT/OFFSET let other statements run between
@@ -112,14 +115,14 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   const batches: Database["batches"] = async (query, size, each) => {
     const limit = Math.max(1, Math.floor(size));
     for (let offset = 0; ; offset += limit) {
-      const { rows } = await client.query<never>(`${query.text} LIMIT ${limit} OFFSET ${offset}`, query.values);
+      const { rows } = await db.query<never>(`${query.text} LIMIT ${limit} OFFSET ${offset}`, query.values);
       if (rows.length > 0) await each(rows);
       if (rows.length < limit) return;
     }
   };
-  // PGlite's own transaction: it holds the connection's lock, as Prisma's adapter does for its transactions.
+  // PGlite's own transaction in the normal lane, as Prisma's adapter runs its transactions.
   const plainTransaction: PlainTransaction = (fn) =>
-    client.transaction(async (tx) => {
+    db.transaction(async (tx) => {
       const result = await fn(
         plainSqlDb(async (text, values) => {
           const { rows, affectedRows } = await tx.query(text, values, { parsers: PRISMA_LIKE_PARSERS });
@@ -129,9 +132,9 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       return result;
     });
   return database(
-    new PrismaClient({ adapter: pgliteAdapter(client) }),
+    new PrismaClient({ adapter: pgliteAdapter(db) }),
     "pglite",
-    pgliteRunner(client),
+    pgliteRunner({ query: urgentQuery, exec: db.exec }),
     plainTransaction,
     batches,
     migrate,
@@ -174,7 +177,7 @@ function database(
   };
 }
 
-export function pgliteRunner(client: PGlite): SqlRunner {
+export function pgliteRunner(client: Pick<PGlite, "query" | "exec">): SqlRunner {
   return {
     query: async <T extends Record<string, unknown>>(sql: string, params?: unknown[]) => (await client.query<T>(sql, params)).rows,
     script: async (sql: string) => {

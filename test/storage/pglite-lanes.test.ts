@@ -1,0 +1,39 @@
+// The embedded database's two lanes (src/storage/pglite-lanes.ts): an urgent statement (an inbox
+// record, what a webhook's acknowledgement waits for) goes before the normal work waiting, and
+// never into the middle of a transaction.
+import { PGlite } from "@electric-sql/pglite";
+import { afterAll, describe, expect, it } from "vitest";
+import { pgliteLanes } from "../../src/storage/pglite-lanes.js";
+
+describe("PGlite lanes", () => {
+  const client = new PGlite("memory://");
+  afterAll(() => client.close());
+
+  it("runs an urgent statement before the normal ones waiting, after the transaction in progress", async () => {
+    const { normal, urgentQuery } = pgliteLanes(client);
+    await normal.exec("CREATE TABLE seen (n serial PRIMARY KEY, who text NOT NULL)");
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const inTransaction = normal.transaction(async (tx) => {
+      await tx.query("INSERT INTO seen (who) VALUES ('transaction start')");
+      await gate;
+      await tx.query("INSERT INTO seen (who) VALUES ('transaction end')");
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the transaction holds the lock
+    const queued = [1, 2].map((i) => normal.query(`INSERT INTO seen (who) VALUES ('normal ${i}')`));
+    const urgent = urgentQuery("INSERT INTO seen (who) VALUES ('urgent')");
+    release();
+    await Promise.all([inTransaction, ...queued, urgent]);
+    const { rows } = await normal.query<{ who: string }>("SELECT who FROM seen ORDER BY n");
+    expect(rows.map((r) => r.who)).toEqual(["transaction start", "transaction end", "urgent", "normal 1", "normal 2"]);
+  });
+
+  it("keeps serving after a failed statement", async () => {
+    const { normal, urgentQuery } = pgliteLanes(client);
+    await expect(normal.query("SELECT * FROM missing_table")).rejects.toThrow(/missing_table/);
+    await expect(urgentQuery("SELECT nope")).rejects.toThrow();
+    expect((await urgentQuery<{ one: number }>("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+  });
+});
