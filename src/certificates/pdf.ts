@@ -6,11 +6,10 @@
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { DateTime } from "luxon";
-import PDFDocument from "pdfkit";
 import type { CertificateSettings } from "../contest/certificate-settings.js";
 import { M } from "../messages/index.js";
-import { withFonts } from "../pdf/fonts.js";
-import { drawQr } from "../pdf/qr.js";
+import { newPdf } from "../pdf/fonts.js";
+import { type QrDrawer, qrDrawer } from "../pdf/qr.js";
 import { achievement, type CertificatePaper } from "./paper.js";
 
 /** What every page of a contest shares. */
@@ -27,16 +26,15 @@ const RED = "#a61b1b";
 const INK = "#1a1a1a";
 const PAGE = { size: "A4", layout: "landscape", margin: 0 } as const;
 
-const newDocument = () =>
-  withFonts(new PDFDocument({ ...PAGE, autoFirstPage: false, info: { Title: "Giấy chứng nhận", Producer: "contest-bot" } }));
+const newDocument = () => newPdf({ ...PAGE, autoFirstPage: false, info: { Title: "Giấy chứng nhận", Producer: "contest-bot" } });
 
 /** One certificate as a PDF file (sent in chat, downloaded from the verification page). */
 export async function certificatePdf(paper: CertificatePaper, style: PaperStyle): Promise<Buffer> {
-  const doc = newDocument();
+  const [doc, drawQr] = await Promise.all([newDocument(), qrDrawer()]);
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));
   const ended = once(doc, "end");
-  drawPage(doc, paper, style);
+  drawPage(doc, drawQr, paper, style);
   doc.end();
   await ended;
   return Buffer.concat(chunks);
@@ -51,14 +49,14 @@ export async function writeCertificatesPdf(
   style: PaperStyle,
   batches: (each: (papers: CertificatePaper[]) => Promise<void>) => Promise<void>,
 ): Promise<void> {
-  const doc = newDocument();
+  const [doc, drawQr] = await Promise.all([newDocument(), qrDrawer()]);
   doc.pipe(out);
   const finished = once(out, "finish");
   let pages = 0;
   await batches(async (papers) => {
     for (const paper of papers) {
       if (out.destroyed) throw new Error("the download was closed before the end");
-      drawPage(doc, paper, style);
+      drawPage(doc, drawQr, paper, style);
       pages++;
       if (out.writableNeedDrain) await Promise.race([once(out, "drain"), once(out, "close")]);
     }
@@ -69,7 +67,7 @@ export async function writeCertificatesPdf(
   await finished;
 }
 
-function drawPage(doc: PDFKit.PDFDocument, paper: CertificatePaper, style: PaperStyle): void {
+function drawPage(doc: PDFKit.PDFDocument, drawQr: QrDrawer, paper: CertificatePaper, style: PaperStyle): void {
   doc.addPage();
   const { width: w, height: h } = doc.page;
   const issuer = style.settings.issuer ?? style.organizer;

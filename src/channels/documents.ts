@@ -2,9 +2,9 @@
 // a certificate's PDF by its verification code, a unit's QR code (PNG) for its admin to forward.
 // Each comes with the page that serves it, for a platform that refuses the file.
 
-import QRCode from "qrcode";
 import type { CertificateService } from "../certificates/certificates.js";
 import { unitLinks } from "../contest/unit-links.js";
+import { qrPng } from "../pdf/qr.js";
 import type { DocumentLoader } from "../pipeline/outbox.js";
 
 export function documentLoader(deps: {
@@ -17,7 +17,7 @@ export function documentLoader(deps: {
     if (ref.kind === "unitQr") {
       const links = unitLinks(ref.code, deps.links);
       const url = links.landing ?? links.telegram;
-      return url ? { bytes: await QRCode.toBuffer(url, { width: 600, margin: 2 }), filename: ref.filename, link: url } : undefined;
+      return url ? { bytes: await qrPng(url, 600), filename: ref.filename, link: url } : undefined;
     }
     const file = await deps.certificates.pdf(ref.code, deps.verifyBase());
     return file && { ...file, link: new URL(`/chungnhan/${ref.code}/pdf`, deps.verifyBase()).toString() };

@@ -4,8 +4,6 @@
 // colour (not automatic, not near-black) are given a highlight in the document's XML before
 // mammoth reads it: red or blue answers count as marked, like bold ones.
 import { readFile } from "node:fs/promises";
-import JSZip from "jszip";
-import mammoth from "mammoth";
 
 /** A piece of a line and whether it was marked (bold, underline, highlight or colour in Word). */
 interface Piece {
@@ -49,6 +47,8 @@ export async function docxLines(file: string): Promise<Line[]> {
       lines.push(line);
     } else for (const child of node.children ?? []) walk(child);
   };
+  // Loaded on first use: only an organizer's upload needs them.
+  const { default: mammoth } = await import("mammoth");
   await mammoth.convertToHtml(
     { buffer: await withColourAsHighlight(await readFile(file)) },
     {
@@ -73,6 +73,7 @@ function isMarkingColour(value: string): boolean {
 
 /** The document with every coloured run also highlighted (what mammoth can see). */
 async function withColourAsHighlight(docx: Buffer): Promise<Buffer> {
+  const { default: JSZip } = await import("jszip");
   const zip = await JSZip.loadAsync(docx);
   const part = zip.file("word/document.xml");
   if (!part) return docx; // not a Word document: mammoth says so

@@ -7,7 +7,7 @@
 import { createReadStream } from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 
 export interface SheetRows {
   /** Cell texts, row by row (row 1 first); "" for empty or unreadable cells. */
@@ -52,7 +52,8 @@ export function cellText(cell: ExcelJS.Cell): { text: string } | { problem: stri
 }
 
 async function readXlsx(file: string): Promise<SheetRows> {
-  const workbook = await new ExcelJS.Workbook().xlsx.readFile(file);
+  const { default: Excel } = await import("exceljs"); // loaded on first use: only an organizer's upload needs it
+  const workbook = await new Excel.Workbook().xlsx.readFile(file);
   const sheet = workbook.worksheets[0];
   if (!sheet) throw new Error(`${file}: the workbook has no sheet`);
   const rows: string[][] = [];

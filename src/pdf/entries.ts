@@ -4,9 +4,8 @@
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { DateTime } from "luxon";
-import PDFDocument from "pdfkit";
 import { M } from "../messages/index.js";
-import { withFonts } from "./fonts.js";
+import { newPdf } from "./fonts.js";
 
 export interface EntryPrint {
   code: string;
@@ -21,7 +20,7 @@ export interface EntryPrint {
 }
 
 export async function writeEntriesPdf(out: Writable, contest: { title: string; timezone: string }, entries: EntryPrint[]): Promise<void> {
-  const doc = withFonts(new PDFDocument({ size: "A4", margin: 56, autoFirstPage: false, info: { Title: contest.title } }));
+  const doc = await newPdf({ size: "A4", margin: 56, autoFirstPage: false, info: { Title: contest.title } });
   doc.pipe(out);
   const finished = once(out, "finish");
   for (const e of entries) {

@@ -3,11 +3,10 @@
 // lines of instructions. Many units go into one PDF (a ward prints all its groups' at once).
 import { once } from "node:events";
 import type { Writable } from "node:stream";
-import PDFDocument from "pdfkit";
 import type { UnitLinks } from "../contest/unit-links.js";
 import { CONSOLE } from "../messages/console.js";
-import { withFonts } from "./fonts.js";
-import { drawQr } from "./qr.js";
+import { newPdf } from "./fonts.js";
+import { qrDrawer } from "./qr.js";
 
 export interface PosterUnit {
   code: string;
@@ -16,7 +15,10 @@ export interface PosterUnit {
 }
 
 export async function writePosters(out: Writable, contest: { title: string; organizer: string }, units: PosterUnit[]): Promise<void> {
-  const doc = withFonts(new PDFDocument({ size: "A4", margin: 0, autoFirstPage: false, info: { Title: CONSOLE.posterHeading } }));
+  const [doc, drawQr] = await Promise.all([
+    newPdf({ size: "A4", margin: 0, autoFirstPage: false, info: { Title: CONSOLE.posterHeading } }),
+    qrDrawer(),
+  ]);
   doc.pipe(out);
   const finished = once(out, "finish");
   for (const unit of units) {

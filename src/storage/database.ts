@@ -9,14 +9,12 @@ import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import { applyMigrations, type SqlRunner } from "./migrate.js";
-import { pgliteAdapter } from "./pglite-adapter.js";
-import { pgliteLanes } from "./pglite-lanes.js";
 import { type PlainTransaction, PRISMA_LIKE_PARSERS, plainSqlDb } from "./plain-sql.js";
 
 export type { PrismaClient };
@@ -103,6 +101,12 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   if (onDisk) await mkdir(dir, { recursive: true });
   const started = Date.now();
   if (onDisk && !existsSync(path.join(dir, "PG_VERSION"))) await initialiseFolder(dir);
+  // Loaded only for the embedded database: a server on PostgreSQL does without them.
+  const [{ PGlite }, { pgliteAdapter }, { pgliteLanes }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("./pglite-adapter.js"),
+    import("./pglite-lanes.js"),
+  ]);
   const client = await PGlite.create(dir, PGLITE_OPTIONS);
   options.logger.info({ dir, ms: Date.now() - started }, "embedded database (PGlite) opened");
   // Inbox records, claims and settlements (urgent) go before turns and Prisma (storage/pglite-lanes.ts).

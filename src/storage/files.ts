@@ -4,7 +4,7 @@
 // megabytes at most, capped by the contest file).
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 
 export interface FileStore {
   readonly kind: "folder" | "s3";
@@ -69,38 +69,48 @@ export interface S3Settings {
 
 export class S3FileStore implements FileStore {
   readonly kind = "s3";
-  private readonly client: S3Client;
+  // The AWS SDK (~15 MiB resident) loads with the first file stored or read, not at start-up.
+  private sdk: Promise<{ s3: typeof import("@aws-sdk/client-s3"); client: S3Client }> | undefined;
 
-  constructor(private readonly settings: S3Settings) {
-    this.client = new S3Client({
-      endpoint: settings.endpoint,
-      region: settings.region,
-      forcePathStyle: settings.forcePathStyle,
-      credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
-    });
+  constructor(private readonly settings: S3Settings) {}
+
+  private connect() {
+    this.sdk ??= import("@aws-sdk/client-s3").then((s3) => ({
+      s3,
+      client: new s3.S3Client({
+        endpoint: this.settings.endpoint,
+        region: this.settings.region,
+        forcePathStyle: this.settings.forcePathStyle,
+        credentials: { accessKeyId: this.settings.accessKeyId, secretAccessKey: this.settings.secretAccessKey },
+      }),
+    }));
+    return this.sdk;
   }
 
   async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.settings.bucket, Key: checkedKey(key), Body: bytes, ContentType: contentType }),
+    const { s3, client } = await this.connect();
+    await client.send(
+      new s3.PutObjectCommand({ Bucket: this.settings.bucket, Key: checkedKey(key), Body: bytes, ContentType: contentType }),
     );
   }
 
   async get(key: string): Promise<Buffer | undefined> {
+    const { s3, client } = await this.connect();
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: checkedKey(key) }));
+      const res = await client.send(new s3.GetObjectCommand({ Bucket: this.settings.bucket, Key: checkedKey(key) }));
       return res.Body ? Buffer.from(await res.Body.transformToByteArray()) : undefined;
     } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return undefined;
+      if (error instanceof s3.NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return undefined;
       throw error;
     }
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: checkedKey(key) }));
+    const { s3, client } = await this.connect();
+    await client.send(new s3.DeleteObjectCommand({ Bucket: this.settings.bucket, Key: checkedKey(key) }));
   }
 
-  close(): void {
-    this.client.destroy();
+  async close(): Promise<void> {
+    if (this.sdk) (await this.sdk).client.destroy();
   }
 }

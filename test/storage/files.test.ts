@@ -39,7 +39,7 @@ describe.each(kinds)("file store: %s", (kind) => {
     });
   });
   afterAll(async () => {
-    if (store instanceof S3FileStore) store.close();
+    if (store instanceof S3FileStore) await store.close();
     await server?.close();
     await rm(dir, { recursive: true, force: true });
   });

@@ -6,8 +6,8 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { type NextFunction, type Request, type Response, Router } from "express";
-import multer from "multer";
+import { type NextFunction, type Request, type RequestHandler, type Response, Router } from "express";
+import type multer from "multer";
 import { BANK_EXTENSIONS, readBankFile } from "../../contest/bank-file.js";
 import { importQuestionBank, type ParsedBank } from "../../contest/question-bank.js";
 import { CONSOLE } from "../../messages/console.js";
@@ -32,21 +32,31 @@ interface Checked {
  * parsed form): only a signed-in organizer's upload is read, at most one file of 10 MB.
  */
 export function bankUploadParser(): (req: Request, res: Response, next: NextFunction) => void {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_BYTES, files: 1, fields: 10 } }).single("file");
+  // multer loads with the first upload, not at start-up.
+  let parser: Promise<{ upload: RequestHandler; MulterError: typeof multer.MulterError }> | undefined;
+  const load = () =>
+    (parser ??= import("multer").then(({ default: m }) => ({
+      upload: m({ storage: m.memoryStorage(), limits: { fileSize: MAX_BYTES, files: 1, fields: 10 } }).single("file"),
+      MulterError: m.MulterError,
+    })));
   return (req, res, next) =>
     requireSignIn(req, res, () =>
       requireOrganizer(req, res, () =>
-        upload(req, res, (error: unknown) => {
-          if (error instanceof multer.MulterError) {
-            // Too big, a second file, a stray field: the form was not ours or not as sent.
-            const big = error.code === "LIMIT_FILE_SIZE";
-            return void res
-              .status(big ? 413 : 400)
-              .type("text/plain; charset=utf-8")
-              .send(big ? CONSOLE.uploadTooBig : CONSOLE.uploadMissing);
-          }
-          next(error); // the console's CSRF check, next, reads the parsed form
-        }),
+        load().then(
+          ({ upload, MulterError }) =>
+            upload(req, res, (error: unknown) => {
+              if (error instanceof MulterError) {
+                // Too big, a second file, a stray field: the form was not ours or not as sent.
+                const big = error.code === "LIMIT_FILE_SIZE";
+                return void res
+                  .status(big ? 413 : 400)
+                  .type("text/plain; charset=utf-8")
+                  .send(big ? CONSOLE.uploadTooBig : CONSOLE.uploadMissing);
+              }
+              next(error); // the console's CSRF check, next, reads the parsed form
+            }),
+          next,
+        ),
       ),
     );
 }

@@ -2,11 +2,11 @@
 // Telegram deep link, the landing page that serves Zalo), their QR codes, and A4 posters (the
 // unit's, or its whole subtree's in one PDF). Unit admins reach their own subtree only.
 import { type Request, type Response, Router } from "express";
-import QRCode from "qrcode";
 import { unitSubtreeIds } from "../../contest/context.js";
 import { unitLinks } from "../../contest/unit-links.js";
 import { CONSOLE } from "../../messages/console.js";
 import { writePosters } from "../../pdf/posters.js";
+import { qrPng } from "../../pdf/qr.js";
 import { unitParticipation } from "../dashboard.js";
 import type { ConsoleDeps } from "../deps.js";
 import { html } from "../html.js";
@@ -75,7 +75,7 @@ ${contest.def.kind === "quiz" ? "" : html`<p>${CONSOLE.unitEntries}: <a href="/a
     const links = linksOf(unit.code);
     const url = req.params.kind === "telegram" ? links.telegram : req.params.kind === "landing" ? links.landing : undefined;
     if (!url) return void deps.send(req, res, CONSOLE.notFound, html``, 404);
-    res.type("png").send(await QRCode.toBuffer(url, { width: 480, margin: 2 }));
+    res.type("png").send(await qrPng(url, 480));
   });
 
   router.get("/admin/units/:code/poster.pdf", async (req, res) => {
