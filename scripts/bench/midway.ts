@@ -3,7 +3,8 @@
 // the bot (/thi: attempt and questions in the database, the attempt's place in the session),
 // half new people stopped half-way through registration (/start, consent, name: a draft in the
 // session). Prints the server's RSS when idle after start-up (the baseline, same run), its peak
-// while the people arrive, and its RSS once they all wait mid-way.
+// while the people arrive, and its RSS once they all wait mid-way: at once, and 30 s later when
+// the idle server has given back the memory that handling their arrival took.
 // Usage: npm run bench -- midway [--people 10000] [--concurrency 40]
 import pg from "pg";
 import { Api, arg, lanes, limitConnections, offers, resetPeak, say, startServer, tap, text, usage } from "./harness.js";
@@ -46,6 +47,9 @@ try {
   });
   const seconds = (performance.now() - started) / 1000;
   const midway = await usage(server);
+  // They all stay mid-way; the server goes idle and gives back what handling their arrival took.
+  await new Promise((r) => setTimeout(r, 30_000));
+  const settled = await usage(server);
   const check = new pg.Client({ connectionString: server.databaseUrl });
   await check.connect();
   const { rows } = await check.query(`SELECT count(*)::int AS n FROM "Attempt" WHERE status = 'IN_PROGRESS'`);
@@ -55,9 +59,13 @@ try {
     `${PEOPLE.toLocaleString("en")} people mid-way (${registered.length.toLocaleString("en")} attempts started, ` +
       `${drafting.length.toLocaleString("en")} registration drafts) in ${seconds.toFixed(0)} s on PostgreSQL + Redis:`,
   );
-  console.log(`| server RSS idle after start-up (baseline) | peak while they arrive | RSS with all of them mid-way |`);
-  console.log(`| --- | --- | --- |`);
-  console.log(`| ${idle.rssMiB.toFixed(0)} MiB | ${midway.peakMiB.toFixed(0)} MiB | ${midway.rssMiB.toFixed(0)} MiB |`);
+  console.log(
+    "| server RSS idle after start-up (baseline) | peak while they arrive | RSS with all of them mid-way: at once | 30 s later |",
+  );
+  console.log("| --- | --- | --- | --- |");
+  console.log(
+    `| ${idle.rssMiB.toFixed(0)} MiB | ${midway.peakMiB.toFixed(0)} MiB | ${midway.rssMiB.toFixed(0)} MiB | ${settled.rssMiB.toFixed(0)} MiB |`,
+  );
 } finally {
   await server.cleanup();
   await api.fake.stop();
