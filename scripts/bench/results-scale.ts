@@ -109,6 +109,9 @@ try {
   console.log(`background: the other ${rest.value.toLocaleString("en")} notice deliveries queued in ${seconds(rest.ms)} s`);
 
   for (const format of ["xlsx", "csv"] as const) {
+    // Each export starts from an idle process, as a download does after the others: the heap
+    // left by the close (or the export before) is given back after some seconds of idle.
+    await new Promise((r) => setTimeout(r, 30_000));
     const file = path.join(dir, `ranking.${format}`);
     const before = process.memoryUsage().rss;
     const report = await rankingReport(db.prisma, contest, services.results, round.number);
