@@ -25,17 +25,21 @@ export interface OutboxRow {
 
 export type SendOutcome = "sent" | "failed" | "retried";
 
-/** Who takes a reply at once when nothing of its chat is waiting (see queueReply). */
+/** Who takes a reply at once when nothing of its chat is waiting elsewhere (see queueReply). */
 export interface ReplyClaimant {
   workerId: string;
   leaseMs: number;
-  send(row: OutboxRow): void;
+  /** Told of each reply queued once its transaction committed: sends it if claimed, else looks for it later. */
+  queued(row: OutboxRow & { status: string }): void;
 }
 
 /**
- * Inserts a reply in the outbox inside the turn's transaction. When `claimant` is given and no
- * earlier reply of the chat is unsent, the row is claimed for it at once (SENDING, its lease),
- * so the sender needs no claim query; otherwise it waits in line (PENDING).
+ * Inserts a reply in the outbox inside the turn's transaction. When `claimant` is given and
+ * every earlier unsent reply of the chat is the claimant's own (being sent by this process,
+ * which sends a chat's replies in order: OutboxSender.send), the row is claimed for it at once
+ * (SENDING, its lease), so the sender needs no claim query; otherwise it waits in line (PENDING).
+ * A person who answers as soon as a reply arrives would otherwise find it still SENDING, its
+ * SENT mark on its way, and every reply would wait for a claim.
  */
 export async function queueReply(
   tx: Prisma.TransactionClient,
@@ -52,7 +56,9 @@ export async function queueReply(
            CASE WHEN c.mine THEN 1 ELSE 0 END
     FROM (SELECT ${claimant !== undefined} AND NOT EXISTS (
             SELECT 1 FROM "OutboxMessage" p
-            WHERE p.platform = ${reply.platform}::"Platform" AND p."chatId" = ${reply.chatId} AND p.status IN ('PENDING', 'SENDING')) AS mine) c
+            WHERE p.platform = ${reply.platform}::"Platform" AND p."chatId" = ${reply.chatId}
+              AND (p.status = 'PENDING' OR (p.status = 'SENDING' AND p."lockedBy" IS DISTINCT FROM ${claimant?.workerId ?? null})))
+          AS mine) c
     RETURNING id::text AS id, platform::text AS platform, "chatId", payload, progress, tries, status::text AS status`;
   return rows[0]!;
 }
@@ -83,6 +89,8 @@ export class OutboxSender {
   readonly leaseMs: number;
   private readonly maxTries: number;
   private readonly clock: () => Date;
+  /** What this process is sending per chat, so a chat's next reply waits for it (see send). */
+  private readonly chats = new Map<string, Promise<SendOutcome>>();
   /** Replies marked SENT by group commit: under load one UPDATE for many. */
   private readonly sentMarks: GroupCommit<{ id: string; progress: number; at: Date }, undefined>;
 
@@ -132,10 +140,27 @@ export class OutboxSender {
     });
   }
 
-  /** Sends one claimed row and records the outcome. */
-  async send(row: OutboxRow): Promise<SendOutcome> {
-    const outcome = await this.attempt(row);
-    this.options.onOutcome?.(row.platform, outcome);
+  /**
+   * Sends one claimed row and records the outcome, after the chat's rows this process is
+   * already sending. Should one of those not go out now (to be retried), the row is put back in
+   * line (PENDING, the try not counted) instead of overtaking it.
+   */
+  send(row: OutboxRow): Promise<SendOutcome> {
+    const chat = `${row.platform}:${row.chatId}`;
+    const before = this.chats.get(chat);
+    const outcome = (async () => {
+      const previous = before && (await before);
+      if (previous === "retried") return this.settle(row.id, "retried", { status: "PENDING", tries: { decrement: 1 } });
+      const result = await this.attempt(row);
+      this.options.onOutcome?.(row.platform, result);
+      return result;
+    })();
+    // Settled outcomes only: a failure is the row's own (logged by the queue), the next goes on.
+    const tail = outcome.catch((): SendOutcome => "retried");
+    this.chats.set(chat, tail);
+    void tail.then(() => {
+      if (this.chats.get(chat) === tail) this.chats.delete(chat);
+    });
     return outcome;
   }
 

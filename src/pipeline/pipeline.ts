@@ -43,6 +43,8 @@ export class Pipeline {
   private readonly handlers: Partial<Record<Platform, InboxHandler>> = {};
   private readonly events: QueueWorker<ClaimedEvent>;
   private readonly replies: QueueWorker<OutboxRow>;
+  /** Replies this process queued in line (PENDING) and has not seen claimed since. */
+  private waitingReplies = 0;
 
   constructor(private readonly options: PipelineOptions) {
     const { inbox, sender, logger } = options;
@@ -50,7 +52,10 @@ export class Pipeline {
     this.events = new QueueWorker({
       name: "inbox",
       claim: (limit) => inbox.claim(this.workerId, limit),
-      work: (event) => this.work(event),
+      work: async (event) => {
+        await this.work(event);
+        return true; // the person's next event may be waiting for this one
+      },
       renew: () => inbox.renew(this.workerId),
       leaseMs: inbox.leaseMs,
       concurrency: options.concurrency ?? 32,
@@ -59,8 +64,16 @@ export class Pipeline {
     });
     this.replies = new QueueWorker({
       name: "outbox",
-      claim: (limit) => sender.claim(limit),
-      work: async (row) => void (await sender.send(row)),
+      claim: async (limit) => {
+        const rows = await sender.claim(limit);
+        this.waitingReplies = Math.max(0, this.waitingReplies - rows.length);
+        return rows;
+      },
+      // A reply sent frees its chat's next one: worth a claim only if one was queued in line.
+      work: async (row) => {
+        await sender.send(row);
+        return this.waitingReplies > 0;
+      },
       renew: () => sender.renew(),
       leaseMs: sender.leaseMs,
       concurrency: options.sendConcurrency ?? 32,
@@ -88,9 +101,17 @@ export class Pipeline {
     return id;
   }
 
-  /** The claimant a turn runner hands its replies to (they were claimed in the turn). */
+  /** The claimant a turn runner hands its replies to (claimed in the turn, or queued in line). */
   get claimant(): ReplyClaimant {
-    return { workerId: this.workerId, leaseMs: this.options.sender.leaseMs, send: (row) => this.replies.push(row) };
+    return {
+      workerId: this.workerId,
+      leaseMs: this.options.sender.leaseMs,
+      queued: (row) => {
+        if (row.status === "SENDING") return this.replies.push(row);
+        this.waitingReplies++;
+        this.replies.kick();
+      },
+    };
   }
 
   start(): void {
@@ -112,7 +133,6 @@ export class Pipeline {
       const outcome = await handler(event);
       if (outcome === "handled") await this.options.inbox.done(event.id);
       this.options.onApplied?.(event.platform, outcome);
-      this.replies.kick();
     } catch (error) {
       const next = await this.options.inbox.failed(event, error);
       this.options.onApplied?.(event.platform, next);

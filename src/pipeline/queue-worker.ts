@@ -8,8 +8,12 @@ import type { Logger } from "../logger.js";
 export interface QueueWorkerOptions<T> {
   name: string;
   claim(limit: number): Promise<T[]>;
-  /** Works one item; a rejection is logged (the item's own failure handling is the caller's). */
-  work(item: T): Promise<void>;
+  /**
+   * Works one item; a rejection is logged (the item's own failure handling is the caller's).
+   * Resolving to false says its end makes nothing new claimable: no claim query follows it
+   * (unless all slots were busy).
+   */
+  work(item: T): Promise<boolean | undefined>;
   /** Renews the lease of every item this worker holds. */
   renew(): Promise<void>;
   leaseMs: number;
@@ -25,6 +29,8 @@ export class QueueWorker<T> {
   private kicked = false;
   private loop: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Asleep because every slot was busy: an item's end must wake the loop. */
+  private full = false;
 
   constructor(private readonly options: QueueWorkerOptions<T>) {}
 
@@ -76,7 +82,8 @@ export class QueueWorker<T> {
       }
       for (const item of claimed) this.begin(item);
       // Fewer than asked: nothing more is due. All slots busy: wait until one frees (it kicks).
-      if (claimed.length < free || this.running.size >= this.options.concurrency) await this.sleep();
+      this.full = this.running.size >= this.options.concurrency;
+      if (claimed.length < free || this.full) await this.sleep();
     }
   }
 
@@ -87,9 +94,9 @@ export class QueueWorker<T> {
     const task = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.options.work(item))
       .catch((error: unknown) => this.options.logger.error({ err: error, queue: this.options.name }, "queue item failed"))
-      .finally(() => {
+      .then((again) => {
         this.running.delete(task);
-        this.kick();
+        if (again !== false || this.full) this.kick();
       });
     this.running.add(task);
   }

@@ -124,7 +124,7 @@ export class TurnRunner {
     if (result === undefined) result = await db.prisma.$transaction(body, TRANSACTION_OPTIONS);
     if (!result) return null;
     // Claimed for this process in the transaction: sent now, without another claim round trip.
-    if (result.queued?.status === "SENDING") this.deps.claimant?.send(result.queued);
+    if (result.queued) this.deps.claimant?.queued(result.queued);
     return result.reply;
   }
 
