@@ -1,9 +1,11 @@
 // The pieces of the pipeline on both backends: the inbox's per-person claims and dead letters,
-// and a turn whose session write landed while its transaction did not commit.
+// a turn whose session write landed while its transaction did not commit, and a chat's replies
+// claimed in their turns staying in order when one of them must be retried.
 import { describe, expect, it } from "vitest";
 import { ConversationEngine } from "../../src/engine/engine.js";
 import { Inbox } from "../../src/inbox/inbox.js";
 import { M } from "../../src/messages/index.js";
+import { OutboxSender, queueReply } from "../../src/pipeline/outbox-sender.js";
 import { TurnRunner } from "../../src/pipeline/turn-runner.js";
 import { MemorySessionStore } from "../../src/sessions/memory-store.js";
 import { actor, button, text, useSampleHarness } from "../helpers/contest.js";
@@ -71,5 +73,53 @@ describe.each(BACKENDS)("pipeline pieces on %s", (backend) => {
     expect(next.messages.at(-1)?.text).not.toBe(M.birthFormat);
     const stored = await sessions.getVersioned<{ state: { step: string } }>(`conv:${h.contest.slug}:SIMULATOR:${who.externalId}`);
     expect(stored.value?.state.step).toBe("phone");
+  });
+
+  it("claims a chat's next reply in its turn behind this process's own, and puts it back in line when the one before must be retried", async () => {
+    const delivered: string[] = [];
+    let failFirst = true;
+    const sender = new OutboxSender({
+      prisma: h.db.prisma,
+      sql: h.db.urgent,
+      logger: silentLogger,
+      channels: {
+        SIMULATOR: {
+          deliver: async (_chat, reply) => {
+            await new Promise((r) => setTimeout(r, 30));
+            const text = reply.messages[0]!.text;
+            if (text === "first" && failFirst) {
+              failFirst = false;
+              throw new Error("network down");
+            }
+            delivered.push(text);
+          },
+        },
+      },
+    });
+    const handed: { id: string; status: string }[] = [];
+    const claimant = { workerId: sender.workerId, leaseMs: sender.leaseMs, queued: () => undefined };
+    const inbox = new Inbox(h.db.prisma, h.db.urgent);
+    const queue = async (text: string) => {
+      const eventId = (await inbox.record("SIMULATOR", `order-${text}-${backend}`, "sim:order", {}))!;
+      const row = await h.db.prisma.$transaction((tx) =>
+        queueReply(tx, { platform: "SIMULATOR", chatId: `order-${backend}`, eventId, payload: { messages: [{ text }] } }, claimant),
+      );
+      handed.push(row);
+      return row;
+    };
+    const first = await queue("first");
+    const second = await queue("second"); // the first is still unsent, but it is this process's own
+    expect(handed.map((r) => r.status)).toEqual(["SENDING", "SENDING"]);
+    const outcomes = await Promise.all([sender.send(first), sender.send(second)]);
+    expect(outcomes).toEqual(["retried", "retried"]);
+    expect(delivered).toEqual([]); // the second did not overtake the first
+    const rows = await h.db.prisma.outboxMessage.findMany({ where: { chatId: `order-${backend}` }, orderBy: { seq: "asc" } });
+    expect(rows.map((r) => [r.status, r.tries])).toEqual([
+      ["PENDING", 1],
+      ["PENDING", 0],
+    ]);
+    // Another process's unsent reply keeps a new one in line.
+    await h.db.prisma.outboxMessage.updateMany({ where: { id: first.id }, data: { status: "SENDING", lockedBy: "someone else" } });
+    expect((await queue("third")).status).toBe("PENDING");
   });
 });
