@@ -176,15 +176,16 @@ export async function statements(server: Server): Promise<number | undefined> {
     const { rows } = await client.query<{ calls: string | null }>(
       "SELECT sum(calls)::text AS calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())",
     );
-    // BENCH_SHOW_SQL=N: the N most frequent statements, to see where the round trips go.
+    // BENCH_SHOW_SQL=N: the N most frequent statements (calls, total time), to see where the round trips go.
     const show = Number(process.env.BENCH_SHOW_SQL ?? 0);
     if (show > 0) {
       const top = await client.query<{ calls: string; query: string }>(
-        `SELECT calls::text, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements
-         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC LIMIT $1`,
+        `SELECT calls::text || ' ' || round(total_exec_time)::text || ' ms' AS calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query
+         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+         ORDER BY calls DESC LIMIT $1`,
         [show],
       );
-      for (const row of top.rows) console.log(`${row.calls.padStart(8)}  ${row.query}`);
+      for (const row of top.rows) console.log(`${row.calls.padStart(16)}  ${row.query}`);
     }
     await client.query("SELECT pg_stat_statements_reset()");
     return Number(rows[0]?.calls ?? 0);
