@@ -108,14 +108,17 @@ export class TurnRunner {
     const marker = job.inboundId ?? randomUUID();
     // The stored state is this very event's result from a try that did not commit: start before it.
     const before = stored.value?.applied === marker ? stored.value.previous : stored.value?.state;
-    const body = (tx: Prisma.TransactionClient) => this.inTransaction(tx, job, { key, version: stored.version, marker, before });
+    const now = this.deps.clock();
+    const body = (tx: Prisma.TransactionClient, marked?: number) =>
+      this.inTransaction(tx, job, { key, version: stored.version, marker, before }, now, marked);
     let result: Awaited<ReturnType<typeof body>> | undefined;
     // Registered people's turns (answers above all) run on the plain-SQL fast path; a turn that
     // needs a Prisma model query there is rolled back before its session write and run again on
     // Prisma's transaction. Registration turns go to Prisma at once (they always need it).
     if (!before?.step) {
       try {
-        result = await db.plainTransaction(body);
+        // The inbox mark goes with BEGIN, in one round trip.
+        result = await db.plainTransaction(body, job.inboundId ? markDoneStatement(job.inboundId, now) : undefined);
       } catch (error) {
         if (!(error instanceof NeedsPrismaError)) throw error;
         this.deps.logger?.debug({ member: error.member, event: job.event.type }, "turn left the plain-SQL path");
@@ -132,13 +135,15 @@ export class TurnRunner {
     tx: Prisma.TransactionClient,
     job: TurnJob,
     stored: { key: string; version: number; marker: string; before: ConversationSession | undefined },
+    now: Date,
+    /** The inbox mark's row count when it ran with BEGIN. */
+    marked: number | undefined,
   ): Promise<{ reply: Reply; queued: (OutboxRow & { status: string }) | null } | null> {
     const { sessions, engine, contest } = this.deps;
     const { key, marker, before } = stored;
-    const now = this.deps.clock();
     // Marked DONE first: the update locks the row until COMMIT (a second try waits, then finds
     // it DONE) and is undone with everything else if the turn fails.
-    if (job.inboundId && !(await markDone(tx, job.inboundId, now))) return null;
+    if (job.inboundId && (marked ?? (await markDone(tx, job.inboundId, now))) !== 1) return null;
     const { reply, session } = await engine.turn({
       ...turnServices(tx, contest),
       actor: job.actor,
@@ -163,10 +168,18 @@ export class TurnRunner {
   }
 }
 
-/** Marks the inbox row DONE in this transaction; false when it was no longer pending (applied by someone). */
-async function markDone(tx: Prisma.TransactionClient, inboundId: string, now: Date): Promise<boolean> {
-  const marked = await tx.$executeRaw`
+/** Marks the inbox row DONE in this transaction; 0 when it was no longer pending (applied by someone). */
+function markDone(tx: Prisma.TransactionClient, inboundId: string, now: Date): Promise<number> {
+  return tx.$executeRaw`
     UPDATE "InboundEvent" SET status = 'DONE', "processedAt" = ${now}, "lockedUntil" = NULL
     WHERE id = ${inboundId}::uuid AND status = 'PENDING'`;
-  return marked === 1;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** markDone as one parameter-free statement (to go with BEGIN): its values are an id the inbox made and a clock reading. */
+function markDoneStatement(inboundId: string, now: Date): string {
+  if (!UUID.test(inboundId)) throw new Error(`inbox id is not a UUID: ${inboundId.slice(0, 40)}`);
+  return `UPDATE "InboundEvent" SET status = 'DONE', "processedAt" = '${now.toISOString()}', "lockedUntil" = NULL
+    WHERE id = '${inboundId}' AND status = 'PENDING'`;
 }

@@ -70,15 +70,16 @@ export async function openPglite(options: DatabaseOptions): Promise<Database> {
     }
   };
   // PGlite's own transaction in the normal lane, as Prisma's adapter runs its transactions.
-  const plainTransaction: PlainTransaction = (fn) =>
+  const plainTransaction: PlainTransaction = (fn, opening) =>
     db.transaction(async (tx) => {
-      const result = await fn(
+      const opened = opening ? ((await tx.query(opening)).affectedRows ?? 0) : undefined;
+      return fn(
         plainSqlDb(async (text, values) => {
           const { rows, affectedRows } = await tx.query(text, values, { parsers: PRISMA_LIKE_PARSERS });
           return { rows, rowCount: affectedRows ?? rows.length };
         }),
+        opened,
       );
-      return result;
     });
   return database(
     new PrismaClient({ adapter: pgliteAdapter(db) }),

@@ -15,8 +15,12 @@ import { Prisma } from "../generated/prisma/client.js";
 /** Runs one statement with `$1…` placeholders on the transaction's connection. */
 export type SqlRun = (text: string, values: unknown[]) => Promise<{ rows: unknown[]; rowCount: number }>;
 
-/** Runs `fn` in a transaction on a plain driver connection; commits when it resolves. */
-export type PlainTransaction = <T>(fn: (db: Prisma.TransactionClient) => Promise<T>) => Promise<T>;
+/**
+ * Runs `fn` in a transaction on a plain driver connection; commits when it resolves. `opening`,
+ * a statement without parameters (its values written by the caller, never from outside), runs
+ * first, in the same round trip as BEGIN on PostgreSQL; `fn` gets its row count.
+ */
+export type PlainTransaction = <T>(fn: (db: Prisma.TransactionClient, opened?: number) => Promise<T>, opening?: string) => Promise<T>;
 
 /** A service asked the plain handle for something only Prisma's client has. */
 export class NeedsPrismaError extends Error {

@@ -57,15 +57,21 @@ export async function openPostgres(url: string, options: DatabaseOptions): Promi
     getTypeParser: (oid: number, format?: string) => PRISMA_LIKE_PARSERS[oid] ?? pg.types.getTypeParser(oid, format as "text"),
   };
   // On the turn pool, beside Prisma's transactions: one connection for the whole turn.
-  const plainTransaction: PlainTransaction = async (fn) => {
+  const plainTransaction: PlainTransaction = async (fn, opening) => {
     const conn = await pool.connect();
     try {
-      await conn.query("BEGIN");
+      let opened: number | undefined;
+      if (opening) {
+        // Simple protocol, two statements: one round trip; pg returns one result per statement.
+        const results = (await conn.query(`BEGIN; ${opening}`)) as unknown as pg.QueryResult[];
+        opened = results[1]?.rowCount ?? 0;
+      } else await conn.query("BEGIN");
       const result = await fn(
         plainSqlDb(async (text, values) => {
           const { rows, rowCount } = await conn.query({ name: preparedName(text), text, values, types } as pg.QueryConfig);
           return { rows, rowCount: rowCount ?? rows.length };
         }),
+        opened,
       );
       await conn.query("COMMIT");
       conn.release();
