@@ -126,7 +126,8 @@ export class TurnRunner {
     }
     if (result === undefined) result = await db.prisma.$transaction(body, TRANSACTION_OPTIONS);
     if (!result) return null;
-    // Claimed for this process in the transaction: sent now, without another claim round trip.
+    // To this process's sender: sent now when claimed in the transaction (no claim round trip),
+    // otherwise looked for once the chat's earlier reply is out.
     if (result.queued) this.deps.claimant?.queued(result.queued);
     return result.reply;
   }
