@@ -22,10 +22,16 @@ export type SqlRun = (text: string, values: unknown[]) => Promise<{ rows: unknow
  */
 export type PlainTransaction = <T>(fn: (db: Prisma.TransactionClient, opened?: number) => Promise<T>, opening?: string) => Promise<T>;
 
-/** A service asked the plain handle for something only Prisma's client has. */
+/**
+ * The turn must run on Prisma's transaction instead: a service asked the plain handle for
+ * something only Prisma's client has (`member`), or the plain path could not serve it now.
+ */
 export class NeedsPrismaError extends Error {
-  constructor(readonly member: string) {
-    super(`plain SQL transaction: ${member} needs Prisma's client`);
+  constructor(
+    readonly member: string,
+    reason = `${member} needs Prisma's client`,
+  ) {
+    super(`plain SQL transaction: ${reason}`);
   }
 }
 

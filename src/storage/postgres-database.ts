@@ -6,7 +6,7 @@ import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { type Database, type DatabaseOptions, database } from "./database.js";
 import { applyMigrations, type SqlRunner } from "./migrate.js";
-import { type PlainTransaction, PRISMA_LIKE_PARSERS, plainSqlDb } from "./plain-sql.js";
+import { NeedsPrismaError, type PlainTransaction, PRISMA_LIKE_PARSERS, plainSqlDb } from "./plain-sql.js";
 
 /** FETCHes from the open cursor `batch_rows` until it is exhausted. */
 async function fetchAll<T>(query: (sql: string) => Promise<T[]>, size: number, each: (rows: T[]) => Promise<void>): Promise<void> {
@@ -77,10 +77,15 @@ export async function openPostgres(url: string, options: DatabaseOptions): Promi
       conn.release();
       return result;
     } catch (error) {
+      // A statement prepared before a migration changed its table ("cached plan must not change
+      // result type", e.g. `RETURNING a.*` after a column was added by a newer instance): the
+      // connection, with its prepared statements, is dropped and the turn runs on Prisma.
+      const stale = (error as { code?: string }).code === "0A000";
       await conn.query("ROLLBACK").then(
-        () => conn.release(),
+        () => conn.release(stale ? true : undefined),
         () => conn.release(true), // a connection that cannot roll back is not reused
       );
+      if (stale) throw new NeedsPrismaError("prepared statement", (error as Error).message);
       throw error;
     }
   };

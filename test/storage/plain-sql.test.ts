@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Prisma } from "../../src/generated/prisma/client.js";
 import { Inbox } from "../../src/inbox/inbox.js";
 import { NeedsPrismaError } from "../../src/storage/plain-sql.js";
-import { actor, button, register, useSampleHarness } from "../helpers/contest.js";
+import { actor, button, register, takeAttempt, useSampleHarness } from "../helpers/contest.js";
 import { BACKENDS } from "../helpers/db.js";
 
 describe.each(BACKENDS)("plain-SQL transactions on %s", (backend) => {
@@ -63,5 +63,30 @@ describe.each(BACKENDS)("plain-SQL transactions on %s", (backend) => {
     const after = await h.db.prisma.platformAccount.findFirstOrThrow({ where: { externalId: who.externalId } });
     expect(after.lastInteractionAt!.getTime()).toBeGreaterThan(before.lastInteractionAt!.getTime());
     expect(await h.engine.apply({ actor: who, event: button("m:kq"), inboundId: id })).toBeNull();
+  });
+});
+
+describe("plain-SQL transactions on postgres when a migration changes a table under prepared statements", () => {
+  const h = useSampleHarness("postgres");
+
+  it("runs the turn on Prisma instead of failing, and drops the connection holding the stale statement", async () => {
+    const first = actor("SIMULATOR", "before-change");
+    await register(h.engine, first, { phone: "0966200001" });
+    await takeAttempt(h, first, "+84966200001", 10, 5); // the submission prepares `RETURNING a.*`
+    // What a newer instance's migration may do while this one runs.
+    await h.db.prisma.$executeRawUnsafe(`ALTER TABLE "Attempt" ADD COLUMN "addedLater" integer`);
+    const second = actor("SIMULATOR", "after-change");
+    await register(h.engine, second, { phone: "0966200002" });
+    const fast = h.db.plainTransaction;
+    const left: unknown[] = [];
+    h.db.plainTransaction = (fn, opening) => fast(fn, opening).catch((error) => Promise.reject(left.push(error) && error));
+    try {
+      await takeAttempt(h, second, "+84966200002", 10, 5);
+    } finally {
+      h.db.plainTransaction = fast;
+    }
+    const attempt = await h.db.prisma.attempt.findFirstOrThrow({ where: { participant: { phone: "+84966200002" } } });
+    expect([attempt.status, attempt.score]).toEqual(["SUBMITTED", 10]);
+    expect(left.map((e) => (e as NeedsPrismaError).member)).toEqual(["prepared statement"]);
   });
 });
