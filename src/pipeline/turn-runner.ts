@@ -171,14 +171,12 @@ export class TurnRunner {
 
 /** Marks the inbox row DONE in this transaction; 0 when it was no longer pending (applied by someone). */
 function markDone(tx: Prisma.TransactionClient, inboundId: string, now: Date): Promise<number> {
-  return tx.$executeRaw`
-    UPDATE "InboundEvent" SET status = 'DONE', "processedAt" = ${now}, "lockedUntil" = NULL
-    WHERE id = ${inboundId}::uuid AND status = 'PENDING'`;
+  return tx.$executeRawUnsafe(markDoneStatement(inboundId, now));
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** markDone as one parameter-free statement (to go with BEGIN): its values are an id the inbox made and a clock reading. */
+/** The DONE mark as one parameter-free statement (it can go with BEGIN): its values are an id the inbox made and a clock reading. */
 function markDoneStatement(inboundId: string, now: Date): string {
   if (!UUID.test(inboundId)) throw new Error(`inbox id is not a UUID: ${inboundId.slice(0, 40)}`);
   return `UPDATE "InboundEvent" SET status = 'DONE', "processedAt" = '${now.toISOString()}', "lockedUntil" = NULL
