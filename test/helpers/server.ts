@@ -25,10 +25,12 @@ export interface TestServer extends Running {
 export async function pipelineSettled(prisma: Running["db"]["prisma"], timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [events, replies] = await Promise.all([
-      prisma.inboundEvent.count({ where: { status: "PENDING" } }),
-      prisma.outboxMessage.count({ where: { status: { in: ["PENDING", "SENDING"] } } }),
-    ]);
+    // One statement, so one snapshot: two counts on two connections could see the inbox after
+    // a turn committed and the outbox before it, and call the pipeline idle with a reply unsent.
+    const [row] = await prisma.$queryRaw<{ events: number; replies: number }[]>`
+      SELECT (SELECT count(*)::int FROM "InboundEvent" WHERE status = 'PENDING') AS events,
+             (SELECT count(*)::int FROM "OutboxMessage" WHERE status IN ('PENDING', 'SENDING')) AS replies`;
+    const { events, replies } = row!;
     if (events === 0 && replies === 0) return;
     if (Date.now() > deadline) throw new Error(`pipeline not idle after ${timeoutMs} ms: ${events} events, ${replies} replies`);
     await new Promise((r) => setTimeout(r, 10));
