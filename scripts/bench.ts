@@ -63,6 +63,7 @@ for (const kind of SERVERS) {
     await resetPeak(server);
     limitConnections(concurrency);
     const inFlight = LANES ? Number(LANES) : concurrency;
+    let failed = false;
     try {
       const people = Array.from({ length: PEOPLE }, (_, i) => 100_000 + i + port * 10_000);
       if (kind !== "bare") await lanes(people, inFlight, (id) => register(server, api, id, people.indexOf(id)));
@@ -80,8 +81,11 @@ for (const kind of SERVERS) {
         `| ${kind} | ${concurrency} | ${inFlight} | ${LATENCY_MS} ms | ${(updates / seconds).toFixed(0)} | ${pct(latencies, 50).toFixed(1)} ms | ${pct(latencies, 95).toFixed(1)} ms | ${pct(latencies, 99).toFixed(1)} ms | ${(((after.cpu - before.cpu) * 1000) / updates).toFixed(2)} ms | ${after.peakMiB.toFixed(0)} MiB | ${sql === undefined ? "–" : (sql / updates).toFixed(1)} |`,
       );
       console.log(rows.at(-1));
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
-      await server.cleanup();
+      await server.cleanup(failed);
       await api.fake.stop();
     }
   }

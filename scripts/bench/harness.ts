@@ -72,7 +72,17 @@ export interface Server {
   /** The processes of the server (CPU and memory are summed). */
   children: ChildProcess[];
   url: string;
-  cleanup(): Promise<void>;
+  /** Stops the server and removes its folder; `failed`: print the end of its log first. */
+  cleanup(failed?: boolean): Promise<void>;
+}
+
+/** A server left over from an interrupted run would answer for the one about to start. */
+async function ensureFree(url: string): Promise<void> {
+  const taken = await fetch(`${url}/healthz`).then(
+    () => true,
+    () => false,
+  );
+  if (taken) throw new Error(`something already answers at ${url}: a server left over from an earlier run?`);
 }
 
 async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
@@ -137,6 +147,7 @@ export async function startServer(kind: string, api: Api, port: number): Promise
   const log = await open(logFile, "a");
   try {
     for (const role of roles) {
+      await ensureFree(`http://127.0.0.1:${role.PORT ?? port}`);
       const child = spawn(process.execPath, args, { env: { ...env, ...role }, stdio: ["ignore", log.fd, "inherit"] });
       children.push(child);
       await waitHealthy(`http://127.0.0.1:${role.PORT ?? port}`, child);
@@ -153,7 +164,8 @@ export async function startServer(kind: string, api: Api, port: number): Promise
     databaseUrl: env.DATABASE_URL,
     children,
     url,
-    cleanup: async () => {
+    cleanup: async (failed) => {
+      if (failed) console.error(`the server's log ends:\n${(await readFile(logFile, "utf8")).slice(-4000)}`);
       for (const child of children) {
         child.kill("SIGTERM");
         await new Promise((r) => child.once("exit", r));
