@@ -24,7 +24,7 @@ const PGLITE_OPTIONS = { postgresqlconf: ["shared_buffers = 32MB"] };
 
 /**
  * V8 set for a small footprint before PGlite compiles its module (docs/pipeline.md, «On the
- * embedded database»), measured under the benchmark's load: peak RSS 340–420 → 231–250 MiB,
+ * embedded database»), measured under the benchmark's load: peak RSS 340–420 → 231–259 MiB,
  * throughput within the runs' spread (126–145 against 129–145 attempt updates/s).
  * - `--liftoff-only`: WebAssembly by the baseline compiler only. TurboFan's compilations of
  *   PostgreSQL's large hot functions run on V8's background threads, and the allocator keeps

@@ -18,10 +18,18 @@ class TwoLaneLock {
     try {
       return await fn();
     } finally {
-      const next = this.urgent.shift() ?? this.normal.shift();
-      if (next) next();
-      else this.busy = false;
+      // The next holder starts in a task of its own: PGlite's statements resolve as microtasks,
+      // so a direct hand-over ran every waiting statement in one microtask drain, and the event
+      // loop accepted one connection per turn (acknowledgements 20 ms apart under a burst).
+      // Who goes next is decided then, so an inbox record read meanwhile goes first.
+      setImmediate(() => this.handOver());
     }
+  }
+
+  private handOver(): void {
+    const next = this.urgent.shift() ?? this.normal.shift();
+    if (next) next();
+    else this.busy = false;
   }
 }
 
