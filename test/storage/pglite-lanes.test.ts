@@ -1,6 +1,6 @@
 // The embedded database's two lanes (src/storage/pglite-lanes.ts): an urgent statement (an inbox
 // record, what a webhook's acknowledgement waits for) goes before the normal work waiting, and
-// never into the middle of a transaction.
+// never into the middle of a transaction; the lock changes hands in a task of its own.
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, describe, expect, it } from "vitest";
 import { pgliteLanes } from "../../src/storage/pglite-lanes.js";
@@ -28,6 +28,17 @@ describe("PGlite lanes", () => {
     await Promise.all([inTransaction, ...queued, urgent]);
     const { rows } = await normal.query<{ who: string }>("SELECT who FROM seen ORDER BY n");
     expect(rows.map((r) => r.who)).toEqual(["transaction start", "transaction end", "urgent", "normal 1", "normal 2"]);
+  });
+
+  it("lets the event loop run between two waiting statements (a webhook read and recorded between them)", async () => {
+    const { normal } = pgliteLanes(client);
+    const order: string[] = [];
+    const statements = [1, 2, 3].map((i) => normal.query(`SELECT ${i}`).then(() => order.push(`statement ${i}`)));
+    setImmediate(() => order.push("a task"));
+    await Promise.all(statements);
+    // Handed over within one microtask drain, all three ran before any task could.
+    expect(order.indexOf("a task")).toBeGreaterThan(-1);
+    expect(order.indexOf("a task")).toBeLessThan(order.indexOf("statement 3"));
   });
 
   it("keeps serving after a failed statement", async () => {
