@@ -88,11 +88,8 @@ export class QueueWorker<T> {
   }
 
   private begin(item: T): void {
-    // Each item starts in a task of its own: with PGlite and in-memory sessions a turn resolves
-    // entirely in microtasks, so back-to-back items would hold the event loop and keep it from
-    // reading the webhooks waiting to be acknowledged.
-    const task = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.options.work(item))
+    const task = this.options
+      .work(item)
       .catch((error: unknown) => this.options.logger.error({ err: error, queue: this.options.name }, "queue item failed"))
       .then((again) => {
         this.running.delete(task);
