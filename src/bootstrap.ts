@@ -228,7 +228,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
     // Every handler is registered: work recorded before this start (by a process that died, or
     // by another instance) is picked up now. Stopped before the database closes.
     if (config.workers) {
-      pipeline.start();
+      await pipeline.start();
       closers.push({ name: "pipeline", close: () => pipeline.stop(config.shutdownTimeoutMs) });
     }
     const app = createApp({

@@ -6,7 +6,7 @@
 // DEAD after the last try, for an organizer to see (/readyz, /metrics, the admin API).
 import type { Platform, PrismaClient } from "../generated/prisma/client.js";
 import type { SqlRunner } from "../storage/migrate.js";
-import { RecordBatcher } from "./record-batcher.js";
+import { RecordBatcher, type Recorded } from "./record-batcher.js";
 
 export interface InboxOptions {
   /** How long a claim holds an event without renewal (default 60 s). */
@@ -48,15 +48,23 @@ export class Inbox {
     this.records = new RecordBatcher(urgent);
   }
 
-  /** Records an event (grouped with those arriving meanwhile); null when it was recorded before (a redelivery). */
-  record(platform: Platform, externalKey: string, actorKey: string, payload: object): Promise<string | null> {
-    return this.records.record(platform, externalKey, actorKey, payload);
+  /**
+   * Records an event (grouped with those arriving meanwhile); null when it was recorded before (a
+   * redelivery). With `claimFor`, claimed for that worker in the same statement when it may be
+   * (RecordBatcher): only for a database one process owns.
+   */
+  record(platform: Platform, externalKey: string, actorKey: string, payload: object, claimFor?: string): Promise<Recorded | null> {
+    const claim = claimFor ? { workerId: claimFor, lockedUntil: new Date(this.clock().getTime() + this.leaseMs) } : undefined;
+    return this.records.record(platform, externalKey, actorKey, payload, claim);
   }
 
   /**
    * Claims up to `limit` due events for `workerId`: each the oldest unfinished event of its
    * actor, so a batch never holds two events of one person and a person's next event waits
-   * until the previous one is DONE or DEAD.
+   * until the previous one is DONE or DEAD. The oldest per actor comes from one pass over the
+   * pending events (DISTINCT ON), not a probe per candidate: the embedded database runs this
+   * statement prepared, on a generic plan, where the probe's plan grew with the square of the
+   * events pending (9 ms a claim at 100 webhooks in flight, measured).
    */
   async claim(workerId: string, limit: number): Promise<ClaimedEvent[]> {
     const now = this.clock();
@@ -65,18 +73,25 @@ export class Inbox {
       `UPDATE "InboundEvent" SET "lockedBy" = $1, "lockedUntil" = $2, tries = tries + 1
        WHERE id IN (
          SELECT e.id FROM "InboundEvent" e
+         JOIN (SELECT DISTINCT ON (f."actorKey") f.id FROM "InboundEvent" f WHERE f.status = 'PENDING'
+               ORDER BY f."actorKey", f.seq) first ON first.id = e.id
          WHERE e.status = 'PENDING'
            AND (e."lockedUntil" IS NULL OR e."lockedUntil" < $3)
            AND (e."notBefore" IS NULL OR e."notBefore" <= $3)
-           AND NOT EXISTS (
-             SELECT 1 FROM "InboundEvent" p
-             WHERE p."actorKey" = e."actorKey" AND p.seq < e.seq AND p.status = 'PENDING')
          ORDER BY e.seq
          LIMIT $4
-         FOR UPDATE SKIP LOCKED)
+         FOR UPDATE OF e SKIP LOCKED)
        RETURNING id::text AS id, platform::text AS platform, payload, tries`,
       [workerId, leaseUntil, now, limit],
     );
+  }
+
+  /** Frees the claims of every other worker (only where this process is the database's only one). */
+  async releaseOthers(workerId: string): Promise<void> {
+    await this.prisma.inboundEvent.updateMany({
+      where: { status: "PENDING", lockedBy: { not: workerId } },
+      data: { lockedBy: null, lockedUntil: null },
+    });
   }
 
   /** Keeps the worker's claims alive while it works. */

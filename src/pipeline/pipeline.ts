@@ -35,6 +35,12 @@ export interface PipelineOptions {
    * REDIS_URL is set), so a worker elsewhere claims it at once instead of at its next idle tick.
    */
   signal?: WakeSignal;
+  /**
+   * The database is this process's alone (PGlite): an event is claimed in the statement that
+   * records it and handed to the worker here, without a claim statement per event, and claims
+   * left by an earlier process are released at start.
+   */
+  claimOnRecord?: boolean;
   /** Told each event's outcome (metrics). */
   onApplied?: (platform: Platform, outcome: "applied" | "handled" | "retry" | "dead") => void;
 }
@@ -45,16 +51,25 @@ export class Pipeline {
   private readonly replies: QueueWorker<OutboxRow>;
   /** Replies this process queued in line (PENDING) and has not seen claimed since. */
   private waitingReplies = 0;
+  /** Events this process recorded without claiming them and has not seen claimed since (claimOnRecord). */
+  private unclaimed = 0;
+  private started = false;
 
   constructor(private readonly options: PipelineOptions) {
     const { inbox, sender, logger } = options;
     const idleMs = options.idleMs ?? 250;
     this.events = new QueueWorker({
       name: "inbox",
-      claim: (limit) => inbox.claim(this.workerId, limit),
+      claim: async (limit) => {
+        const events = await inbox.claim(this.workerId, limit);
+        this.unclaimed = Math.max(0, this.unclaimed - events.length);
+        return events;
+      },
       work: async (event) => {
         await this.work(event);
-        return true; // the person's next event may be waiting for this one
+        // The person's next event may be waiting for this one; with claims on record, only
+        // events recorded unclaimed can be.
+        return !options.claimOnRecord || this.unclaimed > 0;
       },
       renew: () => inbox.renew(this.workerId),
       leaseMs: inbox.leaseMs,
@@ -93,12 +108,17 @@ export class Pipeline {
 
   /** Records an event and wakes a worker; null when it was recorded before (a redelivery). */
   async receive(platform: Platform, externalKey: string, actorKey: string, payload: object): Promise<string | null> {
-    const id = await this.options.inbox.record(platform, externalKey, actorKey, payload);
-    if (id) {
+    const claimFor = this.options.claimOnRecord && this.started ? this.workerId : undefined;
+    const recorded = await this.options.inbox.record(platform, externalKey, actorKey, payload, claimFor);
+    if (!recorded) return null;
+    if (recorded.claimed) {
+      this.events.offer({ id: recorded.id, platform, payload: recorded.payload, tries: 1 });
+    } else {
+      this.unclaimed++;
       this.events.kick();
       this.options.signal?.notify();
     }
-    return id;
+    return recorded.id;
   }
 
   /** The claimant a turn runner hands its replies to (claimed in the turn, or queued in line). */
@@ -114,14 +134,18 @@ export class Pipeline {
     };
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    // A process that died left its claims: where no other instance can hold them, they are free now.
+    if (this.options.claimOnRecord) await this.options.inbox.releaseOthers(this.workerId);
     this.options.signal?.onWake(() => this.events.kick());
     this.events.start();
     this.replies.start();
+    this.started = true;
   }
 
   /** Stops taking work; waits for what is in hand (bounded), events first, then their replies. */
   async stop(timeoutMs: number): Promise<void> {
+    this.started = false;
     await this.events.stop(timeoutMs);
     await this.replies.stop(timeoutMs);
   }

@@ -24,6 +24,8 @@ export interface QueueWorkerOptions<T> {
 
 export class QueueWorker<T> {
   private readonly running = new Set<Promise<void>>();
+  /** Items claimed elsewhere waiting for a free slot (offer). */
+  private readonly ready: T[] = [];
   private stopped = true;
   private wake: (() => void) | undefined;
   private kicked = false;
@@ -45,6 +47,7 @@ export class QueueWorker<T> {
     }, this.options.leaseMs / 3);
     this.heartbeat.unref();
     this.loop = this.run();
+    while (this.ready.length > 0 && this.running.size < this.options.concurrency) this.begin(this.ready.shift()!);
   }
 
   /** Something new is waiting: claim now instead of at the next idle tick. */
@@ -56,6 +59,15 @@ export class QueueWorker<T> {
   /** Works an item claimed elsewhere (e.g. in the transaction that created it). */
   push(item: T): void {
     this.begin(item);
+  }
+
+  /**
+   * Works an item claimed elsewhere once a slot is free, before claiming anything new. Offered
+   * while stopped, it waits for start; left unstarted at stop, its lease runs out for another taker.
+   */
+  offer(item: T): void {
+    if (!this.stopped && this.running.size < this.options.concurrency) this.begin(item);
+    else this.ready.push(item);
   }
 
   /** Stops claiming and waits for the items in work (bounded by `timeoutMs`). */
@@ -93,6 +105,8 @@ export class QueueWorker<T> {
       .catch((error: unknown) => this.options.logger.error({ err: error, queue: this.options.name }, "queue item failed"))
       .then((again) => {
         this.running.delete(task);
+        const next = this.stopped ? undefined : this.ready.shift();
+        if (next !== undefined) this.begin(next);
         if (again !== false || this.full) this.kick();
       });
     this.running.add(task);

@@ -13,6 +13,7 @@ import { type Database, type DatabaseOptions, database } from "./database.js";
 import { applyMigrations, type SqlRunner } from "./migrate.js";
 import { pgliteAdapter } from "./pglite-adapter.js";
 import { pgliteLanes } from "./pglite-lanes.js";
+import { PgliteStatements } from "./pglite-statements.js";
 import { type PlainTransaction, PRISMA_LIKE_PARSERS, plainSqlDb } from "./plain-sql.js";
 
 /**
@@ -71,9 +72,15 @@ export async function openPglite(options: DatabaseOptions): Promise<Database> {
   setFlagsFromString(SMALL_FOOTPRINT);
   const client = await PGlite.create(dir, PGLITE_OPTIONS);
   options.logger.info({ dir, ms: Date.now() - started }, "embedded database (PGlite) opened");
-  // Inbox records, claims and settlements (urgent) go before turns and Prisma (storage/pglite-lanes.ts).
-  const { normal: db, urgentQuery } = pgliteLanes(client);
-  const migrate = () => applyMigrations(pgliteRunner(db), options.logger);
+  // Inbox records, claims and settlements (urgent) go before turns and Prisma (storage/pglite-lanes.ts);
+  // they and the turns' statements run prepared (storage/pglite-statements.ts).
+  const { normal: db, urgent, exclusive } = pgliteLanes(client);
+  const statements = new PgliteStatements(client);
+  const migrate = async () => {
+    const applied = await applyMigrations(pgliteRunner(db), options.logger);
+    if (applied.length > 0) await exclusive(() => statements.reset());
+    return applied;
+  };
   if (options.migrate !== false) await migrate();
   // PGlite has one connection: a cursor would hold it (and every turn with it) for the whole
   // export, as slow as the download. Pages by LIMIT/OFFSET let other statements run between
@@ -86,26 +93,23 @@ export async function openPglite(options: DatabaseOptions): Promise<Database> {
       if (rows.length < limit) return;
     }
   };
-  // PGlite's own transaction in the normal lane, as Prisma's adapter runs its transactions.
+  // In the normal lane, holding the connection for the whole transaction as Prisma's adapter does.
   const plainTransaction: PlainTransaction = (fn, opening) =>
-    db.transaction(async (tx) => {
-      const opened = opening ? ((await tx.query(opening)).affectedRows ?? 0) : undefined;
-      return fn(
-        plainSqlDb(async (text, values) => {
-          const { rows, affectedRows } = await tx.query(text, values, { parsers: PRISMA_LIKE_PARSERS });
+    exclusive(() =>
+      statements.transaction((opened) => {
+        const run = async (text: string, values: unknown[]) => {
+          const { rows, affectedRows } = await statements.query(text, values, { parsers: PRISMA_LIKE_PARSERS, inTransaction: true });
           return { rows, rowCount: affectedRows ?? rows.length };
-        }),
-        opened,
-      );
-    });
-  return database(
-    new PrismaClient({ adapter: pgliteAdapter(db) }),
-    "pglite",
-    pgliteRunner({ query: urgentQuery, exec: db.exec }),
-    plainTransaction,
-    batches,
-    migrate,
-    () => client.close(),
+        };
+        return fn(plainSqlDb(run), opened);
+      }, opening),
+    );
+  const urgentRunner: SqlRunner = {
+    query: (sql, params = []) => urgent(async () => (await statements.query<never>(sql, params)).rows),
+    script: (sql) => exclusive(async () => void (await client.exec(sql))),
+  };
+  return database(new PrismaClient({ adapter: pgliteAdapter(db) }), "pglite", urgentRunner, plainTransaction, batches, migrate, () =>
+    client.close(),
   );
 }
 

@@ -4,7 +4,8 @@
 // seconds. Here the database is reached through two lanes over one lock of our own: the urgent
 // lane (Database.urgent: inbox records, claims, settlements — single short statements) goes
 // before anything waiting in the normal lane (Prisma, turn transactions), never into the middle of
-// a transaction. PGlite's own lock behind it is then never contended.
+// a transaction. PGlite's own lock behind it is then never contended, and work that holds the
+// lock may talk to PGlite below its `query` (storage/pglite-statements.ts).
 import type { PGlite, Transaction } from "@electric-sql/pglite";
 
 class TwoLaneLock {
@@ -34,10 +35,12 @@ class TwoLaneLock {
 }
 
 export interface PgliteLanes {
-  /** The client for Prisma's adapter and the turns' transactions (normal lane). */
+  /** The client for Prisma's adapter (normal lane). */
   normal: PGlite;
-  /** Single statements that go first (urgent lane). */
-  urgentQuery: PGlite["query"];
+  /** Runs `fn` holding the connection, before anything waiting in the normal lane (single short statements). */
+  urgent<T>(fn: () => Promise<T>): Promise<T>;
+  /** Runs `fn` holding the connection, in the normal lane (a turn's transaction). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export function pgliteLanes(client: PGlite): PgliteLanes {
@@ -52,6 +55,5 @@ export function pgliteLanes(client: PGlite): PgliteLanes {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  const urgentQuery = ((...args) => lock.run(true, () => client.query(...args))) as PGlite["query"];
-  return { normal, urgentQuery };
+  return { normal, urgent: (fn) => lock.run(true, fn), exclusive: (fn) => lock.run(false, fn) };
 }

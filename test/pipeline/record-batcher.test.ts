@@ -52,6 +52,33 @@ describe.each(BACKENDS)("inbox records grouped on %s", (backend) => {
     const failed = await Promise.allSettled(["f-1", "f-2", "f-3"].map((key) => batcher.record("ZALO", key, "zalo:1", {})));
     expect(failed.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
     fail = false;
-    expect(await batcher.record("ZALO", "f-1", "zalo:1", {})).toEqual(expect.any(String));
+    expect(await batcher.record("ZALO", "f-1", "zalo:1", {})).toEqual({ id: expect.any(String), claimed: false });
+  });
+
+  it("claims a record with its insert when it is its person's only pending event, as the inbox's claim would", async () => {
+    const batcher = new RecordBatcher(db.urgent);
+    const claim = { workerId: "w-record", lockedUntil: new Date(Date.now() + 60_000) };
+    await batcher.record("TELEGRAM", "c-0", "telegram:c1", { n: 0 }); // pending, not claimed
+    const recorded = await Promise.all([
+      batcher.record("TELEGRAM", "c-1", "telegram:c1", { n: 1 }, claim), // c1 has a pending event
+      batcher.record("TELEGRAM", "c-2", "telegram:c2", { n: 2 }, claim), // c2's first
+      batcher.record("TELEGRAM", "c-3", "telegram:c2", { n: 3 }, claim), // c2's second, same batch
+      batcher.record("TELEGRAM", "c-4", "telegram:c3", { n: 4 }), // not asked
+    ]);
+    expect(recorded.map((r) => r?.claimed)).toEqual([false, true, false, false]);
+    expect(recorded[1]).toMatchObject({ payload: { n: 2 } });
+    const rows = await db.prisma.inboundEvent.findMany({ where: { externalKey: { startsWith: "c-" } }, orderBy: { seq: "asc" } });
+    expect(rows.map((r) => [r.externalKey, r.lockedBy, r.tries])).toEqual([
+      ["c-0", null, 0],
+      ["c-1", null, 0],
+      ["c-2", "w-record", 1],
+      ["c-3", null, 0],
+      ["c-4", null, 0],
+    ]);
+    expect(rows[2]!.lockedUntil?.getTime()).toBe(claim.lockedUntil.getTime());
+    // c2's first is done: its next one may be claimed as it is recorded; a redelivery is not.
+    await db.prisma.inboundEvent.updateMany({ where: { externalKey: { in: ["c-2", "c-3"] } }, data: { status: "DONE" } });
+    expect(await batcher.record("TELEGRAM", "c-5", "telegram:c2", {}, claim)).toMatchObject({ claimed: true });
+    expect(await batcher.record("TELEGRAM", "c-5", "telegram:c2", {}, claim)).toBeNull();
   });
 });

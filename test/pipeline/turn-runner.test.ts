@@ -17,9 +17,9 @@ describe.each(BACKENDS)("pipeline pieces on %s", (backend) => {
 
   it("claims one event per person at a time, in order; a DEAD event no longer holds the person's next one", async () => {
     const inbox = new Inbox(h.db.prisma, h.db.urgent, { maxTries: 1 });
-    const a1 = (await inbox.record("SIMULATOR", `a1-${backend}`, "sim:a", { n: 1 }))!;
-    const a2 = (await inbox.record("SIMULATOR", `a2-${backend}`, "sim:a", { n: 2 }))!;
-    const b1 = (await inbox.record("SIMULATOR", `b1-${backend}`, "sim:b", { n: 3 }))!;
+    const a1 = (await inbox.record("SIMULATOR", `a1-${backend}`, "sim:a", { n: 1 }))!.id;
+    const a2 = (await inbox.record("SIMULATOR", `a2-${backend}`, "sim:a", { n: 2 }))!.id;
+    const b1 = (await inbox.record("SIMULATOR", `b1-${backend}`, "sim:b", { n: 3 }))!.id;
     expect(await inbox.record("SIMULATOR", `a1-${backend}`, "sim:a", { n: 1 })).toBeNull(); // a redelivery
     const first = await inbox.claim("w1", 10);
     expect(first.map((e) => e.id).sort()).toEqual([a1, b1].sort());
@@ -60,7 +60,7 @@ describe.each(BACKENDS)("pipeline pieces on %s", (backend) => {
     await runner.handle(who, { type: "start" });
     await runner.handle(who, button("c:y"));
     const inbox = new Inbox(h.db.prisma, h.db.urgent);
-    const id = (await inbox.record("SIMULATOR", `name-${backend}`, `sim:${who.externalId}`, {}))!;
+    const id = (await inbox.record("SIMULATOR", `name-${backend}`, `sim:${who.externalId}`, {}))!.id;
     failAfterWrite = true;
     await expect(runner.apply({ actor: who, event: text("Trương Văn Nửa"), inboundId: id })).rejects.toThrow("connection lost");
     expect((await h.db.prisma.inboundEvent.findUniqueOrThrow({ where: { id } })).status).toBe("PENDING");
@@ -100,7 +100,7 @@ describe.each(BACKENDS)("pipeline pieces on %s", (backend) => {
     const claimant = { workerId: sender.workerId, leaseMs: sender.leaseMs, queued: () => undefined };
     const inbox = new Inbox(h.db.prisma, h.db.urgent);
     const queue = async (text: string) => {
-      const eventId = (await inbox.record("SIMULATOR", `order-${text}-${backend}`, "sim:order", {}))!;
+      const eventId = (await inbox.record("SIMULATOR", `order-${text}-${backend}`, "sim:order", {}))!.id;
       const row = await h.db.prisma.$transaction((tx) =>
         queueReply(tx, { platform: "SIMULATOR", chatId: `order-${backend}`, eventId, payload: { messages: [{ text }] } }, claimant),
       );

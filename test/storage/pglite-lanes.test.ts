@@ -10,7 +10,7 @@ describe("PGlite lanes", () => {
   afterAll(() => client.close());
 
   it("runs an urgent statement before the normal ones waiting, after the transaction in progress", async () => {
-    const { normal, urgentQuery } = pgliteLanes(client);
+    const { normal, urgent } = pgliteLanes(client);
     await normal.exec("CREATE TABLE seen (n serial PRIMARY KEY, who text NOT NULL)");
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
@@ -23,9 +23,9 @@ describe("PGlite lanes", () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 20)); // the transaction holds the lock
     const queued = [1, 2].map((i) => normal.query(`INSERT INTO seen (who) VALUES ('normal ${i}')`));
-    const urgent = urgentQuery("INSERT INTO seen (who) VALUES ('urgent')");
+    const urgentInsert = urgent(() => client.query("INSERT INTO seen (who) VALUES ('urgent')"));
     release();
-    await Promise.all([inTransaction, ...queued, urgent]);
+    await Promise.all([inTransaction, ...queued, urgentInsert]);
     const { rows } = await normal.query<{ who: string }>("SELECT who FROM seen ORDER BY n");
     expect(rows.map((r) => r.who)).toEqual(["transaction start", "transaction end", "urgent", "normal 1", "normal 2"]);
   });
@@ -42,9 +42,9 @@ describe("PGlite lanes", () => {
   });
 
   it("keeps serving after a failed statement", async () => {
-    const { normal, urgentQuery } = pgliteLanes(client);
+    const { normal, urgent } = pgliteLanes(client);
     await expect(normal.query("SELECT * FROM missing_table")).rejects.toThrow(/missing_table/);
-    await expect(urgentQuery("SELECT nope")).rejects.toThrow();
-    expect((await urgentQuery<{ one: number }>("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+    await expect(urgent(() => client.query("SELECT nope"))).rejects.toThrow();
+    expect((await urgent(() => client.query<{ one: number }>("SELECT 1 AS one"))).rows).toEqual([{ one: 1 }]);
   });
 });

@@ -48,7 +48,7 @@ describe.each(BACKENDS)("plain-SQL transactions on %s", (backend) => {
     const before = await h.db.prisma.platformAccount.findFirstOrThrow({ where: { externalId: who.externalId } });
     // «Kết quả» reads the attempt history with a model query: the fast path cannot serve it.
     const inbox = new Inbox(h.db.prisma, h.db.urgent);
-    const id = (await inbox.record("SIMULATOR", `results-${backend}`, `sim:${who.externalId}`, {}))!;
+    const id = (await inbox.record("SIMULATOR", `results-${backend}`, `sim:${who.externalId}`, {}))!.id;
     h.clock.advance(10 * 60_000); // the account's last interaction is due for a write
     const fast = h.db.plainTransaction;
     const left: unknown[] = [];
