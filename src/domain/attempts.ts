@@ -8,6 +8,7 @@ import { type Attempt, type AttemptQuestion, Prisma, type Question, type Round }
 import { revive } from "../storage/json-rows.js";
 import type { Db } from "../storage/transaction.js";
 import { cryptoRandom, drawQuestions, type Random } from "./draw.js";
+import { QUESTION_VERSION, questionCache } from "./question-cache.js";
 
 export type AttemptWithQuestions = Attempt & {
   round: Round;
@@ -65,14 +66,14 @@ export class AttemptService {
     const rows = await this.prisma.$queryRaw<{ round: unknown; attempt: AttemptJson | null }[]>`
       SELECT to_jsonb(r) AS round, ${attemptJson(Prisma.sql`a.id = ${attemptId}::uuid`)} AS attempt
       FROM "Attempt" x JOIN "Round" r ON r.id = x."roundId" WHERE x.id = ${attemptId}::uuid`;
-    return rows[0] ? attemptFromJson(rows[0].attempt, reviveRound(rows[0].round)) : null;
+    return rows[0] ? attemptFromJson(this.prisma, rows[0].attempt, reviveRound(rows[0].round)) : null;
   }
 
   /** The participant's attempt of the round with its questions, or null: one statement. */
   async forRound(round: Round, participantId: string): Promise<AttemptWithQuestions | null> {
     const rows = await this.prisma.$queryRaw<{ attempt: AttemptJson | null }[]>`
       SELECT ${attemptJson(Prisma.sql`a."roundId" = ${round.id}::uuid AND a."participantId" = ${participantId}::uuid`)} AS attempt`;
-    return attemptFromJson(rows[0]?.attempt ?? null, round);
+    return attemptFromJson(this.prisma, rows[0]?.attempt ?? null, round);
   }
 
   /** The open round and the participant's attempt of it: what every turn of a registered person reads, in one statement. */
@@ -83,7 +84,7 @@ export class AttemptService {
     const row = rows[0];
     if (!row) return { round: null, attempt: null };
     const round = reviveRound(row.round);
-    return { round, attempt: attemptFromJson(row.attempt, round) };
+    return { round, attempt: await attemptFromJson(this.prisma, row.attempt, round) };
   }
 
   /**
@@ -224,27 +225,35 @@ function finishWhere(where: Prisma.Sql, now: Date): Prisma.Sql {
     WHERE a.status = 'IN_PROGRESS' AND ${where}`;
 }
 
-type AttemptJson = { questions: { question: unknown }[] };
+type AttemptJson = { questions: { questionId: string; version: string }[] };
 
 const reviveRound = (json: unknown) => revive<Round>(json, ["opensAt", "closesAt", "closedAt"]);
 
-/** The attempt matching `where` (over `a`) as JSON with its questions and their texts. */
+/**
+ * The attempt matching `where` (over `a`) as JSON with its questions, each with the version of
+ * what a turn shows and scores from its question (a digest of the text, options, answer key and
+ * explanation): the questions themselves come from the cache, read again only when that changed.
+ */
 function attemptJson(where: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(
     SELECT to_jsonb(a) || jsonb_build_object('questions', COALESCE((
-      SELECT jsonb_agg(to_jsonb(aq) || jsonb_build_object('question', to_jsonb(q)) ORDER BY aq.position)
+      SELECT jsonb_agg(to_jsonb(aq) || jsonb_build_object('version', ${QUESTION_VERSION}) ORDER BY aq.position)
       FROM "AttemptQuestion" aq JOIN "Question" q ON q.id = aq."questionId" WHERE aq."attemptId" = a.id), '[]'::jsonb))
     FROM "Attempt" a WHERE ${where})`;
 }
 
-function attemptFromJson(json: AttemptJson | null, round: Round): AttemptWithQuestions | null {
+async function attemptFromJson(db: Db, json: AttemptJson | null, round: Round): Promise<AttemptWithQuestions | null> {
   if (!json) return null;
-  for (const aq of json.questions) {
-    revive<Question>(aq.question, ["createdAt", "updatedAt"]);
-    revive<AttemptQuestion>(aq, ["answeredAt"]);
-  }
-  const attempt = revive<Attempt & AttemptJson>(json, ["startedAt", "deadlineAt", "finishedAt"]);
-  return { ...attempt, round } as AttemptWithQuestions;
+  const questions = await questionCache.read(
+    db,
+    json.questions.map((aq) => ({ id: aq.questionId, version: aq.version })),
+  );
+  const withQuestions = json.questions.map(({ version: _, ...aq }) => ({
+    ...revive<AttemptQuestion>(aq, ["answeredAt"]),
+    question: questions.get(aq.questionId)!,
+  }));
+  const attempt = revive<Attempt>(json, ["startedAt", "deadlineAt", "finishedAt"]);
+  return { ...attempt, questions: withQuestions, round } as AttemptWithQuestions;
 }
 
 /** First position without an answer, or undefined when all are answered. */

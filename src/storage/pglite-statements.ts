@@ -139,8 +139,10 @@ export class PgliteStatements {
 
   private parsers(extra: StatementOptions["parsers"]): PGlite["parsers"] {
     if (!extra) return this.client.parsers;
-    let merged = this.parserSets.get(extra);
-    if (!merged) this.parserSets.set(extra, (merged = { ...this.client.parsers, ...extra }));
+    const known = this.parserSets.get(extra);
+    if (known) return known;
+    const merged = { ...this.client.parsers, ...extra };
+    this.parserSets.set(extra, merged);
     return merged;
   }
 
