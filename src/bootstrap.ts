@@ -102,6 +102,7 @@ export async function bootstrap(config: Config, logger: Logger): Promise<Running
       { name: "outbox pruning", run: () => sender.prune() },
       { name: "unit admins", run: () => unitAdmins.refresh() },
       { name: "entry files", run: () => keeper.run() },
+      { name: "database upkeep", run: () => db.upkeep() },
     ];
     const notes: Record<string, () => Promise<unknown>> = {
       // What waits in the inbox (events not yet applied, DEAD ones for an organizer to look at)

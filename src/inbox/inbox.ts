@@ -61,10 +61,10 @@ export class Inbox {
   /**
    * Claims up to `limit` due events for `workerId`: each the oldest unfinished event of its
    * actor, so a batch never holds two events of one person and a person's next event waits
-   * until the previous one is DONE or DEAD. The oldest per actor comes from one pass over the
-   * pending events (DISTINCT ON), not a probe per candidate: the embedded database runs this
-   * statement prepared, on a generic plan, where the probe's plan grew with the square of the
-   * events pending (9 ms a claim at 100 webhooks in flight, measured).
+   * until the previous one is DONE or DEAD. "The oldest" is a scalar subquery, one probe of the
+   * pending index per candidate: run prepared, on a generic plan, a NOT EXISTS had become a join
+   * over every pending event (9 ms a claim at 100 webhooks in flight on PGlite), and a one-pass
+   * DISTINCT ON costs ~60 ms on a backlog of 50,000 (measured; docs/pipeline.md).
    */
   async claim(workerId: string, limit: number): Promise<ClaimedEvent[]> {
     const now = this.clock();
@@ -73,14 +73,14 @@ export class Inbox {
       `UPDATE "InboundEvent" SET "lockedBy" = $1, "lockedUntil" = $2, tries = tries + 1
        WHERE id IN (
          SELECT e.id FROM "InboundEvent" e
-         JOIN (SELECT DISTINCT ON (f."actorKey") f.id FROM "InboundEvent" f WHERE f.status = 'PENDING'
-               ORDER BY f."actorKey", f.seq) first ON first.id = e.id
          WHERE e.status = 'PENDING'
            AND (e."lockedUntil" IS NULL OR e."lockedUntil" < $3)
            AND (e."notBefore" IS NULL OR e."notBefore" <= $3)
+           AND e.seq = (SELECT p.seq FROM "InboundEvent" p WHERE p."actorKey" = e."actorKey" AND p.status = 'PENDING'
+                        ORDER BY p.seq LIMIT 1)
          ORDER BY e.seq
          LIMIT $4
-         FOR UPDATE OF e SKIP LOCKED)
+         FOR UPDATE SKIP LOCKED)
        RETURNING id::text AS id, platform::text AS platform, payload, tries`,
       [workerId, leaseUntil, now, limit],
     );

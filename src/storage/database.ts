@@ -34,6 +34,12 @@ export interface Database {
   batches<T>(query: { text: string; values: unknown[] }, size: number, each: (rows: T[]) => Promise<void>): Promise<void>;
   /** Applies pending migrations (done on open unless disabled); returns the names applied. */
   migrate(): Promise<string[]>;
+  /**
+   * Housekeeping the database needs now and then (the server's slow tick calls it): PGlite runs
+   * PostgreSQL in single-user mode, without autovacuum, so there it vacuums and analyzes the busy
+   * tables (at most every ten minutes); on PostgreSQL autovacuum does that and this does nothing.
+   */
+  upkeep(): Promise<void>;
   /** Resolves when a trivial query succeeds. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -63,6 +69,7 @@ export function database(
   batches: Database["batches"],
   migrate: () => Promise<string[]>,
   closeDriver: () => Promise<void>,
+  upkeep: () => Promise<void> = async () => undefined,
 ): Database {
   return {
     prisma,
@@ -71,6 +78,7 @@ export function database(
     plainTransaction,
     batches,
     migrate,
+    upkeep,
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },

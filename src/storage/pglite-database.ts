@@ -39,6 +39,14 @@ const PGLITE_OPTIONS = { postgresqlconf: ["shared_buffers = 32MB"] };
 const SMALL_FOOTPRINT = "--liftoff-only --optimize-for-size";
 
 /**
+ * The tables that churn: rows inserted and updated on every update (the inbox, the outbox),
+ * every answer, every arrival. Without autovacuum their dead rows are only pruned page by page and
+ * the planner has no statistics (docs/pipeline.md, «Fewer, cheaper calls into PGlite»).
+ */
+const BUSY_TABLES = ["InboundEvent", "OutboxMessage", "Delivery", "Attempt", "AttemptQuestion", "PlatformAccount", "Participant"];
+const UPKEEP_EVERY_MS = 10 * 60_000;
+
+/**
  * Runs initdb on a fresh PGlite folder in a child process. The instance that ran it holds ~450
  * MiB more than one opened on an existing folder (RSS 700–850 against ~300, measured) until a
  * garbage collection happens to take it; a worker thread gave most of it back but left ~65 MiB
@@ -108,8 +116,23 @@ export async function openPglite(options: DatabaseOptions): Promise<Database> {
     query: (sql, params = []) => urgent(async () => (await statements.query<never>(sql, params)).rows),
     script: (sql) => exclusive(async () => void (await client.exec(sql))),
   };
-  return database(new PrismaClient({ adapter: pgliteAdapter(db) }), "pglite", urgentRunner, plainTransaction, batches, migrate, () =>
-    client.close(),
+  let upkeptAt = Number.NEGATIVE_INFINITY;
+  const upkeep = async () => {
+    if (Date.now() - upkeptAt < UPKEEP_EVERY_MS) return;
+    upkeptAt = Date.now();
+    // One table a statement: what waits in the urgent lane (acknowledgements) goes between them.
+    for (const table of BUSY_TABLES) await exclusive(() => client.exec(`VACUUM (ANALYZE) "${table}"`));
+  };
+  return database(
+    new PrismaClient({ adapter: pgliteAdapter(db) }),
+    "pglite",
+    urgentRunner,
+    plainTransaction,
+    batches,
+    migrate,
+    // After the work holding the connection: statements below PGlite's `query` skip its own lock.
+    () => exclusive(() => client.close()),
+    upkeep,
   );
 }
 
