@@ -93,11 +93,12 @@ export class PgliteStatements {
    * `fn`); commits when it resolves, rolls back when it throws.
    */
   async transaction<T>(fn: (opened: number | undefined) => Promise<T>, opening?: string): Promise<T> {
-    const begun = await this.simple(opening ? `BEGIN; ${opening}` : "BEGIN", false);
-    const opened = opening ? (begun.at(-1)?.rowCount ?? 0) : undefined;
+    await this.ensureOpen();
     let result: T;
     try {
-      result = await fn(opened);
+      // A failing opening statement leaves the transaction open and aborted: rolled back below too.
+      const begun = await this.simple(opening ? `BEGIN; ${opening}` : "BEGIN", false);
+      result = await fn(opening ? (begun.at(-1)?.rowCount ?? 0) : undefined);
     } catch (error) {
       try {
         await this.simple("ROLLBACK", true);

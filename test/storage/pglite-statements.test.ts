@@ -96,6 +96,8 @@ describe("PGlite prepared statements", () => {
       }),
     ).rejects.toThrow(/null value/);
     expect(client.isInTransaction()).toBe(false);
+    await expect(statements.transaction(async () => 1, "UPDATE item SET name = NULL")).rejects.toThrow(/null value/);
+    expect(client.isInTransaction()).toBe(false);
     expect((await client.query("SELECT 1 FROM item WHERE name = 'rolled back'")).rows).toHaveLength(0);
   });
 
