@@ -84,8 +84,9 @@ export async function openPglite(options: DatabaseOptions): Promise<Database> {
   // they and the turns' statements run prepared (storage/pglite-statements.ts).
   const { normal: db, urgent, exclusive } = pgliteLanes(client);
   const statements = new PgliteStatements(client);
+  const normalRunner = pgliteRunner(db);
   const migrate = async () => {
-    const applied = await applyMigrations(pgliteRunner(db), options.logger);
+    const applied = await applyMigrations(normalRunner, options.logger);
     if (applied.length > 0) await exclusive(() => statements.reset());
     return applied;
   };
@@ -112,9 +113,10 @@ export async function openPglite(options: DatabaseOptions): Promise<Database> {
         return fn(plainSqlDb(run), opened);
       }, opening),
     );
+  // Scripts (no parameters, rare) in the normal lane like the migrations'; statements go first, prepared.
   const urgentRunner: SqlRunner = {
+    ...normalRunner,
     query: (sql, params = []) => urgent(async () => (await statements.query<never>(sql, params)).rows),
-    script: (sql) => exclusive(async () => void (await client.exec(sql))),
   };
   let upkeptAt = Number.NEGATIVE_INFINITY;
   const upkeep = async () => {
